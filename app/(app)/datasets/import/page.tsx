@@ -1,0 +1,13 @@
+import { CsvImportForm } from "@/components/datasets/csv-import-form";
+import { PageHeader } from "@/components/ui/page-header";
+
+export const metadata = { title: "Import CSV" };
+
+export default function ImportPage() {
+  return (
+    <>
+      <PageHeader title="Import a CSV file" description="Add or update contacts, products, orders, order items or consents. A file with any bad line imports nothing: every problem is listed by line." />
+      <CsvImportForm />
+    </>
+  );
+}

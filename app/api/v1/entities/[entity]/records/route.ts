@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/api/route";
+import { entityNames } from "@/lib/entities/catalog";
+import { duplicateIds, recordSchema } from "@/lib/entities/records";
+import { upsertRecords } from "@/lib/entities/upsert";
+
+const MAX_RECORDS = 5_000;
+
+/** Batch upsert of entity records by id. */
+export const POST = apiRoute(
+  {
+    params: z.object({
+      entity: z.enum(entityNames, { error: (i) => `Unknown entity "${String(i.input)}": use one of ${entityNames.join(", ")}` }),
+    }),
+    body: ({ entity }) =>
+      z.object({
+        records: z
+          .array(recordSchema(entity, "json"))
+          .min(1, "Send at least one record")
+          .max(MAX_RECORDS, `Send at most ${MAX_RECORDS} records per request`)
+          .superRefine((records, ctx) => {
+            for (const [id, at] of duplicateIds(records.map((r) => String(r.id))))
+              ctx.addIssue({ code: "custom", path: [at[1]!, "id"], message: `id "${id}" appears more than once (records ${at.join(", ")})` });
+          }),
+      }),
+  },
+  async ({ params, body, db, workspaceId }) => {
+    const upserted = await db.transaction((tx) =>
+      upsertRecords(tx, { workspaceId, entity: params.entity, records: body.records as Parameters<typeof upsertRecords>[1]["records"] }),
+    );
+    return { data: { entity: params.entity, upserted } };
+  },
+);

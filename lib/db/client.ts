@@ -1,0 +1,50 @@
+import "server-only";
+import { neonConfig, Pool as NeonPool } from "@neondatabase/serverless";
+import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import ws from "ws";
+import { env } from "@/lib/env";
+import { readEmbeddedUrl } from "./embedded";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** Both drivers speak the PostgreSQL protocol and return node-postgres shaped results. */
+export type Db = NodePgDatabase<Schema>;
+export type DbDriver = "pg" | "neon";
+export type DbHandle = { db: Db; pool: pg.Pool; driver: DbDriver; close: () => Promise<void> };
+
+export function chooseDriver(url: string, explicit?: DbDriver): DbDriver {
+  if (explicit) return explicit;
+  return new URL(url).hostname.endsWith(".neon.tech") ? "neon" : "pg";
+}
+
+export function createDb(url: string, options: { driver?: DbDriver; max?: number } = {}): DbHandle {
+  const driver = chooseDriver(url, options.driver);
+  if (driver === "neon") {
+    neonConfig.webSocketConstructor ??= ws;
+    const pool = new NeonPool({ connectionString: url, max: options.max ?? 10 });
+    const db = drizzleNeon({ client: pool, schema }) as unknown as Db;
+    return { db, pool: pool as unknown as pg.Pool, driver, close: () => pool.end() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  pool.on("error", (error) => console.error("Idle database connection failed:", error.message));
+  return { db: drizzlePg({ client: pool, schema }), pool, driver, close: () => pool.end() };
+}
+
+/** The app's database URL: DATABASE_URL, or the embedded server of the data folder. */
+export function databaseUrl(): string {
+  const url = env.DATABASE_URL ?? readEmbeddedUrl(env.DATA_DIR);
+  if (!url) throw new Error("No database configured: set DATABASE_URL, or start the app with `npm run dev` to use the embedded one.");
+  return url;
+}
+
+const globalForDb = globalThis as unknown as { relayDb?: DbHandle };
+
+/** The process-wide connection pool (kept across hot reloads in development). */
+export function getDbHandle(): DbHandle {
+  globalForDb.relayDb ??= createDb(databaseUrl(), { driver: env.DATABASE_DRIVER });
+  return globalForDb.relayDb;
+}
+
+export const getDb = (): Db => getDbHandle().db;

@@ -1,0 +1,5 @@
+export * from "./workspaces";
+export * from "./entities";
+export * from "./datasets";
+export * from "./syncs";
+export * from "./runs";

@@ -1,0 +1,109 @@
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { syncs } from "./syncs";
+import { workspaceId } from "./workspaces";
+
+const syncRef = () =>
+  uuid("sync_id")
+    .notNull()
+    .references(() => syncs.id, { onDelete: "cascade" });
+
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: workspaceId(),
+    syncId: syncRef(),
+    trigger: text("trigger", { enum: ["manual", "schedule", "realtime", "api"] }).notNull(),
+    mode: text("mode", { enum: ["incremental", "full", "replace"] }).notNull(),
+    status: text("status", { enum: ["queued", "running", "succeeded", "partial", "failed", "cancelled"] })
+      .notNull()
+      .default("queued"),
+    planned: integer("planned").notNull().default(0),
+    created: integer("created").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    deleted: integer("deleted").notNull().default(0),
+    unchanged: integer("unchanged").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    error: text("error"),
+    runtimeRunId: text("runtime_run_id"),
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("sync_runs_sync_idx").on(t.syncId, t.queuedAt)],
+);
+
+export type SyncRun = typeof syncRuns.$inferSelect;
+
+export const syncRunSteps = pgTable(
+  "sync_run_steps",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: workspaceId(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+    attempt: integer("attempt").notNull().default(0),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("sync_run_steps_run_idx").on(t.runId, t.startedAt)],
+);
+
+export const syncRecords = pgTable(
+  "sync_records",
+  {
+    workspaceId: workspaceId(),
+    syncId: syncRef(),
+    recordKey: text("record_key").notNull(),
+    hash: text("hash"),
+    destinationId: text("destination_id"),
+    identifiers: jsonb("identifiers").$type<Record<string, unknown>>(),
+    status: text("status", { enum: ["synced", "failed"] }).notNull(),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.syncId, t.recordKey] })],
+);
+
+export const syncRunItems = pgTable(
+  "sync_run_items",
+  {
+    workspaceId: workspaceId(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: "cascade" }),
+    recordKey: text("record_key").notNull(),
+    operation: text("operation", { enum: ["upsert", "create", "update", "delete"] }).notNull(),
+    batch: integer("batch").notNull(),
+    hash: text("hash"),
+    status: text("status", { enum: ["pending", "done", "failed"] }).notNull().default("pending"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.recordKey] }), index("sync_run_items_batch_idx").on(t.runId, t.batch)],
+);
+
+export const syncRecordLogs = pgTable(
+  "sync_record_logs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: workspaceId(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: "cascade" }),
+    syncId: syncRef(),
+    recordKey: text("record_key").notNull(),
+    operation: text("operation").notNull(),
+    attempt: integer("attempt").notNull().default(1),
+    status: text("status", { enum: ["ok", "failed"] }).notNull(),
+    errorKind: text("error_kind", { enum: ["not_found", "duplicate", "rejected", "technical"] }),
+    message: text("message"),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sync_record_logs_run_idx").on(t.runId, t.status), index("sync_record_logs_created_idx").on(t.createdAt)],
+);

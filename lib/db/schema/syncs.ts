@@ -1,0 +1,45 @@
+import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { datasets } from "./datasets";
+import { workspaceId } from "./workspaces";
+
+export const connections = pgTable("connections", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  workspaceId: workspaceId(),
+  connector: text("connector").notNull(),
+  name: text("name").notNull(),
+  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+  /** AES-256-GCM ciphertext of the secrets object; never sent to a browser. */
+  secrets: text("secrets"),
+  rateWindowSeconds: integer("rate_window_seconds"),
+  rateMaxRequests: integer("rate_max_requests"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Connection = typeof connections.$inferSelect;
+
+export const syncs = pgTable("syncs", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  workspaceId: workspaceId(),
+  name: text("name").notNull(),
+  datasetId: uuid("dataset_id")
+    .notNull()
+    .references(() => datasets.id, { onDelete: "restrict" }),
+  filter: jsonb("filter").$type<unknown>(),
+  connectionId: uuid("connection_id")
+    .notNull()
+    .references(() => connections.id, { onDelete: "restrict" }),
+  object: text("object").notNull(),
+  mapping: jsonb("mapping").$type<unknown>().notNull(),
+  matchKey: jsonb("match_key").$type<unknown>().notNull(),
+  mode: text("mode", { enum: ["incremental", "full", "replace"] }).notNull().default("incremental"),
+  replaceStrategy: text("replace_strategy"),
+  onLeave: text("on_leave", { enum: ["nothing", "delete"] }).notNull().default("nothing"),
+  schedule: jsonb("schedule").$type<unknown>().notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  alerts: jsonb("alerts").$type<unknown>(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Sync = typeof syncs.$inferSelect;

@@ -1,0 +1,83 @@
+/** Incoming entity records (CSV lines, ingest API): validation into typed values. Client-safe. */
+import { z } from "zod";
+import { type EntityField, entities, type EntityName } from "./catalog";
+
+export type RecordSource = "csv" | "json";
+export type EntityRecord = { id: string; traits?: Record<string, unknown> } & Record<string, unknown>;
+
+/** Fields a sender may set; timestamps are ours. */
+export const writableFields = (entity: EntityName) =>
+  entities[entity].fields.filter((f) => f.name !== "created_at" && f.name !== "updated_at");
+
+const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+function validDate(s: string) {
+  const d = new Date(`${s}T00:00:00Z`);
+  return isoDate.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
+  const csv = source === "csv";
+  let schema: z.ZodType;
+  switch (field.type) {
+    case "string":
+      schema = field.values
+        ? z.enum(field.values as [string, ...string[]], { error: `must be one of ${field.values.join(", ")}` })
+        : z.string({ error: "must be text" }).max(10_000, "is longer than 10,000 characters");
+      break;
+    case "number":
+      schema = csv
+        ? z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, "must be a number like 12 or 12.50").transform(Number)
+        : z.number({ error: "must be a number" }).finite();
+      break;
+    case "boolean":
+      schema = csv
+        ? z
+            .string()
+            .trim()
+            .toLowerCase()
+            .pipe(z.enum(["true", "false", "yes", "no", "1", "0"], { error: "must be true or false" }))
+            .transform((v) => v === "true" || v === "yes" || v === "1")
+        : z.boolean({ error: "must be true or false" });
+      break;
+    case "date":
+      schema = z.string({ error: "must be a date like 2024-05-31" }).trim().refine(validDate, "must be a date like 2024-05-31");
+      break;
+    case "datetime":
+      schema = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time like 2024-05-31T14:00:00Z" });
+      break;
+  }
+  return z.preprocess(blankToNull, schema.nullable()).optional();
+}
+
+const idSchema = z.preprocess(
+  (v) => (typeof v === "number" ? String(v) : v),
+  z.string({ error: "is required" }).trim().min(1, "is required").max(200, "is longer than 200 characters"),
+);
+
+/** The zod schema of one incoming record of `entity`; JSON senders put extra fields under `traits`. */
+export function recordSchema(entity: EntityName, source: RecordSource) {
+  const shape: Record<string, z.ZodType> = { id: idSchema };
+  for (const f of writableFields(entity)) if (f.name !== "id") shape[f.name] = fieldSchema(f, source);
+  shape.traits = z.record(z.string(), z.unknown()).optional();
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `Unknown field ${issue.keys.map((k) => `"${k}"`).join(", ")}: put extra fields under "traits"` : undefined,
+  });
+}
+
+/** Describes the problem of a failed parse as "field: message" lines. */
+export function describeIssues(error: z.ZodError): { field?: string; message: string }[] {
+  return error.issues.map((i) => {
+    const field = i.path.length ? String(i.path[0]) : undefined;
+    return { field, message: field ? `${field} ${i.message}` : i.message };
+  });
+}
+
+/** The first line (or index) of each id that appears more than once. */
+export function duplicateIds(ids: string[]): Map<string, number[]> {
+  const seen = new Map<string, number[]>();
+  ids.forEach((id, i) => seen.set(id, [...(seen.get(id) ?? []), i]));
+  return new Map([...seen].filter(([, at]) => at.length > 1));
+}
