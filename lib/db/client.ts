@@ -5,7 +5,6 @@ import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-post
 import pg from "pg";
 import ws from "ws";
 import { env } from "@/lib/env";
-import { readEmbeddedUrl } from "./embedded";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -32,11 +31,10 @@ export function createDb(url: string, options: { driver?: DbDriver; max?: number
   return { db: drizzlePg({ client: pool, schema }), pool, driver, close: () => pool.end() };
 }
 
-/** The app's database URL: DATABASE_URL, or the embedded server of the data folder. */
+/** The app's database URL; `npm run dev` / `npm start` set it to the embedded server when the user did not. */
 export function databaseUrl(): string {
-  const url = env.DATABASE_URL ?? readEmbeddedUrl(env.DATA_DIR);
-  if (!url) throw new Error("No database configured: set DATABASE_URL, or start the app with `npm run dev` to use the embedded one.");
-  return url;
+  if (!env.DATABASE_URL) throw new Error("No database configured: set DATABASE_URL, or start the app with `npm run dev` / `npm start`, which run the embedded one.");
+  return env.DATABASE_URL;
 }
 
 const globalForDb = globalThis as unknown as { relayDb?: DbHandle };

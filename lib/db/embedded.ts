@@ -36,13 +36,6 @@ export function embeddedUrl(settings: Settings, database = EMBEDDED_DATABASE): s
   return `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${database}`;
 }
 
-/** The URL of the embedded database of this data folder, if it was ever set up. */
-export function readEmbeddedUrl(dataDir: string): string | undefined {
-  const file = embeddedPaths(dataDir).settings;
-  if (!fs.existsSync(file)) return undefined;
-  return embeddedUrl(JSON.parse(fs.readFileSync(file, "utf8")) as Settings);
-}
-
 /** Starts the embedded server of `dataDir` (initialising it on first use) or joins the one already running. */
 export async function startEmbedded(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   const paths = embeddedPaths(dataDir);

@@ -34,6 +34,7 @@ export async function parseCsvRecords(entity: EntityName, text: string): Promise
     parse({ bom: true, delimiter: detectDelimiter(text.replace(/^\uFEFF/, "")), skip_empty_lines: true, relax_quotes: false, info: true, skip_records_with_error: true }),
   );
   parser.on("skip", (error: Error & { lines?: number }) => {
+    lines++;
     errors.push({ line: error.lines ?? 0, message: `Unreadable line: ${error.message.replace(/^Invalid Record Length: /, "")}` });
   });
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {

@@ -18,10 +18,16 @@ export const POST = apiRoute(
           .array(recordSchema(entity, "json"))
           .min(1, "Send at least one record")
           .max(MAX_RECORDS, `Send at most ${MAX_RECORDS} records per request`)
-          .superRefine((records, ctx) => {
-            for (const [id, at] of duplicateIds(records.map((r) => String(r.id))))
-              ctx.addIssue({ code: "custom", path: [at[1]!, "id"], message: `id "${id}" appears more than once (records ${at.join(", ")})` });
-          }),
+          .superRefine(
+            (records, ctx) => {
+              // Records without an id get a placeholder of their own, so indexes stay aligned.
+              const ids = records.map((r, i) => String((r as { id?: unknown } | null)?.id ?? `\u0000${i}`));
+              for (const [id, at] of duplicateIds(ids))
+                ctx.addIssue({ code: "custom", path: [at[1]!, "id"], message: `id "${id}" appears more than once (records ${at.join(", ")})` });
+            },
+            // Report duplicates together with the records' other problems.
+            { when: () => true },
+          ),
       }),
   },
   async ({ params, body, db, workspaceId }) => {
