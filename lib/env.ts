@@ -10,6 +10,11 @@ const envSchema = z.object({
   DATABASE_DRIVER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["pg", "neon"]).optional()),
   DATA_DIR: optionalText.transform((v) => v ?? ".data"),
   PORT: z.coerce.number().int().positive().default(3000),
+  INNGEST_SIGNING_KEY: optionalText.pipe(
+    z.string().regex(/^signkey-[\w]+-[0-9a-f]+$/i, "INNGEST_SIGNING_KEY must look like signkey-<env>-<hex>, as Inngest issues it").optional(),
+  ),
+  INNGEST_EVENT_KEY: optionalText,
+  INNGEST_BASE_URL: optionalText.pipe(z.url("INNGEST_BASE_URL must be a URL").optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
