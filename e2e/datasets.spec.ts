@@ -86,3 +86,8 @@ test("the ingest endpoint upserts records and explains bad ones", async ({ reque
   expect(bad.status()).toBe(422);
   expect(await bad.json()).toEqual({ error: { message: "The body does not match what this endpoint expects", fields: { "records.0.price": ["must be a number"] } } });
 });
+
+test("the job runtime's route refuses requests the executor did not sign", async ({ request }) => {
+  const forged = await request.post("/api/inngest?fnId=relay-anything&stepId=step", { data: { event: { name: "x", data: {} }, steps: {}, ctx: { run_id: "r" } } });
+  expect(forged.status()).toBe(401);
+});

@@ -110,9 +110,9 @@ export async function processCall(ctx: ExecutorContext, item: QueueItem, fx: Eff
     try {
       if (answer.status === 200) {
         await history("completed");
-        return endRun(tx, run.id, "completed", { output: answer.body ?? null }, fx);
+        return await endRun(tx, run.id, "completed", { output: answer.body ?? null }, fx);
       }
-      if (answer.status === 206 && Array.isArray(answer.body)) return applyOps(ctx, tx, current, item, answer.body as Op[], answer.headers, history, fx);
+      if (answer.status === 206 && Array.isArray(answer.body)) return await applyOps(ctx, tx, current, item, answer.body as Op[], answer.headers, history, fx);
       const error = asError(answer.body, `The app answered ${answer.status}`);
       if (answer.status === 401) {
         await history("refused", { error });

@@ -109,7 +109,7 @@ export class LocalExecutor {
   }
 
   /** Sends events as `inngest.send` would (used by the executor itself and by tests). */
-  send(events: unknown) {
+  async send(events: unknown) {
     return ingestEvents(this.ctx, parseEvents(events));
   }
 

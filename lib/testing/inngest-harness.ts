@@ -44,7 +44,7 @@ export async function startHarness(
   const keys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
   const route: { handlers?: Handlers } = {};
   const app = await serveHandlers(() => route.handlers!);
-  const executor = new LocalExecutor({ db, appUrl: app.url, ...keys, timeScale: options.timeScale ?? 0.001, leaseMs: options.leaseMs ?? 10_000, pollMs: 20, workers: options.workers, log: () => {} });
+  const executor = new LocalExecutor({ db, appUrl: app.url, ...keys, timeScale: options.timeScale ?? 0.001, leaseMs: options.leaseMs ?? 10_000, pollMs: 20, workers: options.workers, log: process.env.EXECUTOR_LOG ? console.log : () => {} });
   const baseUrl = await executor.listen();
   const appId = `test-${crypto.randomBytes(4).toString("hex")}`;
   const client = new Inngest({ id: appId, isDev: false, ...keys, baseUrl });
