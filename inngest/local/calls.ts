@@ -58,6 +58,9 @@ async function post(ctx: ExecutorContext, url: string, body: unknown): Promise<A
     }
     return { status: response.status, headers: response.headers, body: parsed, text };
   } catch (error) {
+    // A call that outlives Inngest's 2-hour step limit counts as a failed attempt, not as an unreachable app.
+    if ((error as Error).name === "TimeoutError")
+      return { status: 500, headers: new Headers(), body: { name: "Error", message: "The step ran longer than 2 hours, Inngest's limit" }, text: "" };
     return { unreachable: (error as Error).message };
   }
 }
