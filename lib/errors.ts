@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /** An error whose message is fit to show a user; `details` carries per-item problems (e.g. CSV lines). */
 export class PublicError extends Error {
   readonly details?: LineError[];
@@ -12,6 +14,30 @@ export class PublicError extends Error {
 }
 
 export type LineError = { line: number; field?: string; message: string };
+
+/** Input that does not fit a schema; `fields` maps each problem's path (a.b.0.c) to its messages. */
+export class ValidationError extends PublicError {
+  readonly fields: Record<string, string[]>;
+
+  constructor(fields: Record<string, string[]>, message = "Some values do not fit") {
+    super(`${message}: ${Object.entries(fields).map(([path, m]) => (path ? `${path}: ${m.join("; ")}` : m.join("; "))).join(" · ")}`, { status: 422 });
+    this.name = "ValidationError";
+    this.fields = fields;
+  }
+}
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) (out[issue.path.join(".")] ??= []).push(issue.message);
+  return out;
+}
+
+/** Parses with a zod schema, or throws a ValidationError naming every problem. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, message?: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(fieldErrorsOf(result.error), message);
+  return result.data;
+}
 
 export class NotFoundError extends PublicError {
   constructor(what: string) {

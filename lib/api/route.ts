@@ -1,10 +1,9 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { fieldErrorsOf } from "@/lib/actions/workspace-action";
 import { currentWorkspace } from "@/lib/current-workspace";
 import type { Db } from "@/lib/db/client";
-import { PublicError } from "@/lib/errors";
+import { fieldErrorsOf, PublicError, ValidationError } from "@/lib/errors";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -45,6 +44,7 @@ export function apiRoute<PS extends z.ZodType, BS extends z.ZodType>(
       const result = await handle({ params: params.data, body: body as z.output<BS>, db, workspaceId, request });
       return NextResponse.json({ data: result.data }, { status: result.status ?? 200 });
     } catch (error) {
+      if (error instanceof ValidationError) return apiError(422, "The body does not match what this endpoint expects", error.fields);
       if (error instanceof PublicError) return apiError(error.status, error.message);
       console.error("API route failed:", error);
       return apiError(500, "Something went wrong");

@@ -85,12 +85,12 @@ export function compileDataset(def: DatasetDefinition, workspaceId: string): SQL
     WHERE b.workspace_id = ${workspaceId}`;
 }
 
-/** Rows of the dataset in key order, `limit` at a time after `offset`. */
-export function pageQuery(def: DatasetDefinition, workspaceId: string, page: { limit: number; offset: number }): SQL {
-  return sql`SELECT * FROM (${compileDataset(def, workspaceId)}) d
+/** Rows of the dataset (narrowed by `where`, a condition over `d`) in key order, `limit` at a time after `offset`. */
+export function pageQuery(def: DatasetDefinition, workspaceId: string, page: { limit: number; offset: number; where?: SQL }): SQL {
+  return sql`SELECT * FROM (${compileDataset(def, workspaceId)}) d WHERE ${page.where ?? sql`TRUE`}
     ORDER BY d.${id(datasetPrimaryKey)} LIMIT ${page.limit} OFFSET ${page.offset}`;
 }
 
-export function countQuery(def: DatasetDefinition, workspaceId: string): SQL {
-  return sql`SELECT count(*)::int AS count FROM (${compileDataset(def, workspaceId)}) d`;
+export function countQuery(def: DatasetDefinition, workspaceId: string, where?: SQL): SQL {
+  return sql`SELECT count(*)::int AS count FROM (${compileDataset(def, workspaceId)}) d WHERE ${where ?? sql`TRUE`}`;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, type SQL } from "drizzle-orm";
 import { countQuery, pageQuery } from "@/lib/datasets/compile";
 import { type DatasetDefinition, datasetColumns } from "@/lib/datasets/definition";
 import type { Db } from "../client";
@@ -28,14 +28,14 @@ export async function insertDataset(
   return created!;
 }
 
-export async function countDatasetRows(db: Db, p: { workspaceId: string; definition: DatasetDefinition }): Promise<number> {
-  const result = await db.execute<{ count: number }>(countQuery(p.definition, p.workspaceId));
+export async function countDatasetRows(db: Db, p: { workspaceId: string; definition: DatasetDefinition; where?: SQL }): Promise<number> {
+  const result = await db.execute<{ count: number }>(countQuery(p.definition, p.workspaceId, p.where));
   return result.rows[0]!.count;
 }
 
 export async function previewDatasetRows(
   db: Db,
-  p: { workspaceId: string; definition: DatasetDefinition; limit: number; offset: number },
+  p: { workspaceId: string; definition: DatasetDefinition; limit: number; offset: number; where?: SQL },
 ): Promise<Row[]> {
   const result = await db.execute<Row>(pageQuery(p.definition, p.workspaceId, p));
   return result.rows;
