@@ -1,4 +1,7 @@
 import type { InngestFunction } from "inngest";
+import { syncRealtimeFanout, syncRealtimeRun } from "./functions/sync-realtime";
+import { syncRun } from "./functions/sync-run";
+import { syncScheduler } from "./functions/sync-scheduler";
 
 /** Every function the app serves at /api/inngest; one per file in inngest/functions/. */
-export const functions: InngestFunction.Any[] = [];
+export const functions: InngestFunction.Any[] = [syncRun, syncScheduler, syncRealtimeFanout, syncRealtimeRun];

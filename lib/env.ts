@@ -10,6 +10,10 @@ const envSchema = z.object({
   DATABASE_DRIVER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["pg", "neon"]).optional()),
   DATA_DIR: optionalText.transform((v) => v ?? ".data"),
   PORT: z.coerce.number().int().positive().default(3000),
+  APP_ENCRYPTION_KEY: optionalText.pipe(
+    z.string().regex(/^([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i, "APP_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64").optional(),
+  ),
+  APP_ENCRYPTION_KEY_PREVIOUS: optionalText,
   INNGEST_SIGNING_KEY: optionalText.pipe(
     z.string().regex(/^signkey-[\w]+-[0-9a-f]+$/i, "INNGEST_SIGNING_KEY must look like signkey-<env>-<hex>, as Inngest issues it").optional(),
   ),

@@ -123,3 +123,12 @@ export function datasetColumns(def: DatasetDefinition): DatasetColumn[] {
 }
 
 export const datasetPrimaryKey = "id";
+
+/** Every entity whose rows feed the dataset (its base, lookups and aggregated collections). */
+export function datasetEntities(def: DatasetDefinition): EntityName[] {
+  const base = entities[def.baseEntity];
+  const names = new Set<EntityName>([def.baseEntity]);
+  for (const l of def.lookups) names.add(base.lookups.find((x) => x.name === l.lookup)!.entity);
+  for (const a of def.aggregates) names.add(base.collections.find((x) => x.name === a.collection)!.entity);
+  return [...names];
+}

@@ -1,6 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { announceRecordsChanged } from "@/inngest/requests";
 import { entityNames } from "@/lib/entities/catalog";
 import { importCsvText } from "@/lib/entities/csv-import";
 import { workspaceAction } from "../workspace-action";
@@ -15,6 +16,7 @@ export const importCsv = workspaceAction(
   }),
   async ({ entity, file }, { db, workspaceId }) => {
     const imported = await importCsvText(db, { workspaceId, entity, text: await file.text() });
+    await announceRecordsChanged({ workspaceId, entity, count: imported });
     revalidatePath("/datasets", "layout");
     return { imported };
   },

@@ -1,4 +1,5 @@
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { syncs } from "./syncs";
 import { workspaceId } from "./workspaces";
 
@@ -26,11 +27,21 @@ export const syncRuns = pgTable(
     failed: integer("failed").notNull().default(0),
     error: text("error"),
     runtimeRunId: text("runtime_run_id"),
+    /** Batches planned and delivered so far (progress), and the connector's state between steps. */
+    batches: integer("batches").notNull().default(0),
+    delivered: integer("delivered").notNull().default(0),
+    deliveryState: jsonb("delivery_state").$type<Record<string, unknown>>(),
+    /** The due time a scheduled run was started for (at most one run per sync and due time). */
+    scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
     queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("sync_runs_sync_idx").on(t.syncId, t.queuedAt)],
+  (t) => [
+    index("sync_runs_sync_idx").on(t.syncId, t.queuedAt),
+    uniqueIndex("sync_runs_one_running_idx").on(t.syncId).where(sql`status = 'running'`),
+    uniqueIndex("sync_runs_scheduled_idx").on(t.syncId, t.scheduledFor),
+  ],
 );
 
 export type SyncRun = typeof syncRuns.$inferSelect;
@@ -78,10 +89,21 @@ export const syncRunItems = pgTable(
       .notNull()
       .references(() => syncRuns.id, { onDelete: "cascade" }),
     recordKey: text("record_key").notNull(),
-    operation: text("operation", { enum: ["upsert", "create", "update", "delete"] }).notNull(),
+    operation: text("operation", { enum: ["create", "update", "delete", "reject"] }).notNull(),
     batch: integer("batch").notNull(),
     hash: text("hash"),
+    /** The dataset values the mapping reads, as planned: a resumed run sends exactly the same payloads. */
+    row: jsonb("row").$type<Record<string, unknown>>(),
     status: text("status", { enum: ["pending", "done", "failed"] }).notNull().default("pending"),
+    /** What the destination did (create/update/delete) and what it calls the record. */
+    resultOp: text("result_op"),
+    destinationId: text("destination_id"),
+    identifiers: jsonb("identifiers").$type<Record<string, unknown>>(),
+    attempts: integer("attempts").notNull().default(0),
+    errorKind: text("error_kind", { enum: ["not_found", "duplicate", "rejected", "technical"] }),
+    message: text("message"),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
   },
   (t) => [primaryKey({ columns: [t.runId, t.recordKey] }), index("sync_run_items_batch_idx").on(t.runId, t.batch)],
 );

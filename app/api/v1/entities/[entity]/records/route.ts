@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { announceRecordsChanged } from "@/inngest/requests";
 import { apiRoute } from "@/lib/api/route";
 import { entityNames } from "@/lib/entities/catalog";
 import { duplicateIds, recordSchema } from "@/lib/entities/records";
@@ -34,6 +35,7 @@ export const POST = apiRoute(
     const upserted = await db.transaction((tx) =>
       upsertRecords(tx, { workspaceId, entity: params.entity, records: body.records as Parameters<typeof upsertRecords>[1]["records"] }),
     );
+    await announceRecordsChanged({ workspaceId, entity: params.entity, count: upserted });
     return { data: { entity: params.entity, upserted } };
   },
 );

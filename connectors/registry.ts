@@ -1,0 +1,16 @@
+import "server-only";
+import { mysql } from "./mysql";
+import { postgres } from "./postgres";
+import type { Connector } from "./types";
+
+/** Every connector, by id. Differences between connectors live in their manifests, never in shared code. */
+const registry: Record<string, Connector> = {
+  postgres: postgres as unknown as Connector,
+  mysql: mysql as unknown as Connector,
+};
+
+export const connectorIds = Object.keys(registry);
+
+export function getConnector(id: string): Connector | undefined {
+  return registry[id];
+}

@@ -1,0 +1,110 @@
+/**
+ * The connector contract. A connector is a folder under connectors/ with a client-safe manifest and a
+ * server implementation; the sync engine only ever talks to this interface.
+ */
+import type { z } from "zod";
+
+export type FieldType = "string" | "number" | "integer" | "boolean" | "date" | "datetime" | "json";
+
+export type DestinationField = {
+  name: string;
+  type: FieldType;
+  /** The destination refuses a record without it (NOT NULL and no default). */
+  required: boolean;
+  nullable: boolean;
+  /** Identifies a record: the primary key, or another unique / external-id field. */
+  key?: "primary" | "unique";
+  description?: string;
+};
+
+export type DestinationObject = { name: string; label: string; description?: string };
+
+export type ReplaceStrategy = "sole_admin" | "shared_table";
+export type RunMode = "incremental" | "full" | "replace";
+
+export type ConnectorManifest = {
+  id: string;
+  name: string;
+  category: "database" | "crm" | "email" | "support" | "ads" | "file" | "api";
+  description: string;
+  /** What the user picks as the destination object ("table", "object", "audience"). */
+  objectNoun: string;
+  /** Records per write call. */
+  batchSize: number;
+  /** Suggested rate budget for new connections; absent = unlimited unless the user sets one. */
+  defaultRateLimit?: { windowSeconds: number; maxRequests: number };
+  /** Replaying a write after a crash creates no duplicates (upsert by key or stored destination id). */
+  idempotentWrites: boolean;
+  /** How the destination reports outcomes: per record, per batch, or once per run (files). */
+  results: "record" | "batch" | "run";
+  modes: RunMode[];
+  onLeaveDelete: boolean;
+  replaceStrategies: ReplaceStrategy[];
+  /** Settings that, when changed, require the secrets to be entered again (where the credentials go). */
+  endpointSettings: string[];
+};
+
+/** Decrypted configuration of one connection, for server code only. */
+export type ConnectionConfig<S = Record<string, unknown>, K = Record<string, unknown>> = { settings: S; secrets: K };
+
+export type WriteOp = "upsert" | "create" | "update" | "delete";
+
+export type WriteRecord = {
+  key: string;
+  op: WriteOp;
+  /** The mapped record (absent for deletes). */
+  payload?: Record<string, unknown>;
+  /** What the destination called this record last time, when known. */
+  destinationId?: string | null;
+  /** The identifiers sent last time (a delete or an update must name them). */
+  identifiers?: Record<string, unknown> | null;
+};
+
+export type ErrorKind = "not_found" | "duplicate" | "rejected" | "technical";
+export type DestinationResponse = { status: number; body: string };
+
+export type RecordResult =
+  | { key: string; status: "ok"; op: "create" | "update" | "delete"; destinationId?: string; identifiers?: Record<string, unknown> }
+  | { key: string; status: "failed"; kind: ErrorKind; message: string; existingId?: string; response?: DestinationResponse };
+
+export type DeliveryContext<S = Record<string, unknown>, K = Record<string, unknown>> = {
+  connection: ConnectionConfig<S, K>;
+  object: string;
+  mode: RunMode;
+  replaceStrategy?: ReplaceStrategy;
+  /** The destination fields this sync writes, the key first. */
+  fields: string[];
+  key: string;
+  runId: string;
+  syncId: string;
+};
+
+/** JSON state a connector keeps between steps of one run (staging table, upload session, async job). */
+export type DeliveryState = Record<string, unknown>;
+
+export type TestResult = { ok: true; message: string } | { ok: false; message: string };
+
+export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> = {
+  manifest: ConnectorManifest;
+  settingsSchema: z.ZodType<S>;
+  secretsSchema: z.ZodType<K>;
+  test(connection: ConnectionConfig<S, K>): Promise<TestResult>;
+  listObjects(connection: ConnectionConfig<S, K>): Promise<DestinationObject[]>;
+  listFields(connection: ConnectionConfig<S, K>, object: string): Promise<DestinationField[]>;
+  /** Why a replace strategy cannot be used with these fields, or undefined when it can. */
+  replaceProblem?(fields: DestinationField[], mapped: string[], strategy: ReplaceStrategy): string | undefined;
+  delivery: {
+    begin(ctx: DeliveryContext<S, K>): Promise<DeliveryState>;
+    write(ctx: DeliveryContext<S, K>, state: DeliveryState, records: WriteRecord[]): Promise<{ results: RecordResult[]; state: DeliveryState }>;
+    commit(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<{ deleted?: number; message?: string }>;
+    abort(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<void>;
+  };
+};
+
+/** Errors a connector throws when the whole call is impossible; the run fails with this message, without retrying. */
+export class DestinationConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DestinationConfigError";
+  }
+}

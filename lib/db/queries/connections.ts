@@ -1,0 +1,72 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { getConnector } from "@/connectors/registry";
+import type { ConnectionConfig, Connector } from "@/connectors/types";
+import { decryptJson, encryptJson } from "@/lib/crypto";
+import { NotFoundError, parseWith, PublicError } from "@/lib/errors";
+import type { Db } from "../client";
+import { connections } from "../schema";
+
+export type ConnectionInput = {
+  connector: string;
+  name: string;
+  settings: unknown;
+  secrets?: unknown;
+  rateLimit?: { windowSeconds: number; maxRequests: number } | null;
+};
+
+function connectorOf(id: string): Connector {
+  const connector = getConnector(id);
+  if (!connector) throw new PublicError(`Unknown connector "${id}"`);
+  return connector;
+}
+
+export async function createConnection(db: Db, p: { workspaceId: string } & ConnectionInput) {
+  const connector = connectorOf(p.connector);
+  const settings = parseWith(connector.settingsSchema, p.settings, "The settings do not fit") as Record<string, unknown>;
+  const secrets = parseWith(connector.secretsSchema, p.secrets ?? {}, "The secrets do not fit");
+  const rate = p.rateLimit ?? connector.manifest.defaultRateLimit;
+  const [created] = await db
+    .insert(connections)
+    .values({
+      workspaceId: p.workspaceId,
+      connector: p.connector,
+      name: p.name,
+      settings,
+      secrets: encryptJson(secrets),
+      rateWindowSeconds: rate?.windowSeconds ?? null,
+      rateMaxRequests: rate?.maxRequests ?? null,
+    })
+    .returning();
+  return publicConnection(created!);
+}
+
+/** A connection as anything outside the server may see it: never its secrets. */
+export function publicConnection(c: typeof connections.$inferSelect) {
+  return {
+    id: c.id,
+    connector: c.connector,
+    name: c.name,
+    settings: c.settings,
+    rateLimit: c.rateWindowSeconds && c.rateMaxRequests ? { windowSeconds: c.rateWindowSeconds, maxRequests: c.rateMaxRequests } : null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export const listConnections = async (db: Db, p: { workspaceId: string }) =>
+  (await db.query.connections.findMany({ where: eq(connections.workspaceId, p.workspaceId), orderBy: asc(connections.name) })).map(publicConnection);
+
+async function findConnection(db: Db, p: { workspaceId: string; connectionId: string }) {
+  const row = await db.query.connections.findFirst({ where: and(eq(connections.id, p.connectionId), eq(connections.workspaceId, p.workspaceId)) });
+  if (!row) throw new NotFoundError("Connection");
+  return row;
+}
+
+/** The connection with its connector and decrypted configuration, for server code that talks to the destination. */
+export async function loadConnection(db: Db, p: { workspaceId: string; connectionId: string }) {
+  const row = await findConnection(db, p);
+  const connector = connectorOf(row.connector);
+  const config: ConnectionConfig = { settings: row.settings, secrets: row.secrets ? decryptJson<Record<string, unknown>>(row.secrets) : {} };
+  return { row, connector, config };
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { NotFoundError, parseWith, PublicError, ValidationError } from "@/lib/errors";
+import { validateMapping } from "@/lib/mapping/validate";
+import { filterSchemaFor } from "@/lib/segment/schema";
+import { type SyncConfig, syncInputSchema } from "@/lib/sync/config";
+import type { Db } from "../client";
+import { syncs } from "../schema";
+import { loadConnection } from "./connections";
+import { getDataset } from "./datasets";
+
+/**
+ * Checks a sync against what it names: the dataset's columns, the connector's capabilities and the
+ * destination's live fields. Throws a ValidationError listing every problem by path.
+ */
+export async function checkSync(db: Db, p: { workspaceId: string; input: unknown }): Promise<SyncConfig> {
+  const config = parseWith(syncInputSchema, p.input, "The sync does not fit");
+  const problems: Record<string, string[]> = {};
+  const add = (path: string, message: string) => (problems[path] ??= []).push(message);
+
+  const dataset = await getDataset(db, { workspaceId: p.workspaceId, datasetId: config.datasetId });
+  if (!dataset) throw new ValidationError({ datasetId: ["This workspace has no such dataset"] });
+  if (config.filter) {
+    const parsed = filterSchemaFor(dataset.columns).safeParse(config.filter);
+    if (!parsed.success) for (const i of parsed.error.issues) add(["filter", ...i.path].join("."), i.message);
+  }
+  const { connector, config: connection } = await loadConnection(db, { workspaceId: p.workspaceId, connectionId: config.connectionId }).catch((e) => {
+    throw e instanceof NotFoundError ? new ValidationError({ connectionId: ["This workspace has no such connection"] }) : e;
+  });
+  const manifest = connector.manifest;
+  if (!manifest.modes.includes(config.mode)) add("mode", `${manifest.name} does not support ${config.mode} runs`);
+  if (config.onLeave === "delete" && !manifest.onLeaveDelete) add("onLeave", `${manifest.name} cannot delete records`);
+  if (config.mode === "replace" && manifest.replaceStrategies.length && !config.replaceStrategy) add("replaceStrategy", "Pick how a replace treats the destination");
+  if (config.replaceStrategy && !manifest.replaceStrategies.includes(config.replaceStrategy)) add("replaceStrategy", `${manifest.name} has no ${config.replaceStrategy} strategy`);
+
+  let objects;
+  try {
+    objects = await connector.listObjects(connection);
+  } catch (error) {
+    throw new PublicError(`Could not reach the destination to check the sync: ${(error as Error).message}`);
+  }
+  if (!objects.some((o) => o.name === config.object)) add("object", `The destination has no ${manifest.objectNoun} "${config.object}"`);
+  else {
+    const fields = await connector.listFields(connection, config.object);
+    for (const problem of validateMapping({ mapping: config.mapping, matchKey: config.matchKey, columns: dataset.columns, fields })) add(problem.path, problem.message);
+    const mapped = [config.matchKey.to, ...config.mapping.map((m) => m.to)];
+    const replaceProblem = config.replaceStrategy && connector.replaceProblem?.(fields, mapped, config.replaceStrategy);
+    if (replaceProblem) add("replaceStrategy", replaceProblem);
+  }
+  if (Object.keys(problems).length) throw new ValidationError(problems, "The sync does not fit its dataset or destination");
+  return config;
+}
+
+export async function createSync(db: Db, p: { workspaceId: string; input: unknown }) {
+  const config = await checkSync(db, p);
+  const [created] = await db
+    .insert(syncs)
+    .values({ workspaceId: p.workspaceId, ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null })
+    .returning();
+  return created!;
+}
+
+export async function updateSync(db: Db, p: { workspaceId: string; syncId: string; input: unknown }) {
+  const config = await checkSync(db, p);
+  const [updated] = await db
+    .update(syncs)
+    .set({ ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, updatedAt: new Date() })
+    .where(and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId)))
+    .returning();
+  if (!updated) throw new NotFoundError("Sync");
+  return updated;
+}
+
+export const getSync = (db: Db, p: { workspaceId: string; syncId: string }) =>
+  db.query.syncs.findFirst({ where: and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId)) });
+
+export const listSyncs = (db: Db, p: { workspaceId: string }) => db.query.syncs.findMany({ where: eq(syncs.workspaceId, p.workspaceId), orderBy: asc(syncs.name) });

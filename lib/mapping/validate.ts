@@ -1,0 +1,71 @@
+/** Checks a mapping against the dataset's columns and the destination's fields. Pure; client-safe. */
+import type { DestinationField, FieldType } from "@/connectors/types";
+import type { ColumnType } from "@/lib/entities/catalog";
+import type { DatasetColumn } from "@/lib/datasets/definition";
+import { type Mapping, type MappingEntry, type MatchKey, templateColumns } from "./schema";
+
+export type MappingProblem = { path: string; message: string };
+type SourceType = ColumnType | "null";
+
+/** What type a mapping entry produces. */
+export function entryType(entry: MappingEntry, columns: Map<string, ColumnType>): SourceType {
+  let type: SourceType;
+  if ("field" in entry.from) type = columns.get(entry.from.field) ?? "string";
+  else if ("value" in entry.from) {
+    const v = entry.from.value;
+    type = v === null ? "null" : typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : "string";
+  } else type = "string";
+  for (const t of entry.transforms) {
+    if (t.type === "date_format") type = t.format === "unix" || t.format === "unix_ms" ? "number" : "string";
+    if (t.type === "lowercase" || t.type === "uppercase" || t.type === "trim") type = type === "null" ? "null" : "string";
+  }
+  return type;
+}
+
+const accepts: Record<FieldType, SourceType[]> = {
+  string: ["string", "number", "boolean", "date", "datetime", "null"],
+  number: ["number", "null"],
+  integer: ["number", "null"],
+  boolean: ["boolean", "null"],
+  date: ["date", "datetime", "null"],
+  datetime: ["datetime", "date", "null"],
+  json: ["string", "number", "boolean", "date", "datetime", "null"],
+};
+
+/** Every problem that would make the destination refuse this mapping's records, by path. */
+export function validateMapping(p: { mapping: Mapping; matchKey: MatchKey; columns: DatasetColumn[]; fields: DestinationField[] }): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  const columns = new Map(p.columns.map((c) => [c.name, c.type]));
+  const fields = new Map(p.fields.map((f) => [f.name, f]));
+  const targets = new Set<string>();
+
+  if (!columns.has(p.matchKey.from)) problems.push({ path: "matchKey.from", message: `The dataset has no column "${p.matchKey.from}"` });
+  const keyField = fields.get(p.matchKey.to);
+  if (!keyField) problems.push({ path: "matchKey.to", message: `The destination has no field "${p.matchKey.to}"` });
+  else if (!keyField.key) problems.push({ path: "matchKey.to", message: `"${p.matchKey.to}" does not identify records: match on the primary key or a unique field` });
+  targets.add(p.matchKey.to);
+
+  p.mapping.forEach((entry, i) => {
+    const at = `mapping.${i}`;
+    if ("field" in entry.from && !columns.has(entry.from.field)) problems.push({ path: `${at}.from`, message: `The dataset has no column "${entry.from.field}"` });
+    if ("template" in entry.from)
+      for (const name of templateColumns(entry.from.template))
+        if (!columns.has(name)) problems.push({ path: `${at}.from`, message: `The template names "{${name}}", which the dataset does not have` });
+    const field = fields.get(entry.to);
+    if (!field) return problems.push({ path: `${at}.to`, message: `The destination has no field "${entry.to}"` });
+    if (entry.to === p.matchKey.to) {
+      const same = "field" in entry.from && entry.from.field === p.matchKey.from && entry.transforms.length === 0;
+      if (!same) problems.push({ path: `${at}.to`, message: `"${entry.to}" is the match key: it always receives "${p.matchKey.from}"` });
+      return;
+    }
+    if (targets.has(entry.to)) problems.push({ path: `${at}.to`, message: `"${entry.to}" is mapped twice` });
+    targets.add(entry.to);
+    const type = entryType(entry, columns);
+    if (!accepts[field.type].includes(type)) problems.push({ path: `${at}.to`, message: `"${entry.to}" takes ${field.type} values, but this gives ${type}` });
+    if (type === "null" && !field.nullable) problems.push({ path: `${at}.to`, message: `"${entry.to}" cannot be empty` });
+  });
+
+  for (const field of p.fields)
+    if (field.required && !targets.has(field.name)) problems.push({ path: "mapping", message: `The destination requires "${field.name}": map it` });
+  return problems;
+}

@@ -1,0 +1,26 @@
+/** A sync's configuration (zod), as the REST API, server actions and tests give it. Client-safe. */
+import { z } from "zod";
+import { filterGroupSchema } from "@/lib/segment/schema";
+import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { scheduleSchema } from "./schedule";
+
+export const runModes = ["incremental", "full", "replace"] as const;
+export type RunModeName = (typeof runModes)[number];
+
+export const syncInputSchema = z.strictObject({
+  name: z.string().trim().min(1, "Give the sync a name").max(100),
+  datasetId: z.uuid("Pick a dataset"),
+  filter: filterGroupSchema.nullable().optional(),
+  connectionId: z.uuid("Pick a connection"),
+  object: z.string().trim().min(1, "Pick the destination object").max(200),
+  mapping: mappingSchema,
+  matchKey: matchKeySchema,
+  mode: z.enum(runModes).default("incremental"),
+  replaceStrategy: z.enum(["sole_admin", "shared_table"]).nullable().optional(),
+  onLeave: z.enum(["nothing", "delete"]).default("nothing"),
+  schedule: scheduleSchema.default({ type: "manual" }),
+  enabled: z.boolean().default(true),
+});
+
+export type SyncInput = z.input<typeof syncInputSchema>;
+export type SyncConfig = z.output<typeof syncInputSchema>;

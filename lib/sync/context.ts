@@ -1,0 +1,40 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { DeliveryContext } from "@/connectors/types";
+import type { Db } from "@/lib/db/client";
+import { loadConnection } from "@/lib/db/queries/connections";
+import { datasets, syncRuns, syncs } from "@/lib/db/schema";
+import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { filterGroupSchema } from "@/lib/segment/schema";
+import { scheduleSchema } from "./schedule";
+
+export class RunGoneError extends Error {}
+
+/** Everything a step of a run needs, read fresh (steps may run in another process than the one before). */
+export async function loadRun(db: Db, runId: string) {
+  const run = await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, runId) });
+  if (!run) throw new RunGoneError(`Run ${runId} no longer exists`);
+  const sync = await db.query.syncs.findFirst({ where: eq(syncs.id, run.syncId) });
+  const dataset = sync && (await db.query.datasets.findFirst({ where: eq(datasets.id, sync.datasetId) }));
+  if (!sync || !dataset) throw new RunGoneError(`The sync of run ${runId} no longer exists`);
+  const config = {
+    mapping: mappingSchema.parse(sync.mapping),
+    matchKey: matchKeySchema.parse(sync.matchKey),
+    filter: sync.filter ? filterGroupSchema.parse(sync.filter) : undefined,
+    schedule: scheduleSchema.parse(sync.schedule),
+  };
+  const { connector, config: connection } = await loadConnection(db, { workspaceId: sync.workspaceId, connectionId: sync.connectionId });
+  const delivery: DeliveryContext = {
+    connection,
+    object: sync.object,
+    mode: run.mode,
+    replaceStrategy: (sync.replaceStrategy as DeliveryContext["replaceStrategy"]) ?? undefined,
+    fields: [config.matchKey.to, ...config.mapping.map((m) => m.to).filter((to) => to !== config.matchKey.to)],
+    key: config.matchKey.to,
+    runId: run.id,
+    syncId: sync.id,
+  };
+  return { run, sync, dataset, config, connector, delivery };
+}
+
+export type LoadedRun = Awaited<ReturnType<typeof loadRun>>;

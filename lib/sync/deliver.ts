@@ -1,0 +1,101 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { DeliveryState, RecordResult, WriteRecord } from "@/connectors/types";
+import type { Db } from "@/lib/db/client";
+import { syncRecordLogs, syncRuns } from "@/lib/db/schema";
+import { buildPayload } from "@/lib/mapping/payload";
+import type { LoadedRun } from "./context";
+
+const EXCERPT = 2_000;
+
+/** Opens the connector's delivery (staging table, upload session…) once per run; a replayed step reuses it. */
+export async function beginDelivery(db: Db, loaded: LoadedRun): Promise<void> {
+  if (loaded.run.deliveryState) return;
+  const state = await loaded.connector.delivery.begin(loaded.delivery);
+  await db.update(syncRuns).set({ deliveryState: state }).where(eq(syncRuns.id, loaded.run.id));
+}
+
+async function batchRecords(db: Db, loaded: LoadedRun, batch: number): Promise<WriteRecord[]> {
+  const rows = await db.execute<{ record_key: string; operation: WriteRecord["op"]; row: Record<string, unknown> | null; destination_id: string | null; identifiers: Record<string, unknown> | null }>(sql`
+    SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
+      FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.sync.id} AND r.record_key = i.record_key
+     WHERE i.run_id = ${loaded.run.id} AND i.batch = ${batch} AND i.status = 'pending'
+     ORDER BY i.record_key`);
+  return rows.rows.map((r) => ({
+    key: r.record_key,
+    op: r.operation,
+    payload: r.row ? buildPayload(r.row, loaded.config.mapping, loaded.config.matchKey) : undefined,
+    destinationId: r.destination_id,
+    identifiers: r.identifiers,
+  }));
+}
+
+/** Records each record's outcome on its item, and each failed attempt in the record log, in one statement each. */
+async function recordResults(db: Db, loaded: LoadedRun, records: WriteRecord[], results: RecordResult[]) {
+  const opOf = new Map(records.map((r) => [r.key, r.op]));
+  const items = results.map((r) =>
+    r.status === "ok"
+      ? { key: r.key, status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
+      : { key: r.key, status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null },
+  );
+  await db.execute(sql`
+    UPDATE sync_run_items i SET status = v.status, result_op = v.result_op, destination_id = v.destination_id, identifiers = v.identifiers,
+           error_kind = v.error_kind, message = v.message, response_status = v.response_status, response_body = v.response_body, attempts = i.attempts + 1
+      FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, status text, result_op text, destination_id text, identifiers jsonb,
+           error_kind text, message text, response_status int, response_body text)
+     WHERE i.run_id = ${loaded.run.id} AND i.record_key = v.key`);
+  const failures = results.flatMap((r) => (r.status === "failed" ? [r] : []));
+  if (failures.length)
+    await db.insert(syncRecordLogs).values(
+      failures.map((f) => ({
+        workspaceId: loaded.sync.workspaceId,
+        runId: loaded.run.id,
+        syncId: loaded.sync.id,
+        recordKey: f.key,
+        operation: opOf.get(f.key) ?? "write",
+        status: "failed" as const,
+        errorKind: f.kind,
+        message: f.message,
+        responseStatus: f.response?.status ?? null,
+        responseBody: f.response?.body.slice(0, EXCERPT) ?? null,
+      })),
+    );
+}
+
+/**
+ * Delivers batches from `from` on: at least up to `min`, then on while the time budget lasts, never past
+ * `until`; returns the next batch to deliver. Each batch's results are stored before the next starts, so
+ * a replayed step resumes at the first batch with pending records.
+ */
+export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: number; min: number; until: number; budgetMs: number }): Promise<number> {
+  const started = Date.now();
+  let state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id), columns: { deliveryState: true } }))?.deliveryState as DeliveryState;
+  let batch = p.from;
+  while (batch < p.until && (batch < p.min || Date.now() - started < p.budgetMs)) {
+    const records = await batchRecords(db, loaded, batch);
+    if (records.length) {
+      const written = await loaded.connector.delivery.write(loaded.delivery, state, records);
+      state = written.state;
+      await db.transaction(async (tx) => {
+        await recordResults(tx, loaded, records, written.results);
+        await tx
+          .update(syncRuns)
+          .set({ deliveryState: state, delivered: sql`${syncRuns.delivered} + ${records.length}` })
+          .where(and(eq(syncRuns.id, loaded.run.id)));
+      });
+    }
+    batch++;
+  }
+  return batch;
+}
+
+export async function commitDelivery(db: Db, loaded: LoadedRun) {
+  const state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id) }))?.deliveryState ?? {};
+  return loaded.connector.delivery.commit(loaded.delivery, state);
+}
+
+export async function abortDelivery(db: Db, loaded: LoadedRun) {
+  const state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id) }))?.deliveryState;
+  if (state) await loaded.connector.delivery.abort(loaded.delivery, state);
+}
+

@@ -1,0 +1,53 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { syncRuns } from "@/lib/db/schema";
+import type { LoadedRun } from "./context";
+
+export type RunCounts = { planned: number; created: number; updated: number; deleted: number; unchanged: number; failed: number };
+
+/**
+ * Carries the run's outcome into the sync's diff state in set-based statements, then sets the run's
+ * counts and status: succeeded, or partial when some records were rejected.
+ */
+export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string }) {
+  const { run, sync } = loaded;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`
+      INSERT INTO sync_records (workspace_id, sync_id, record_key, hash, destination_id, identifiers, status, error, attempts, updated_at)
+      SELECT workspace_id, ${sync.id}::uuid, record_key, hash, destination_id, identifiers, 'synced', NULL, 0, now()
+        FROM sync_run_items WHERE run_id = ${run.id} AND status = 'done' AND operation <> 'delete'
+      ON CONFLICT (sync_id, record_key) DO UPDATE SET hash = EXCLUDED.hash, status = 'synced', error = NULL, attempts = 0, updated_at = now(),
+        destination_id = coalesce(EXCLUDED.destination_id, sync_records.destination_id), identifiers = coalesce(EXCLUDED.identifiers, sync_records.identifiers)`);
+    await tx.execute(sql`
+      DELETE FROM sync_records r USING sync_run_items i
+       WHERE r.sync_id = ${sync.id} AND i.run_id = ${run.id} AND i.record_key = r.record_key AND i.operation = 'delete' AND i.status = 'done'`);
+    // A record that failed keeps the hash of its last good delivery, so the next run sends it again.
+    await tx.execute(sql`
+      INSERT INTO sync_records (workspace_id, sync_id, record_key, hash, status, error, attempts, updated_at)
+      SELECT workspace_id, ${sync.id}::uuid, record_key, NULL, 'failed', message, 1, now()
+        FROM sync_run_items WHERE run_id = ${run.id} AND status = 'failed' AND operation <> 'reject'
+      ON CONFLICT (sync_id, record_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error, attempts = sync_records.attempts + 1, updated_at = now()`);
+    if (run.mode === "replace")
+      await tx.execute(sql`
+        DELETE FROM sync_records r WHERE r.sync_id = ${sync.id}
+           AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = ${run.id} AND i.record_key = r.record_key)`);
+
+    const [c] = (
+      await tx.execute<Omit<RunCounts, "planned" | "unchanged">>(sql`
+        SELECT count(*) FILTER (WHERE status = 'done' AND result_op = 'create')::int AS created,
+               count(*) FILTER (WHERE status = 'done' AND result_op = 'update')::int AS updated,
+               count(*) FILTER (WHERE status = 'done' AND result_op = 'delete')::int AS deleted,
+               count(*) FILTER (WHERE status = 'failed')::int AS failed
+          FROM sync_run_items WHERE run_id = ${run.id}`)
+    ).rows;
+    const counts = { ...c!, deleted: c!.deleted + (commit.deleted ?? 0) };
+    const status = counts.failed > 0 ? ("partial" as const) : ("succeeded" as const);
+    const [updated] = await tx
+      .update(syncRuns)
+      .set({ ...counts, status, finishedAt: new Date(), error: commit.message ?? null })
+      .where(eq(syncRuns.id, run.id))
+      .returning();
+    return { status, counts: { planned: updated!.planned, unchanged: updated!.unchanged, ...counts } };
+  });
+}

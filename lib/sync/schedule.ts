@@ -1,0 +1,63 @@
+/** When scheduled syncs are due. Pure. */
+import { Cron } from "croner";
+import { z } from "zod";
+
+function validCron(expression: string, timezone?: string): boolean {
+  try {
+    new Cron(expression, { timezone, paused: true });
+    return expression.trim().split(/\s+/).length === 5;
+  } catch {
+    return false;
+  }
+}
+
+const validZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const scheduleSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("manual") }),
+    z.strictObject({ type: z.literal("interval"), minutes: z.number().int().min(1, "At least every minute").max(43_200, "At most every 30 days") }),
+    z.strictObject({ type: z.literal("cron"), cron: z.string().trim().min(1), timezone: z.string().refine(validZone, "Unknown time zone").optional() }),
+    z.strictObject({ type: z.literal("realtime") }),
+  ])
+  .superRefine((s, ctx) => {
+    if (s.type === "cron" && !validCron(s.cron, s.timezone))
+      ctx.addIssue({ code: "custom", path: ["cron"], message: 'Enter a cron expression with 5 fields, such as "0 6 * * 1-5"' });
+  });
+
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+/**
+ * The latest due time at or before `now`, or undefined when nothing is due yet: interval schedules count
+ * from when the sync was created, cron schedules follow the expression in its time zone (UTC by default).
+ */
+export function latestDueTime(schedule: Schedule, createdAt: Date, now: Date): Date | undefined {
+  if (schedule.type === "interval") {
+    const every = schedule.minutes * 60_000;
+    const elapsed = now.getTime() - createdAt.getTime();
+    if (elapsed < every) return undefined;
+    return new Date(createdAt.getTime() + Math.floor(elapsed / every) * every);
+  }
+  if (schedule.type === "cron") {
+    const previous = new Cron(schedule.cron, { timezone: schedule.timezone ?? "UTC", paused: true }).previousRuns(1, now)[0];
+    return previous && previous >= createdAt ? previous : undefined;
+  }
+  return undefined;
+}
+
+/** The next time a schedule will start a run (for the dashboard). */
+export function nextDueTime(schedule: Schedule, createdAt: Date, now: Date): Date | undefined {
+  if (schedule.type === "interval") {
+    const every = schedule.minutes * 60_000;
+    return new Date(createdAt.getTime() + (Math.floor((now.getTime() - createdAt.getTime()) / every) + 1) * every);
+  }
+  if (schedule.type === "cron") return new Cron(schedule.cron, { timezone: schedule.timezone ?? "UTC", paused: true }).nextRun(now) ?? undefined;
+  return undefined;
+}
