@@ -46,7 +46,8 @@ export function latestDueTime(schedule: Schedule, createdAt: Date, now: Date): D
     return new Date(createdAt.getTime() + Math.floor(elapsed / every) * every);
   }
   if (schedule.type === "cron") {
-    const previous = new Cron(schedule.cron, { timezone: schedule.timezone ?? "UTC", paused: true }).previousRuns(1, now)[0];
+    // previousRuns excludes its reference time: look from just after `now` so a due time of exactly now counts.
+    const previous = new Cron(schedule.cron, { timezone: schedule.timezone ?? "UTC", paused: true }).previousRuns(1, new Date(now.getTime() + 1))[0];
     return previous && previous >= createdAt ? previous : undefined;
   }
   return undefined;
