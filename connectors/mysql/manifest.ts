@@ -6,5 +6,5 @@ export const mysqlManifest: ConnectorManifest = {
   id: "mysql",
   name: "MySQL / MariaDB",
   description: "Upsert rows into a table of your MySQL or MariaDB database, matched on its primary key or a unique column.",
-  batchSize: 1_000,
+  batchSize: 5_000,
 };

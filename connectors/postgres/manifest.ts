@@ -6,5 +6,5 @@ export const postgresManifest: ConnectorManifest = {
   id: "postgres",
   name: "PostgreSQL",
   description: "Upsert rows into a table of your PostgreSQL database, matched on its primary key or a unique column.",
-  batchSize: 1_000,
+  batchSize: 5_000,
 };

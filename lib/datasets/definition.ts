@@ -16,7 +16,8 @@ export const aggregateFnLabels: Record<AggregateFn, string> = {
 
 export const columnName = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, "Use lower-case letters, digits and _, starting with a letter");
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, "Use lower-case letters, digits and _, starting with a letter")
+  .refine((name) => !name.startsWith("relay_"), "Names starting with relay_ are reserved");
 
 const lookupSchema = z.object({
   lookup: z.string().min(1),

@@ -30,20 +30,34 @@ async function batchRecords(db: Db, loaded: LoadedRun, batch: number): Promise<W
   }));
 }
 
-/** Records each record's outcome on its item, and each failed attempt in the record log, in one statement each. */
-async function recordResults(db: Db, loaded: LoadedRun, records: WriteRecord[], results: RecordResult[]) {
+/**
+ * Records each record's outcome on its item and each failed attempt in the record log. Records that went
+ * as planned (the common case) are marked in one statement; only the others are written one by one.
+ */
+async function recordResults(db: Db, loaded: LoadedRun, batch: number, records: WriteRecord[], results: RecordResult[]) {
   const opOf = new Map(records.map((r) => [r.key, r.op]));
-  const items = results.map((r) =>
-    r.status === "ok"
-      ? { key: r.key, status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
-      : { key: r.key, status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null },
-  );
-  await db.execute(sql`
-    UPDATE sync_run_items i SET status = v.status, result_op = v.result_op, destination_id = v.destination_id, identifiers = v.identifiers,
-           error_kind = v.error_kind, message = v.message, response_status = v.response_status, response_body = v.response_body, attempts = i.attempts + 1
-      FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, status text, result_op text, destination_id text, identifiers jsonb,
-           error_kind text, message text, response_status int, response_body text)
-     WHERE i.run_id = ${loaded.run.id} AND i.record_key = v.key`);
+  const asPlanned = (r: RecordResult) => r.status === "ok" && r.op === opOf.get(r.key) && !r.destinationId && !r.identifiers;
+  const items = results
+    .filter((r) => !asPlanned(r))
+    .map((r) =>
+      r.status === "ok"
+        ? { key: r.key, status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
+        : { key: r.key, status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null },
+    );
+  if (items.length)
+    await db.execute(sql`
+      UPDATE sync_run_items i SET status = v.status, result_op = v.result_op, destination_id = v.destination_id, identifiers = v.identifiers,
+             error_kind = v.error_kind, message = v.message, response_status = v.response_status, response_body = v.response_body, attempts = i.attempts + 1
+        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, status text, result_op text, destination_id text, identifiers jsonb,
+             error_kind text, message text, response_status int, response_body text)
+       WHERE i.run_id = ${loaded.run.id} AND i.batch = ${batch} AND i.record_key = v.key`);
+  const planned = results.filter(asPlanned).map((r) => r.key);
+  if (planned.length === results.length)
+    await db.execute(sql`UPDATE sync_run_items SET status = 'done', result_op = operation, attempts = attempts + 1
+      WHERE run_id = ${loaded.run.id} AND batch = ${batch} AND status = 'pending'`);
+  else if (planned.length)
+    await db.execute(sql`UPDATE sync_run_items SET status = 'done', result_op = operation, attempts = attempts + 1
+      WHERE run_id = ${loaded.run.id} AND batch = ${batch} AND status = 'pending' AND record_key IN (${sql.join(planned.map((k) => sql`${k}`), sql`, `)})`);
   const failures = results.flatMap((r) => (r.status === "failed" ? [r] : []));
   if (failures.length)
     await db.insert(syncRecordLogs).values(
@@ -77,7 +91,7 @@ export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: numbe
       const written = await loaded.connector.delivery.write(loaded.delivery, state, records);
       state = written.state;
       await db.transaction(async (tx) => {
-        await recordResults(tx, loaded, records, written.results);
+        await recordResults(tx, loaded, batch, records, written.results);
         await tx
           .update(syncRuns)
           .set({ deliveryState: state, delivered: sql`${syncRuns.delivered} + ${records.length}` })

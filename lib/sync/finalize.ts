@@ -13,6 +13,7 @@ export type RunCounts = { planned: number; created: number; updated: number; del
 export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string }) {
   const { run, sync } = loaded;
   return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
     await tx.execute(sql`
       INSERT INTO sync_records (workspace_id, sync_id, record_key, hash, destination_id, identifiers, status, error, attempts, updated_at)
       SELECT workspace_id, ${sync.id}::uuid, record_key, hash, destination_id, identifiers, 'synced', NULL, 0, now()

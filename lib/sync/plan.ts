@@ -1,6 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { syncRuns } from "@/lib/db/schema";
 import { compileDataset } from "@/lib/datasets/compile";
@@ -14,7 +14,7 @@ const id = (name: string) => sql.identifier(name);
 function rowJson(columns: string[]): SQL {
   const pieces: SQL[] = [];
   for (let i = 0; i < columns.length; i += 50)
-    pieces.push(sql`jsonb_build_object(${sql.join(columns.slice(i, i + 50).map((c) => sql`${c}::text, d.${id(c)}`), sql`, `)})`);
+    pieces.push(sql`jsonb_build_object(${sql.join(columns.slice(i, i + 50).map((c) => sql`${c}::text, ${id(c)}`), sql`, `)})`);
   return sql.join(pieces, sql` || `);
 }
 
@@ -27,49 +27,65 @@ export const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256")
  * numbered into batches. Returns counts only.
  */
 export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
+  const counts = await db.transaction(async (tx) => {
+    // Sorting and joining a large dataset in memory instead of spilling to disk.
+    await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+    await tx.execute(sql`DELETE FROM sync_run_items WHERE run_id = ${loaded.run.id}`);
+    const counts = await planItems(tx, loaded, batchSize);
+    await tx.update(syncRuns).set(counts).where(eq(syncRuns.id, loaded.run.id));
+    return counts;
+  });
+  // Fresh statistics, so delivery and finalize read a large run's items with scans that fit its size.
+  if (counts.planned > 10_000) await db.execute(sql`ANALYZE sync_run_items`);
+  return counts;
+}
+
+async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
   const { run, sync, dataset, config } = loaded;
-  await db.execute(sql`DELETE FROM sync_run_items WHERE run_id = ${run.id}`);
   const columns = mappingColumns(config.mapping, config.matchKey);
   const key = sql`(d.${id(config.matchKey.from)})::text`;
   const deletes = run.mode === "incremental" && sync.onLeave === "delete";
+  // Keyed on the dataset's primary key, rows cannot share a key: no need to look for copies.
+  const unique = config.matchKey.from === dataset.primaryKey;
   const fresh = run.mode !== "incremental";
+  // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
+  const cols = sql.join(columns.map((c) => sql`d.${id(c)}`), sql`, `);
+  const carried = sql.join(columns.map((c) => sql`c.${id(c)}`), sql`, `);
   const result = await db.execute<{ planned: number; unchanged: number; batches: number }>(sql`
     WITH cur AS (
-      SELECT coalesce(${key}, '(no match key) ' || d.id) AS k, ${key} IS NULL AS no_key, ${rowJson(columns)} AS row
+      SELECT coalesce(${key}, '(no match key) ' || d.id) AS relay_k, ${key} IS NULL AS relay_no_key, ${cols},
+             md5(${mappingVersion(loaded)} || ROW(${cols})::text) AS relay_h
       FROM (${compileDataset(dataset.definition, sync.workspaceId)}) d
       WHERE ${compileFilter(config.filter, dataset.columns)}
     ),
-    curh AS (
-      SELECT DISTINCT ON (k) k, no_key, row, md5(${mappingVersion(loaded)} || row::text) AS h, count(*) OVER (PARTITION BY k) AS copies
-      FROM cur ORDER BY k
-    ),
+    curh AS (${
+      unique
+        ? sql`SELECT *, 1 AS relay_copies FROM cur`
+        : sql`SELECT DISTINCT ON (relay_k) *, count(*) OVER (PARTITION BY relay_k) AS relay_copies FROM cur ORDER BY relay_k`
+    }),
     prev AS (SELECT record_key, hash, status FROM sync_records WHERE sync_id = ${sync.id}),
     diff AS (
-      SELECT coalesce(c.k, p.record_key) AS k, c.row, c.h, c.copies, c.no_key,
+      SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, ${carried},
         CASE
-          WHEN c.k IS NULL THEN CASE WHEN ${deletes} AND p.hash IS NOT NULL THEN 'delete' END
-          WHEN c.no_key OR c.copies > 1 THEN 'reject'
+          WHEN c.relay_k IS NULL THEN CASE WHEN ${deletes} AND p.hash IS NOT NULL THEN 'delete' END
+          WHEN c.relay_no_key OR c.relay_copies > 1 THEN 'reject'
           WHEN p.record_key IS NULL OR p.hash IS NULL THEN 'create'
-          WHEN ${fresh} OR p.status = 'failed' OR p.hash <> c.h THEN 'update'
-        END AS op
-      FROM curh c FULL JOIN prev p ON p.record_key = c.k
+          WHEN ${fresh} OR p.status = 'failed' OR p.hash <> c.relay_h THEN 'update'
+        END AS relay_op
+      FROM curh c FULL JOIN prev p ON p.record_key = c.relay_k
     ),
     planned AS (
       INSERT INTO sync_run_items (workspace_id, run_id, record_key, operation, batch, hash, row, status, message)
-      SELECT ${sync.workspaceId}::uuid, ${run.id}::uuid, k, op, (row_number() OVER (ORDER BY k) - 1) / ${batchSize}, h, row,
-        CASE WHEN op = 'reject' THEN 'failed' ELSE 'pending' END,
-        CASE WHEN no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
-             WHEN copies > 1 THEN copies || ' rows of the dataset have this match key: none of them is sent' END
-      FROM diff WHERE op IS NOT NULL
-      RETURNING batch, operation
+      SELECT ${sync.workspaceId}::uuid, ${run.id}::uuid, relay_k, relay_op, (row_number() OVER (ORDER BY relay_k) - 1) / ${batchSize}, relay_h,
+        CASE WHEN relay_h IS NOT NULL THEN ${rowJson(columns)} END,
+        CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
+        CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
+             WHEN relay_copies > 1 THEN relay_copies || ' rows of the dataset have this match key: none of them is sent' END
+      FROM diff WHERE relay_op IS NOT NULL
+      RETURNING batch
     )
     SELECT (SELECT count(*)::int FROM planned) AS planned,
-           (SELECT count(*)::int FROM diff WHERE op IS NULL AND row IS NOT NULL) AS unchanged,
+           (SELECT count(*)::int FROM diff WHERE relay_op IS NULL AND relay_h IS NOT NULL) AS unchanged,
            (SELECT coalesce(max(batch) + 1, 0)::int FROM planned) AS batches`);
-  const counts = result.rows[0]!;
-  await db
-    .update(syncRuns)
-    .set({ planned: counts.planned, unchanged: counts.unchanged, batches: counts.batches })
-    .where(and(eq(syncRuns.id, run.id)));
-  return counts;
+  return result.rows[0]!;
 }

@@ -1,11 +1,11 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { NotFoundError, parseWith, PublicError, ValidationError } from "@/lib/errors";
 import { validateMapping } from "@/lib/mapping/validate";
 import { filterSchemaFor } from "@/lib/segment/schema";
 import { type SyncConfig, syncInputSchema } from "@/lib/sync/config";
 import type { Db } from "../client";
-import { syncs } from "../schema";
+import { syncRecordLogs, syncRecords, syncs } from "../schema";
 import { loadConnection } from "./connections";
 import { getDataset } from "./datasets";
 
@@ -75,3 +75,15 @@ export const getSync = (db: Db, p: { workspaceId: string; syncId: string }) =>
   db.query.syncs.findFirst({ where: and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId)) });
 
 export const listSyncs = (db: Db, p: { workspaceId: string }) => db.query.syncs.findMany({ where: eq(syncs.workspaceId, p.workspaceId), orderBy: asc(syncs.name) });
+
+/** Deletes a sync with its runs, diff state and record logs (the per-record tables have no cascading keys). */
+export async function deleteSync(db: Db, p: { workspaceId: string; syncId: string }) {
+  await db.transaction(async (tx) => {
+    const sync = await getSync(tx, p);
+    if (!sync) throw new NotFoundError("Sync");
+    await tx.execute(sql`DELETE FROM sync_run_items WHERE run_id IN (SELECT id FROM sync_runs WHERE sync_id = ${sync.id})`);
+    await tx.delete(syncRecordLogs).where(eq(syncRecordLogs.syncId, sync.id));
+    await tx.delete(syncRecords).where(eq(syncRecords.syncId, sync.id));
+    await tx.delete(syncs).where(eq(syncs.id, sync.id));
+  });
+}
