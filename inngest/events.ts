@@ -27,3 +27,7 @@ export const entityRecordsChanged = eventType("entity/records.changed", {
 export const syncRealtimeRequested = eventType("sync/realtime.requested", {
   schema: z.object({ syncId: z.uuid(), workspaceId: z.uuid() }),
 });
+
+export const syncRunCancelRequested = eventType("sync/run.cancel-requested", {
+  schema: z.object({ runId: z.uuid(), syncId: z.uuid(), workspaceId: z.uuid() }),
+});

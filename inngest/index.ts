@@ -1,7 +1,8 @@
 import type { InngestFunction } from "inngest";
 import { syncRealtimeFanout, syncRealtimeRun } from "./functions/sync-realtime";
 import { syncRun } from "./functions/sync-run";
+import { syncRunCancelled } from "./functions/sync-run-cancelled";
 import { syncScheduler } from "./functions/sync-scheduler";
 
 /** Every function the app serves at /api/inngest; one per file in inngest/functions/. */
-export const functions: InngestFunction.Any[] = [syncRun, syncScheduler, syncRealtimeFanout, syncRealtimeRun];
+export const functions: InngestFunction.Any[] = [syncRun, syncRunCancelled, syncScheduler, syncRealtimeFanout, syncRealtimeRun];

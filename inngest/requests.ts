@@ -4,7 +4,7 @@ import type { RunModeName } from "@/lib/sync/config";
 import { queueRun, type RunTrigger } from "@/lib/sync/runs";
 import type { EntityName } from "@/lib/entities/catalog";
 import { inngest } from "./client";
-import { entityRecordsChanged, syncRunRequested } from "./events";
+import { entityRecordsChanged, syncRunCancelRequested, syncRunRequested } from "./events";
 
 /** Queues a run of a sync and asks the job runtime to start it. */
 export async function requestSyncRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunModeName }) {
@@ -20,4 +20,9 @@ export async function announceRecordsChanged(p: { workspaceId: string; entity: E
   } catch (error) {
     console.error(`Real-time syncs were not told that ${p.entity} changed:`, (error as Error).message);
   }
+}
+
+/** Asks the job runtime to stop a run; the run is marked cancelled once it has stopped. */
+export async function requestRunCancel(p: { runId: string; syncId: string; workspaceId: string }) {
+  await inngest.send(syncRunCancelRequested.create(p));
 }

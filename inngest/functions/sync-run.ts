@@ -25,6 +25,7 @@ export const syncRun = inngest.createFunction(
     retries: 3,
     triggers: [syncRunRequested],
     concurrency: [{ limit: 1, key: "event.data.syncId" }],
+    cancelOn: [{ event: "sync/run.cancel-requested", if: "async.data.runId == event.data.runId" }],
     onFailure: async ({ event, error, step }) => {
       const { runId, syncId, workspaceId } = event.data.event.data as { runId: string; syncId: string; workspaceId: string };
       const db = getDb();

@@ -47,6 +47,8 @@ export async function createRun(
 ): Promise<string | undefined> {
   const cfg = fn.config;
   const keys: RunKeys = { concurrency: concurrencySlots(fn, event) };
+  // Concurrent events must not both see "no pending run": flow control decides one event at a time per function.
+  if (cfg.debounce || cfg.singleton || cfg.idempotency || cfg.rateLimit) await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${fn.id}))`);
   const since = (ms: number) => gte(inngestRuns.createdAt, new Date(Date.now() - ms));
 
   if (cfg.idempotency) {

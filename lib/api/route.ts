@@ -1,23 +1,49 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { currentWorkspace } from "@/lib/current-workspace";
-import type { Db } from "@/lib/db/client";
+import { type Db, getDb } from "@/lib/db/client";
+import { verifyApiKey } from "@/lib/db/queries/api-keys";
 import { fieldErrorsOf, PublicError, ValidationError } from "@/lib/errors";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-type Context<P, B> = { params: P; body: B; db: Db; workspaceId: string; request: Request };
-type Spec<PS extends z.ZodType, BS extends z.ZodType> = { params: PS; body?: (params: z.output<PS>) => BS };
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+export type ApiContext<P, Q, B> = { params: P; query: Q; body: B; db: Db; workspaceId: string; request: Request };
+export type ApiResult = { data: unknown; nextCursor?: string | null; status?: number };
+
+/** One REST endpoint: its zod schemas drive both the handler and the OpenAPI document. */
+export type RouteSpec<P = unknown, Q = unknown, B = unknown, M extends Method = Method> = {
+  method: M;
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** When the body's shape depends on the path (records of one entity). */
+  bodyFor?: (params: P) => z.ZodType<B>;
+  success?: number;
+  response?: z.ZodType;
+  handle: (ctx: ApiContext<P, Q, B>) => Promise<ApiResult>;
+};
+
+export const defineRoute = <P, Q, B, const M extends Method>(spec: RouteSpec<P, Q, B, M>) => spec;
+
+// The registry holds specs of every shape; each is type-checked where it is defined.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRouteSpec = RouteSpec<any, any, any>;
+type Handler = (request: Request, route: { params: Promise<unknown> }) => Promise<Response>;
 
 export const apiError = (status: number, message: string, fields?: Record<string, string[]>) =>
   NextResponse.json({ error: fields ? { message, fields } : { message } }, { status });
 
 async function readJson(request: Request): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new PublicError("The body is larger than 10 MB: send smaller batches", { status: 413 });
+  const tooBig = new PublicError("The body is larger than 10 MB: send smaller batches", { status: 413 });
+  if (declared > MAX_BODY_BYTES) throw tooBig;
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new PublicError("The body is larger than 10 MB: send smaller batches", { status: 413 });
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooBig;
+  if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -25,29 +51,62 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** Every API route goes through here: params and JSON body parsed with zod, errors as `{ error: { message, fields? } }`. */
-export function apiRoute<PS extends z.ZodType, BS extends z.ZodType>(
-  spec: Spec<PS, BS>,
-  handle: (ctx: Context<z.output<PS>, z.output<BS>>) => Promise<{ status?: number; data: unknown }>,
-) {
-  return async (request: Request, route: { params: Promise<unknown> }) => {
+async function authenticate(db: Db, request: Request): Promise<string> {
+  const header = request.headers.get("authorization") ?? "";
+  const key = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!key) throw new PublicError("Missing API key: send the header Authorization: Bearer <key>", { status: 401 });
+  const verified = await verifyApiKey(db, key);
+  if (!verified) throw new PublicError("Invalid or revoked API key", { status: 401 });
+  return verified.workspaceId;
+}
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505";
+
+/** The Next route handler of one spec: key → workspace → zod parse → run → `{ data }` or `{ error }`. */
+export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
+  return async (request, route) => {
     try {
-      const params = spec.params.safeParse(await route.params);
+      const db = getDb();
+      const workspaceId = await authenticate(db, request);
+      const params = (spec.params ?? z.object({})).safeParse(await route.params);
       if (!params.success) return apiError(404, params.error.issues[0]?.message ?? "Not found");
+      const query = (spec.query ?? z.object({})).safeParse(Object.fromEntries(new URL(request.url).searchParams));
+      if (!query.success) return apiError(400, "The query parameters do not fit", fieldErrorsOf(query.error));
       let body: unknown;
-      if (spec.body) {
-        const parsed = spec.body(params.data).safeParse(await readJson(request));
+      const bodySchema = spec.bodyFor ? spec.bodyFor(params.data as P) : spec.body;
+      if (bodySchema) {
+        const parsed = bodySchema.safeParse(await readJson(request));
         if (!parsed.success) return apiError(422, "The body does not match what this endpoint expects", fieldErrorsOf(parsed.error));
         body = parsed.data;
       }
-      const { db, workspaceId } = await currentWorkspace();
-      const result = await handle({ params: params.data, body: body as z.output<BS>, db, workspaceId, request });
-      return NextResponse.json({ data: result.data }, { status: result.status ?? 200 });
+      const result = await spec.handle({ params: params.data as P, query: query.data as Q, body: body as B, db, workspaceId, request });
+      const payload = result.nextCursor === undefined ? { data: result.data } : { data: result.data, nextCursor: result.nextCursor };
+      return NextResponse.json(payload, { status: result.status ?? spec.success ?? 200 });
     } catch (error) {
-      if (error instanceof ValidationError) return apiError(422, "The body does not match what this endpoint expects", error.fields);
+      if (error instanceof ValidationError) return apiError(422, error.message, error.fields);
       if (error instanceof PublicError) return apiError(error.status, error.message);
+      if (isUniqueViolation(error)) return apiError(409, "Something with the same name already exists");
       console.error("API route failed:", error);
       return apiError(500, "Something went wrong");
     }
   };
+}
+
+/** The handlers of a route file, by method. */
+export function routeHandlers<S extends AnyRouteSpec[]>(...specs: S) {
+  return Object.fromEntries(specs.map((s) => [s.method, routeHandler(s)])) as { [K in S[number]["method"]]: Handler };
+}
+
+/** `?limit=&cursor=` for every list. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const idParams = z.object({ id: z.uuid({ error: "Not found" }) });
+
+export class ConflictError extends PublicError {
+  constructor(message: string) {
+    super(message, { status: 409 });
+  }
 }

@@ -22,11 +22,19 @@ export const transformSchema = z.discriminatedUnion("type", [
 ]);
 export type Transform = z.infer<typeof transformSchema>;
 
-export const mappingEntrySchema = z.strictObject({
-  from: mappingSourceSchema,
-  to: z.string().min(1, "Pick a destination field").max(200),
-  transforms: z.array(transformSchema).max(10).default([]),
-});
+export const mappingEntrySchema = z
+  .strictObject({
+    from: mappingSourceSchema,
+    to: z.string().min(1, "Pick a destination field").max(200),
+    transforms: z.array(transformSchema).max(10).default([]),
+  })
+  .meta({
+    id: "MappingEntry",
+    description:
+      "One destination field and where its value comes from: { field } (a dataset column), { value } (a static value) or { template } " +
+      "(text with {column} placeholders, e.g. '{first_name} {last_name}'); then transforms applied in order: trim, lowercase, uppercase, " +
+      "date_format (YYYY-MM-DD, YYYY-MM-DDTHH:mm:ssZ, DD/MM/YYYY, MM/DD/YYYY, unix, unix_ms), default (a value used when the result is empty).",
+  });
 export type MappingEntry = z.output<typeof mappingEntrySchema>;
 
 export const mappingSchema = z.array(mappingEntrySchema).max(500, "At most 500 mapped fields");

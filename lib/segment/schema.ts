@@ -51,11 +51,21 @@ const conditionSchema = z.object({
 });
 
 export const filterNodeSchema: z.ZodType<FilterNode> = z.lazy(() => z.union([conditionSchema, filterGroupSchema]));
-export const filterGroupSchema: z.ZodType<FilterGroup> = z.object({
-  type: z.literal("group"),
-  combinator: z.enum(["and", "or"]),
-  children: z.array(filterNodeSchema).max(100, "At most 100 conditions in a group"),
-});
+export const filterGroupSchema: z.ZodType<FilterGroup> = z
+  .object({
+    type: z.literal("group"),
+    combinator: z.enum(["and", "or"]),
+    children: z.array(filterNodeSchema).max(100, "At most 100 conditions in a group"),
+  })
+  .meta({
+    id: "FilterGroup",
+    description:
+      "A segment: nested AND/OR groups of conditions { type: 'condition', column, operator, value } over the dataset's columns. " +
+      "Operators by column type — string: equals, not_equals, contains, not_contains, starts_with, ends_with, is_one_of (value: string[]), is_empty, is_not_empty; " +
+      "number: eq, neq, gt, gte, lt, lte, between (value: [low, high]), is_empty, is_not_empty; " +
+      "date / datetime: before, after, between, in_last_days (value: days), more_than_days_ago (value: days), is_empty, is_not_empty; " +
+      "boolean: is_true, is_false, is_empty, is_not_empty. Dates are ISO 8601 strings. Groups nest at most 5 deep.",
+  });
 
 const noValue = new Set<Operator>(["is_empty", "is_not_empty", "is_true", "is_false"]);
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;

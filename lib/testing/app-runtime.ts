@@ -1,21 +1,20 @@
 /**
  * The app's own Inngest functions (app/api/inngest/route.ts) served over HTTP and driven by a local
- * executor, as `npm run dev` runs them. Sets the INNGEST_* variables before the app's client is imported.
+ * executor, as `npm run dev` runs them: at INNGEST_BASE_URL with the INNGEST_* keys the test setup chose.
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { syncRuns } from "@/lib/db/schema";
 import { LocalExecutor } from "@/inngest/local/executor";
-import { generateEventKey, generateSigningKey } from "@/inngest/local/signing";
 import { serveHandlers } from "./inngest-harness";
 
 export async function startAppRuntime(db: Db, options: { timeScale?: number } = {}) {
-  const keys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
+  const keys = { signingKey: process.env.INNGEST_SIGNING_KEY!, eventKey: process.env.INNGEST_EVENT_KEY! };
   const route: { handlers?: Parameters<typeof serveHandlers>[0] extends () => infer H ? H : never } = {};
   const app = await serveHandlers(() => route.handlers!);
-  const executor = new LocalExecutor({ db, appUrl: app.url, ...keys, timeScale: options.timeScale ?? 0.01, pollMs: 20, log: process.env.EXECUTOR_LOG ? console.log : () => {} });
-  const url = await executor.listen();
-  Object.assign(process.env, { INNGEST_BASE_URL: url, INNGEST_SIGNING_KEY: keys.signingKey, INNGEST_EVENT_KEY: keys.eventKey, INNGEST_DEV: "0" });
+  const port = Number(new URL(process.env.INNGEST_BASE_URL!).port);
+  const executor = new LocalExecutor({ db, appUrl: app.url, ...keys, port, timeScale: options.timeScale ?? 0.01, pollMs: 20, log: process.env.EXECUTOR_LOG ? console.log : () => {} });
+  await executor.listen();
   route.handlers = (await import("@/app/api/inngest/route")) as unknown as typeof route.handlers;
   await executor.start();
   await executor.syncApp();

@@ -1,4 +1,21 @@
+import net from "node:net";
 import { inject } from "vitest";
+import { generateEventKey, generateSigningKey } from "@/inngest/local/signing";
 
-// The app's own modules (getDb, route handlers) connect where the tests do.
-process.env.DATABASE_URL = inject("databaseUrl");
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+// The app's own modules (getDb, the Inngest client, route handlers) read these when they load: set them
+// before any test file imports them. startAppRuntime serves an executor at this address with these keys.
+Object.assign(process.env, {
+  DATABASE_URL: inject("databaseUrl"),
+  INNGEST_DEV: "0",
+  INNGEST_SIGNING_KEY: generateSigningKey(),
+  INNGEST_EVENT_KEY: generateEventKey(),
+  INNGEST_BASE_URL: `http://127.0.0.1:${await freePort()}`,
+});

@@ -3,9 +3,9 @@ import { and, asc, eq } from "drizzle-orm";
 import { getConnector } from "@/connectors/registry";
 import type { ConnectionConfig, Connector } from "@/connectors/types";
 import { decryptJson, encryptJson } from "@/lib/crypto";
-import { NotFoundError, parseWith, PublicError } from "@/lib/errors";
+import { NotFoundError, parseWith, PublicError, ValidationError } from "@/lib/errors";
 import type { Db } from "../client";
-import { connections } from "../schema";
+import { connections, syncs } from "../schema";
 
 export type ConnectionInput = {
   connector: string;
@@ -69,4 +69,40 @@ export async function loadConnection(db: Db, p: { workspaceId: string; connectio
   const connector = connectorOf(row.connector);
   const config: ConnectionConfig = { settings: row.settings, secrets: row.secrets ? decryptJson<Record<string, unknown>>(row.secrets) : {} };
   return { row, connector, config };
+}
+
+/**
+ * Changes a connection. Where it points (the connector's endpoint settings) cannot change without the
+ * secrets being entered again, so stored credentials are never sent to another server.
+ */
+export async function updateConnection(db: Db, p: { workspaceId: string; connectionId: string } & Partial<Omit<ConnectionInput, "connector">>) {
+  const { row, connector } = await loadConnection(db, p);
+  const settings = p.settings === undefined ? row.settings : (parseWith(connector.settingsSchema, { ...row.settings, ...(p.settings as object) }, "The settings do not fit") as Record<string, unknown>);
+  const moved = connector.manifest.endpointSettings.some((key) => JSON.stringify(settings[key]) !== JSON.stringify(row.settings[key]));
+  if (moved && p.secrets === undefined) throw new ValidationError({ secrets: ["Enter the secrets again: the connection now points elsewhere"] });
+  const secrets = p.secrets === undefined ? undefined : encryptJson(parseWith(connector.secretsSchema, p.secrets, "The secrets do not fit"));
+  const rate = p.rateLimit === undefined ? undefined : p.rateLimit;
+  const [updated] = await db
+    .update(connections)
+    .set({
+      name: p.name ?? row.name,
+      settings,
+      ...(secrets ? { secrets } : {}),
+      ...(rate !== undefined ? { rateWindowSeconds: rate?.windowSeconds ?? null, rateMaxRequests: rate?.maxRequests ?? null } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(connections.id, row.id))
+    .returning();
+  return publicConnection(updated!);
+}
+
+export async function deleteConnection(db: Db, p: { workspaceId: string; connectionId: string }) {
+  const row = await findConnection(db, p);
+  const used = await db.query.syncs.findMany({ where: eq(syncs.connectionId, row.id), columns: { name: true } });
+  if (used.length) throw new PublicError(`The connection is used by ${used.map((s) => `"${s.name}"`).join(", ")}: delete or move those syncs first`, { status: 409 });
+  await db.delete(connections).where(eq(connections.id, row.id));
+}
+
+export async function getConnection(db: Db, p: { workspaceId: string; connectionId: string }) {
+  return publicConnection(await findConnection(db, p));
 }

@@ -3,3 +3,4 @@ export * from "./entities";
 export * from "./datasets";
 export * from "./syncs";
 export * from "./runs";
+export * from "./api-keys";

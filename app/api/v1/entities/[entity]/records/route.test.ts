@@ -1,25 +1,23 @@
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { getDefaultWorkspace } from "@/lib/db/queries/workspaces";
+import { beforeAll, describe, expect, it } from "vitest";
 import { consents, contacts } from "@/lib/db/schema";
-import { connectTestDb } from "@/lib/testing/db";
-import { POST } from "./route";
+import { apiAs } from "@/lib/testing/api";
+import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { DELETE, POST } from "./route";
 
 const { db } = connectTestDb();
+let workspaceId: string;
+let api: Awaited<ReturnType<typeof apiAs>>;
 
-async function post(entity: string, body: unknown, raw?: string) {
-  const request = new Request(`http://localhost/api/v1/entities/${entity}/records`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: raw ?? JSON.stringify(body),
-  });
-  const response = await POST(request, { params: Promise.resolve({ entity }) });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; error?: { message: string; fields?: Record<string, string[]> } } };
-}
+beforeAll(async () => {
+  workspaceId = await newWorkspace(db);
+  api = await apiAs(db, workspaceId);
+});
+
+const post = (entity: string, body: unknown, raw?: string) => api.call(POST, { path: `/entities/${entity}/records`, params: { entity }, body, raw });
 
 describe("POST /api/v1/entities/{entity}/records", () => {
   it("upserts a batch by id and stamps updated_at", async () => {
-    const { id: workspaceId } = await getDefaultWorkspace(db);
     const first = await post("contacts", { records: [{ id: "api-1", email: "a@example.com", traits: { plan: "pro" } }, { id: 2, email: "b@example.com" }] });
     expect(first).toEqual({ status: 200, body: { data: { entity: "contacts", upserted: 2 } } });
     const before = await db.query.contacts.findFirst({ where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, "api-1")) });
@@ -57,6 +55,18 @@ describe("POST /api/v1/entities/{entity}/records", () => {
 
     expect((await post("contacts", { records: [] })).body.error!.fields).toEqual({ records: ["Send at least one record"] });
     expect((await post("contacts", [{ id: "x" }])).status).toBe(422);
+    expect((await api.call(POST, { path: "/entities/contacts/records", params: { entity: "contacts" }, body: { records: [{ id: "k" }] }, key: null })).status).toBe(401);
+  });
+
+  it("erases records, with a contact's consents, and detaches their orders", async () => {
+    await post("contacts", { records: [{ id: "gone", email: "gone@example.com" }, { id: "stays" }] });
+    await post("consents", { records: [{ id: "gone:email", contact_id: "gone", channel: "email", status: "granted" }] });
+    await post("orders", { records: [{ id: "o-gone", contact_id: "gone", total: 10 }] });
+    const erased = await api.call(DELETE, { path: "/entities/contacts/records", params: { entity: "contacts" }, body: { ids: ["gone", "never-existed"] }, method: "DELETE" });
+    expect(erased).toEqual({ status: 200, body: { data: { entity: "contacts", erased: 1 } } });
+    expect(await db.$count(contacts, and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, "gone")))).toBe(0);
+    expect(await db.$count(consents, and(eq(consents.workspaceId, workspaceId), eq(consents.contactId, "gone")))).toBe(0);
+    expect((await db.query.orders.findFirst({ where: (o, { and: a, eq: e }) => a(e(o.workspaceId, workspaceId), e(o.id, "o-gone")) }))?.contactId).toBeNull();
   });
 
   it("refuses bodies over 10 MB", async () => {

@@ -1,0 +1,109 @@
+import "server-only";
+import { and, asc, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import { requestRunCancel } from "@/inngest/requests";
+import { syncRunItems, syncRuns, syncRunSteps } from "@/lib/db/schema";
+import type { Db } from "@/lib/db/client";
+import { NotFoundError } from "@/lib/errors";
+import { ConflictError, defineRoute, idParams } from "../route";
+import { recordOut, runOut } from "./schemas";
+
+type RunRow = typeof syncRuns.$inferSelect;
+
+export const publicRun = (r: RunRow) => ({
+  id: r.id,
+  syncId: r.syncId,
+  trigger: r.trigger,
+  mode: r.mode,
+  status: r.status,
+  counts: { planned: r.planned, created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, failed: r.failed },
+  progress: { delivered: r.delivered, planned: r.planned },
+  error: r.error,
+  queuedAt: r.queuedAt,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+});
+
+async function findRun(db: Db, p: { workspaceId: string; runId: string }) {
+  const run = await db.query.syncRuns.findFirst({ where: and(eq(syncRuns.id, p.runId), eq(syncRuns.workspaceId, p.workspaceId)) });
+  if (!run) throw new NotFoundError("Run");
+  return run;
+}
+
+export const getRunRoute = defineRoute({
+  method: "GET",
+  path: "/runs/{id}",
+  tag: "Runs",
+  summary: "A run: status, counts, progress, timings and the history of its steps",
+  params: idParams,
+  response: runOut,
+  handle: async ({ db, workspaceId, params }) => {
+    const run = await findRun(db, { workspaceId, runId: params.id });
+    const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, run.id), orderBy: asc(syncRunSteps.startedAt) });
+    return {
+      data: {
+        ...publicRun(run),
+        steps: steps.map((s) => ({ name: s.name, status: s.status, attempt: s.attempt, error: s.error, startedAt: s.startedAt, finishedAt: s.finishedAt })),
+      },
+    };
+  },
+});
+
+export const listRunRecordsRoute = defineRoute({
+  method: "GET",
+  path: "/runs/{id}/records",
+  tag: "Runs",
+  summary: "A page of the run's record log, in key order; filter by status",
+  params: idParams,
+  query: z.object({
+    status: z.enum(["pending", "done", "failed"]).optional(),
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+    cursor: z.string().max(1_000).optional(),
+  }),
+  response: z.array(recordOut),
+  handle: async ({ db, workspaceId, params, query }) => {
+    const run = await findRun(db, { workspaceId, runId: params.id });
+    const rows = await db
+      .select()
+      .from(syncRunItems)
+      .where(
+        and(
+          eq(syncRunItems.runId, run.id),
+          query.status ? eq(syncRunItems.status, query.status) : undefined,
+          query.cursor ? gt(syncRunItems.recordKey, query.cursor) : undefined,
+        ),
+      )
+      .orderBy(asc(syncRunItems.recordKey))
+      .limit(query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    return {
+      data: page.map((i) => ({
+        key: i.recordKey,
+        operation: i.operation,
+        status: i.status,
+        result: i.resultOp,
+        attempts: i.attempts,
+        errorKind: i.errorKind,
+        message: i.message,
+        response: i.responseStatus === null && i.responseBody === null ? null : { status: i.responseStatus, body: i.responseBody },
+      })),
+      nextCursor: rows.length > query.limit ? page.at(-1)!.recordKey : null,
+    };
+  },
+});
+
+export const cancelRunRoute = defineRoute({
+  method: "POST",
+  path: "/runs/{id}/cancel",
+  tag: "Runs",
+  summary: "Stop a queued or running run; the batch in flight records its results, then the run is marked cancelled",
+  params: idParams,
+  success: 202,
+  response: z.object({ id: z.uuid(), status: z.string() }),
+  handle: async ({ db, workspaceId, params }) => {
+    const run = await findRun(db, { workspaceId, runId: params.id });
+    if (run.status !== "queued" && run.status !== "running") throw new ConflictError(`The run has already ended (${run.status})`);
+    await requestRunCancel({ runId: run.id, syncId: run.syncId, workspaceId });
+    return { data: { id: run.id, status: "cancelling" } };
+  },
+});
