@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { createApiKeyWithCli } from "./api-key";
 import { queryAppDatabase } from "./database";
 
 test("a newcomer browses the demo datasets and builds one with an aggregate", async ({ page }) => {
@@ -76,13 +77,15 @@ test("a bad CSV line is explained and nothing is imported; the fixed file import
   expect(await queryAppDatabase("SELECT id FROM contacts WHERE id LIKE $1 ORDER BY id", [`${id}%`])).toEqual([{ id: `${id}-a` }, { id: `${id}-b` }]);
 });
 
-test("the ingest endpoint upserts records and explains bad ones", async ({ request }) => {
-  const ok = await request.post("/api/v1/entities/products/records", { data: { records: [{ id: "e2e-p1", name: "E2E mug", price: 12.5 }] } });
+test("the ingest endpoint, behind a key made by the CLI while the app runs, upserts records and explains bad ones", async ({ request }) => {
+  const headers = { authorization: `Bearer ${createApiKeyWithCli()}` };
+  expect((await request.post("/api/v1/entities/products/records", { data: { records: [{ id: "x" }] } })).status()).toBe(401);
+  const ok = await request.post("/api/v1/entities/products/records", { headers, data: { records: [{ id: "e2e-p1", name: "E2E mug", price: 12.5 }] } });
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toEqual({ data: { entity: "products", upserted: 1 } });
   expect(await queryAppDatabase("SELECT name, price::float8 AS price FROM products WHERE id = 'e2e-p1'")).toEqual([{ name: "E2E mug", price: 12.5 }]);
 
-  const bad = await request.post("/api/v1/entities/products/records", { data: { records: [{ id: "e2e-p2", price: "cheap" }] } });
+  const bad = await request.post("/api/v1/entities/products/records", { headers, data: { records: [{ id: "e2e-p2", price: "cheap" }] } });
   expect(bad.status()).toBe(422);
   expect(await bad.json()).toEqual({ error: { message: "The body does not match what this endpoint expects", fields: { "records.0.price": ["must be a number"] } } });
 });
