@@ -1,4 +1,5 @@
 import "server-only";
+import { httpApi } from "./http-api";
 import { mysql } from "./mysql";
 import { postgres } from "./postgres";
 import type { Connector } from "./types";
@@ -7,6 +8,7 @@ import type { Connector } from "./types";
 const registry: Record<string, Connector> = {
   postgres: postgres as unknown as Connector,
   mysql: mysql as unknown as Connector,
+  "http-api": httpApi as unknown as Connector,
 };
 
 export const connectorIds = Object.keys(registry);

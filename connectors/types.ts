@@ -63,12 +63,24 @@ export type WriteRecord = {
 export type ErrorKind = "not_found" | "duplicate" | "rejected" | "technical";
 export type DestinationResponse = { status: number; body: string };
 
+/** An attempt that did not settle the record (e.g. an update that found nothing, retried as a create). */
+export type EarlierAttempt = { op: WriteOp; kind: ErrorKind; message: string; response?: DestinationResponse };
+
 export type RecordResult =
-  | { key: string; status: "ok"; op: "create" | "update" | "delete"; destinationId?: string; identifiers?: Record<string, unknown> }
-  | { key: string; status: "failed"; kind: ErrorKind; message: string; existingId?: string; response?: DestinationResponse };
+  | { key: string; status: "ok"; op: "create" | "update" | "delete"; destinationId?: string; identifiers?: Record<string, unknown>; earlier?: EarlierAttempt[] }
+  | { key: string; status: "failed"; kind: ErrorKind; message: string; existingId?: string; response?: DestinationResponse; earlier?: EarlierAttempt[] };
+
+/** A request through the connection's rate budget, with the engine's technical retries (see lib/sync/http.ts). */
+export type HttpClient = (request: { method: string; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number }) => Promise<{
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+}>;
 
 export type DeliveryContext<S = Record<string, unknown>, K = Record<string, unknown>> = {
   connection: ConnectionConfig<S, K>;
+  http: HttpClient;
   object: string;
   mode: RunMode;
   replaceStrategy?: ReplaceStrategy;
@@ -91,8 +103,12 @@ export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> 
   test(connection: ConnectionConfig<S, K>): Promise<TestResult>;
   listObjects(connection: ConnectionConfig<S, K>): Promise<DestinationObject[]>;
   listFields(connection: ConnectionConfig<S, K>, object: string): Promise<DestinationField[]>;
+  /** Why this connection cannot serve a sync with these choices, or undefined when it can. */
+  checkSync?(connection: ConnectionConfig<S, K>, sync: { mode: RunMode; onLeave: "nothing" | "delete" }): string | undefined;
   /** Why a replace strategy cannot be used with these fields, or undefined when it can. */
   replaceProblem?(fields: DestinationField[], mapped: string[], strategy: ReplaceStrategy): string | undefined;
+  /** For replace on APIs: every record the destination holds, as its id and the value of the match key field. */
+  read?(ctx: DeliveryContext<S, K>): AsyncIterable<{ destinationId: string; key: string }[]>;
   delivery: {
     begin(ctx: DeliveryContext<S, K>): Promise<DeliveryState>;
     write(ctx: DeliveryContext<S, K>, state: DeliveryState, records: WriteRecord[]): Promise<{ results: RecordResult[]; state: DeliveryState }>;

@@ -14,6 +14,11 @@ const envSchema = z.object({
     z.string().regex(/^([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i, "APP_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64").optional(),
   ),
   APP_ENCRYPTION_KEY_PREVIOUS: optionalText,
+  /** Waits between technical retries of one request to a destination. */
+  SYNC_RETRY_DELAYS_MS: optionalText.transform((v) => (v ?? "3000,5000,10000").split(",").map(Number)).pipe(z.array(z.number().int().min(0)).min(1)),
+  /** Multiplies retry waits (tests run with a small factor). */
+  SYNC_TIME_SCALE: z.coerce.number().positive().default(1),
+  RECORD_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   INNGEST_SIGNING_KEY: optionalText.pipe(
     z.string().regex(/^signkey-[\w]+-[0-9a-f]+$/i, "INNGEST_SIGNING_KEY must look like signkey-<env>-<hex>, as Inngest issues it").optional(),
   ),

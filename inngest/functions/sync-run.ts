@@ -3,7 +3,7 @@ import { DestinationConfigError } from "@/connectors/types";
 import { getDb } from "@/lib/db/client";
 import { PublicError } from "@/lib/errors";
 import { loadRun, RunGoneError } from "@/lib/sync/context";
-import { abortDelivery, beginDelivery, commitDelivery, deliverBatches } from "@/lib/sync/deliver";
+import { abortDelivery, beginDelivery, commitDelivery, deliverBatches, DestinationUnreachable } from "@/lib/sync/deliver";
 import { finalizeRun } from "@/lib/sync/finalize";
 import { planRun } from "@/lib/sync/plan";
 import { claimRun, endRunWith, trackStep } from "@/lib/sync/runs";
@@ -15,7 +15,9 @@ const STEP_BUDGET_MS = 20_000;
 
 /** Errors about the sync's configuration end the run at once: retrying cannot fix them. */
 const final = (error: unknown) =>
-  error instanceof DestinationConfigError || error instanceof RunGoneError || error instanceof PublicError ? new NonRetriableError((error as Error).message) : error;
+  error instanceof DestinationConfigError || error instanceof RunGoneError || error instanceof PublicError || error instanceof DestinationUnreachable
+    ? new NonRetriableError((error as Error).message)
+    : error;
 
 /** One run of a sync: plan → begin → deliver batches → commit → finalize, each step recorded in the run's history. */
 export const syncRun = inngest.createFunction(
@@ -31,8 +33,11 @@ export const syncRun = inngest.createFunction(
       const db = getDb();
       await step.run("mark-failed", async () => {
         const loaded = await loadRun(db, runId).catch(() => undefined);
-        if (loaded) await abortDelivery(db, loaded).catch(() => {});
-        await endRunWith(db, runId, "failed", error.message);
+        if (!loaded || !["queued", "running"].includes(loaded.run.status)) return;
+        await abortDelivery(db, loaded).catch(() => {});
+        // Keep what was delivered before the failure, so the next run neither loses nor repeats it.
+        if (loaded.run.status === "running") await finalizeRun(db, loaded, {}, error.message);
+        else await endRunWith(db, runId, "failed", error.message);
       });
       await step.sendEvent("announce", syncRunFinished.create({ runId, syncId, workspaceId, status: "failed", error: error.message }));
     },

@@ -3,9 +3,11 @@ import { eq } from "drizzle-orm";
 import type { DeliveryContext } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { loadConnection } from "@/lib/db/queries/connections";
+import { env } from "@/lib/env";
 import { datasets, syncRuns, syncs } from "@/lib/db/schema";
 import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
 import { filterGroupSchema } from "@/lib/segment/schema";
+import { createHttpClient } from "./http";
 import { scheduleSchema } from "./schedule";
 
 export class RunGoneError extends Error {}
@@ -23,9 +25,11 @@ export async function loadRun(db: Db, runId: string) {
     filter: sync.filter ? filterGroupSchema.parse(sync.filter) : undefined,
     schedule: scheduleSchema.parse(sync.schedule),
   };
-  const { connector, config: connection } = await loadConnection(db, { workspaceId: sync.workspaceId, connectionId: sync.connectionId });
+  const { row, connector, config: connection } = await loadConnection(db, { workspaceId: sync.workspaceId, connectionId: sync.connectionId });
+  const budget = row.rateWindowSeconds && row.rateMaxRequests ? { windowSeconds: row.rateWindowSeconds, maxRequests: row.rateMaxRequests } : null;
   const delivery: DeliveryContext = {
     connection,
+    http: createHttpClient({ db, connectionId: row.id, budget, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE }),
     object: sync.object,
     mode: run.mode,
     replaceStrategy: (sync.replaceStrategy as DeliveryContext["replaceStrategy"]) ?? undefined,

@@ -36,19 +36,21 @@ async function batchRecords(db: Db, loaded: LoadedRun, batch: number): Promise<W
  */
 async function recordResults(db: Db, loaded: LoadedRun, batch: number, records: WriteRecord[], results: RecordResult[]) {
   const opOf = new Map(records.map((r) => [r.key, r.op]));
-  const asPlanned = (r: RecordResult) => r.status === "ok" && r.op === opOf.get(r.key) && !r.destinationId && !r.identifiers;
+  const asPlanned = (r: RecordResult) => r.status === "ok" && r.op === opOf.get(r.key) && !r.destinationId && !r.identifiers && !r.earlier?.length;
   const items = results
     .filter((r) => !asPlanned(r))
-    .map((r) =>
-      r.status === "ok"
-        ? { key: r.key, status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
-        : { key: r.key, status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null },
-    );
+    .map((r) => ({
+      key: r.key,
+      tries: 1 + (r.earlier?.length ?? 0),
+      ...(r.status === "ok"
+        ? { status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
+        : { status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null }),
+    }));
   if (items.length)
     await db.execute(sql`
       UPDATE sync_run_items i SET status = v.status, result_op = v.result_op, destination_id = v.destination_id, identifiers = v.identifiers,
-             error_kind = v.error_kind, message = v.message, response_status = v.response_status, response_body = v.response_body, attempts = i.attempts + 1
-        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, status text, result_op text, destination_id text, identifiers jsonb,
+             error_kind = v.error_kind, message = v.message, response_status = v.response_status, response_body = v.response_body, attempts = i.attempts + v.tries
+        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, tries int, status text, result_op text, destination_id text, identifiers jsonb,
              error_kind text, message text, response_status int, response_body text)
        WHERE i.run_id = ${loaded.run.id} AND i.batch = ${batch} AND i.record_key = v.key`);
   const planned = results.filter(asPlanned).map((r) => r.key);
@@ -58,23 +60,33 @@ async function recordResults(db: Db, loaded: LoadedRun, batch: number, records: 
   else if (planned.length)
     await db.execute(sql`UPDATE sync_run_items SET status = 'done', result_op = operation, attempts = attempts + 1
       WHERE run_id = ${loaded.run.id} AND batch = ${batch} AND status = 'pending' AND record_key IN (${sql.join(planned.map((k) => sql`${k}`), sql`, `)})`);
-  const failures = results.flatMap((r) => (r.status === "failed" ? [r] : []));
-  if (failures.length)
-    await db.insert(syncRecordLogs).values(
-      failures.map((f) => ({
-        workspaceId: loaded.sync.workspaceId,
-        runId: loaded.run.id,
-        syncId: loaded.sync.id,
-        recordKey: f.key,
-        operation: opOf.get(f.key) ?? "write",
-        status: "failed" as const,
-        errorKind: f.kind,
-        message: f.message,
-        responseStatus: f.response?.status ?? null,
-        responseBody: f.response?.body.slice(0, EXCERPT) ?? null,
-      })),
-    );
+  // The record log: every attempt of a record that did not go through at once.
+  const logs = results.flatMap((r) => {
+    const earlier = (r.earlier ?? []).map((e, i) => ({ attempt: i + 1, operation: e.op, status: "failed" as const, errorKind: e.kind, message: e.message, response: e.response }));
+    if (r.status === "ok" && earlier.length === 0) return [];
+    const last =
+      r.status === "ok"
+        ? { attempt: earlier.length + 1, operation: r.op, status: "ok" as const, errorKind: null, message: null, response: undefined }
+        : { attempt: earlier.length + 1, operation: opOf.get(r.key) ?? "write", status: "failed" as const, errorKind: r.kind, message: r.message, response: r.response };
+    return [...earlier, last].map((l) => ({
+      workspaceId: loaded.sync.workspaceId,
+      runId: loaded.run.id,
+      syncId: loaded.sync.id,
+      recordKey: r.key,
+      attempt: l.attempt,
+      operation: l.operation,
+      status: l.status,
+      errorKind: l.errorKind,
+      message: l.message,
+      responseStatus: l.response?.status ?? null,
+      responseBody: l.response?.body.slice(0, EXCERPT) ?? null,
+    }));
+  });
+  if (logs.length) await db.insert(syncRecordLogs).values(logs);
 }
+
+/** Every record of a batch failed for technical reasons after its retries: the destination is down. */
+export class DestinationUnreachable extends Error {}
 
 /**
  * Delivers batches from `from` on: at least up to `min`, then on while the time budget lasts, never past
@@ -97,6 +109,9 @@ export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: numbe
           .set({ deliveryState: state, delivered: sql`${syncRuns.delivered} + ${records.length}` })
           .where(and(eq(syncRuns.id, loaded.run.id)));
       });
+      const technical = written.results.filter((r) => r.status === "failed" && r.kind === "technical");
+      if (technical.length === written.results.length && technical[0]?.status === "failed")
+        throw new DestinationUnreachable(`The destination did not answer after retries: ${technical[0].message}`);
     }
     batch++;
   }

@@ -8,9 +8,10 @@ export type RunCounts = { planned: number; created: number; updated: number; del
 
 /**
  * Carries the run's outcome into the sync's diff state in set-based statements, then sets the run's
- * counts and status: succeeded, or partial when some records were rejected.
+ * counts and status: succeeded, partial when some records were rejected, or failed (`failure`) when the
+ * run could not go on — what it delivered before is kept, so the next run does not send it again.
  */
-export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string }) {
+export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string }, failure?: string) {
   const { run, sync } = loaded;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
@@ -29,7 +30,7 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?:
       SELECT workspace_id, ${sync.id}::uuid, record_key, NULL, 'failed', message, 1, now()
         FROM sync_run_items WHERE run_id = ${run.id} AND status = 'failed' AND operation <> 'reject'
       ON CONFLICT (sync_id, record_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error, attempts = sync_records.attempts + 1, updated_at = now()`);
-    if (run.mode === "replace")
+    if (run.mode === "replace" && !failure)
       await tx.execute(sql`
         DELETE FROM sync_records r WHERE r.sync_id = ${sync.id}
            AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = ${run.id} AND i.record_key = r.record_key)`);
@@ -43,10 +44,10 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?:
           FROM sync_run_items WHERE run_id = ${run.id}`)
     ).rows;
     const counts = { ...c!, deleted: c!.deleted + (commit.deleted ?? 0) };
-    const status = counts.failed > 0 ? ("partial" as const) : ("succeeded" as const);
+    const status = failure ? ("failed" as const) : counts.failed > 0 ? ("partial" as const) : ("succeeded" as const);
     const [updated] = await tx
       .update(syncRuns)
-      .set({ ...counts, status, finishedAt: new Date(), error: commit.message ?? null })
+      .set({ ...counts, status, finishedAt: new Date(), error: failure ?? commit.message ?? null })
       .where(eq(syncRuns.id, run.id))
       .returning();
     return { status, counts: { planned: updated!.planned, unchanged: updated!.unchanged, ...counts } };

@@ -18,6 +18,25 @@ function rowJson(columns: string[]): SQL {
   return sql.join(pieces, sql` || `);
 }
 
+/**
+ * Makes the diff state match what an API destination holds: its records' ids under their keys, and no
+ * state for keys it does not hold. The plan then updates what exists, creates what is missing and deletes
+ * what the dataset lacks.
+ */
+async function readBackDestination(db: Db, loaded: LoadedRun) {
+  const { sync } = loaded;
+  await db.execute(sql`CREATE TEMP TABLE relay_destination (record_key text PRIMARY KEY, destination_id text) ON COMMIT DROP`);
+  for await (const page of loaded.connector.read!(loaded.delivery)) {
+    if (page.length === 0) continue;
+    await db.execute(sql`INSERT INTO relay_destination SELECT key, id FROM jsonb_to_recordset(${JSON.stringify(page.map((p) => ({ key: p.key, id: p.destinationId })))}::jsonb) AS v(key text, id text) ON CONFLICT DO NOTHING`);
+  }
+  await db.execute(sql`DELETE FROM sync_records r WHERE r.sync_id = ${sync.id} AND NOT EXISTS (SELECT 1 FROM relay_destination d WHERE d.record_key = r.record_key)`);
+  await db.execute(sql`
+    INSERT INTO sync_records (workspace_id, sync_id, record_key, destination_id, status, updated_at)
+    SELECT ${sync.workspaceId}::uuid, ${sync.id}::uuid, record_key, destination_id, 'synced', now() FROM relay_destination
+    ON CONFLICT (sync_id, record_key) DO UPDATE SET destination_id = EXCLUDED.destination_id`);
+}
+
 /** The hash covers the mapping itself: a changed mapping re-sends every record. */
 export const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256").update(JSON.stringify([loaded.config.mapping, loaded.config.matchKey])).digest("hex").slice(0, 16);
 
@@ -31,6 +50,7 @@ export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
     // Sorting and joining a large dataset in memory instead of spilling to disk.
     await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
     await tx.execute(sql`DELETE FROM sync_run_items WHERE run_id = ${loaded.run.id}`);
+    if (loaded.run.mode === "replace" && loaded.connector.read) await readBackDestination(tx, loaded);
     const counts = await planItems(tx, loaded, batchSize);
     await tx.update(syncRuns).set(counts).where(eq(syncRuns.id, loaded.run.id));
     return counts;
@@ -44,10 +64,14 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
   const { run, sync, dataset, config } = loaded;
   const columns = mappingColumns(config.mapping, config.matchKey);
   const key = sql`(d.${id(config.matchKey.from)})::text`;
-  const deletes = run.mode === "incremental" && sync.onLeave === "delete";
+  // An API replace reads back what the destination holds and deletes what the dataset lacks.
+  const apiReplace = run.mode === "replace" && Boolean(loaded.connector.read);
+  const deletes = (run.mode === "incremental" && sync.onLeave === "delete") || apiReplace;
+  const only = run.onlyKeys?.length ? sql`relay_k IN (${sql.join(run.onlyKeys.map((k) => sql`${k}`), sql`, `)})` : sql`TRUE`;
   // Keyed on the dataset's primary key, rows cannot share a key: no need to look for copies.
   const unique = config.matchKey.from === dataset.primaryKey;
   const fresh = run.mode !== "incremental";
+  const resend = Boolean(run.onlyKeys?.length);
   // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
   const cols = sql.join(columns.map((c) => sql`d.${id(c)}`), sql`, `);
   const carried = sql.join(columns.map((c) => sql`c.${id(c)}`), sql`, `);
@@ -63,14 +87,14 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
         ? sql`SELECT *, 1 AS relay_copies FROM cur`
         : sql`SELECT DISTINCT ON (relay_k) *, count(*) OVER (PARTITION BY relay_k) AS relay_copies FROM cur ORDER BY relay_k`
     }),
-    prev AS (SELECT record_key, hash, status FROM sync_records WHERE sync_id = ${sync.id}),
+    prev AS (SELECT record_key, hash, status, destination_id FROM sync_records WHERE sync_id = ${sync.id}),
     diff AS (
       SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, ${carried},
         CASE
-          WHEN c.relay_k IS NULL THEN CASE WHEN ${deletes} AND p.hash IS NOT NULL THEN 'delete' END
+          WHEN c.relay_k IS NULL THEN CASE WHEN ${deletes} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL) THEN 'delete' END
           WHEN c.relay_no_key OR c.relay_copies > 1 THEN 'reject'
-          WHEN p.record_key IS NULL OR p.hash IS NULL THEN 'create'
-          WHEN ${fresh} OR p.status = 'failed' OR p.hash <> c.relay_h THEN 'update'
+          WHEN p.record_key IS NULL OR (p.hash IS NULL AND p.destination_id IS NULL) THEN 'create'
+          WHEN ${fresh} OR ${resend} OR p.status = 'failed' OR p.hash IS DISTINCT FROM c.relay_h THEN 'update'
         END AS relay_op
       FROM curh c FULL JOIN prev p ON p.record_key = c.relay_k
     ),
@@ -81,7 +105,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
         CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
         CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
              WHEN relay_copies > 1 THEN relay_copies || ' rows of the dataset have this match key: none of them is sent' END
-      FROM diff WHERE relay_op IS NOT NULL
+      FROM diff WHERE relay_op IS NOT NULL AND ${only}
       RETURNING batch
     )
     SELECT (SELECT count(*)::int FROM planned) AS planned,

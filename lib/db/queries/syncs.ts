@@ -32,6 +32,8 @@ export async function checkSync(db: Db, p: { workspaceId: string; input: unknown
   if (config.onLeave === "delete" && !manifest.onLeaveDelete) add("onLeave", `${manifest.name} cannot delete records`);
   if (config.mode === "replace" && manifest.replaceStrategies.length && !config.replaceStrategy) add("replaceStrategy", "Pick how a replace treats the destination");
   if (config.replaceStrategy && !manifest.replaceStrategies.includes(config.replaceStrategy)) add("replaceStrategy", `${manifest.name} has no ${config.replaceStrategy} strategy`);
+  const connectionProblem = connector.checkSync?.(connection, config);
+  if (connectionProblem) add("mode", connectionProblem);
 
   let objects;
   try {

@@ -38,6 +38,8 @@ export const syncRuns = pgTable(
     batches: integer("batches").notNull().default(0),
     delivered: integer("delivered").notNull().default(0),
     deliveryState: jsonb("delivery_state").$type<Record<string, unknown>>(),
+    /** When set, the run sends only these records (a user resending records from the log). */
+    onlyKeys: text("only_keys").array(),
     /** The due time a scheduled run was started for (at most one run per sync and due time). */
     scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
     queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),

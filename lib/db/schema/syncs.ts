@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { datasets } from "./datasets";
 import { workspaceId } from "./workspaces";
 
@@ -43,3 +43,13 @@ export const syncs = pgTable("syncs", {
 });
 
 export type Sync = typeof syncs.$inferSelect;
+
+/** One row per request sent through a connection with a rate budget: the sliding window's log. */
+export const rateBudgetEvents = pgTable(
+  "rate_budget_events",
+  {
+    connectionId: uuid("connection_id").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("rate_budget_events_idx").on(t.connectionId, t.at)],
+);

@@ -1,0 +1,125 @@
+/**
+ * A local HTTP API that follows the convention the HTTP API connector is configured for, and can be told
+ * to misbehave: rate limits (429 + Retry-After), injected 5xx / timeouts / resets / lost replies, unique
+ * emails (409 with the existing id), 404 on records that are gone. It counts every request it receives.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Fault = "5xx" | "timeout" | "reset" | "lost_reply";
+export type SandboxOptions = {
+  token?: string;
+  rateLimit?: { limit: number; windowMs: number };
+  faults?: { rate: number; kinds: Fault[]; seed?: number };
+};
+type Contact = { id: string } & Record<string, unknown>;
+type Logged = { at: number; method: string; path: string; status: number | "dropped" };
+
+export async function startHttpApiSandbox(options: SandboxOptions = {}) {
+  const token = options.token ?? "sandbox-token";
+  let settings = { ...options };
+  const contacts = new Map<string, Contact>();
+  const idempotent = new Map<string, { status: number; body: unknown }>();
+  const log: Logged[] = [];
+  let seed = options.faults?.seed ?? 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  let nextId = 1;
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const entry: Logged = { at: Date.now(), method: req.method ?? "GET", path: url.pathname, status: 0 };
+    log.push(entry);
+    const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(body === undefined ? "" : JSON.stringify(body));
+    };
+
+    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: "unauthorized", message: "Invalid or missing bearer token" });
+    const limit = settings.rateLimit;
+    if (limit) {
+      const recent = log.filter((l) => l !== entry && l.at > entry.at - limit.windowMs && l.status !== 429);
+      if (recent.length >= limit.limit) {
+        const retryAfter = Math.max(1, Math.ceil((recent[0]!.at + limit.windowMs - entry.at) / 1000));
+        return send(429, { error: "rate_limited", message: "Too many requests" }, { "retry-after": String(retryAfter) });
+      }
+    }
+    let fault: Fault | undefined;
+    if (settings.faults && random() < settings.faults.rate) fault = settings.faults.kinds[Math.floor(random() * settings.faults.kinds.length)];
+    if (fault === "5xx") return send(503, { error: "unavailable", message: "Service temporarily unavailable" });
+    if (fault === "timeout") return void (entry.status = "dropped"); // never answers
+    if (fault === "reset") {
+      entry.status = "dropped";
+      return void req.socket.destroy();
+    }
+
+    let status = 200;
+    let body: unknown;
+    const key = req.headers["idempotency-key"] as string | undefined;
+    const replay = key && req.method === "POST" ? idempotent.get(key) : undefined;
+    const input = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
+    const id = url.pathname.match(/^\/contacts\/([^/]+)$/)?.[1];
+    if (replay) ({ status, body } = replay);
+    else if (req.method === "POST" && url.pathname === "/contacts") {
+      const existing = [...contacts.values()].find((c) => c.email === input.email);
+      if (existing) [status, body] = [409, { error: "duplicate", message: `A contact with email ${String(input.email)} exists`, existing_id: existing.id }];
+      else if (typeof input.email !== "string" || !input.email.includes("@")) [status, body] = [422, { error: "invalid", message: "email is not a valid address" }];
+      else {
+        const created = { ...input, id: `ct_${nextId++}` };
+        contacts.set(created.id, created);
+        [status, body] = [201, created];
+      }
+      if (key) idempotent.set(key, { status, body });
+    } else if (req.method === "PATCH" && id) {
+      const current = contacts.get(id);
+      if (!current) [status, body] = [404, { error: "not_found", message: `No contact ${id}` }];
+      else {
+        const clash = [...contacts.values()].find((c) => c.id !== id && input.email !== undefined && c.email === input.email);
+        if (clash) [status, body] = [409, { error: "duplicate", message: `A contact with email ${String(input.email)} exists`, existing_id: clash.id }];
+        else {
+          contacts.set(id, { ...current, ...input, id });
+          body = contacts.get(id);
+        }
+      }
+    } else if (req.method === "DELETE" && id) {
+      if (contacts.delete(id)) status = 204;
+      else [status, body] = [404, { error: "not_found", message: `No contact ${id}` }];
+    } else if (req.method === "GET" && url.pathname === "/contacts") {
+      const all = [...contacts.values()].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
+      const from = Number(url.searchParams.get("cursor") ?? 0);
+      const size = Number(url.searchParams.get("limit") ?? 100);
+      body = { data: all.slice(from, from + size), next_cursor: from + size < all.length ? String(from + size) : null };
+    } else [status, body] = [404, { error: "not_found", message: "No such endpoint" }];
+
+    if (fault === "lost_reply") {
+      entry.status = "dropped";
+      return void req.socket.destroy();
+    }
+    send(status, body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    contacts,
+    log,
+    configure: (next: Partial<SandboxOptions>) => (settings = { ...settings, ...next }),
+    /** The most requests received in any interval of `windowMs` (a sliding window over the log). */
+    maxInWindow: (windowMs: number) => {
+      const times = log.map((l) => l.at).sort((a, b) => a - b);
+      let best = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= windowMs) j++;
+        best = Math.max(best, i - j + 1);
+      }
+      return best;
+    },
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+export type HttpApiSandbox = Awaited<ReturnType<typeof startHttpApiSandbox>>;

@@ -1,0 +1,173 @@
+import { and, asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpApiSandbox, startHttpApiSandbox, type SandboxOptions } from "@/connectors/http-api/sandbox";
+import { createConnection } from "@/lib/db/queries/connections";
+import { getDatasetByName } from "@/lib/db/queries/datasets";
+import { createSync } from "@/lib/db/queries/syncs";
+import { syncRecordLogs, syncRunItems } from "@/lib/db/schema";
+import { upsertRecords } from "@/lib/entities/upsert";
+import { startAppRuntime } from "@/lib/testing/app-runtime";
+import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+
+const { db } = connectTestDb();
+let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
+let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
+const sandboxes: HttpApiSandbox[] = [];
+
+beforeAll(async () => {
+  runtime = await startAppRuntime(db);
+  ({ requestSyncRun } = await import("@/inngest/requests"));
+});
+afterAll(async () => {
+  await runtime?.stop();
+  await Promise.all(sandboxes.map((s) => s.close()));
+});
+
+export function httpApiSettings(sandbox: HttpApiSandbox, extra: Record<string, unknown> = {}) {
+  return {
+    baseUrl: sandbox.url,
+    auth: "bearer",
+    object: "contacts",
+    fields: [
+      { name: "contact_id", key: "unique" },
+      { name: "email", required: true, key: "unique" },
+      { name: "first_name" },
+      { name: "country" },
+    ],
+    create: { path: "/contacts" },
+    update: { path: "/contacts/{id}" },
+    delete: { path: "/contacts/{id}" },
+    list: { path: "/contacts", keyField: "contact_id" },
+    idempotencyHeader: "Idempotency-Key",
+    timeoutMs: 1_000,
+    ...extra,
+  };
+}
+
+/** A workspace with a few contacts, a sandbox API and a sync of the contacts to it. */
+async function setup(options: SandboxOptions = {}, contacts = 30, token?: string) {
+  const sandbox = await startHttpApiSandbox(options);
+  sandboxes.push(sandbox);
+  const workspaceId = await newWorkspace(db, { seed: { contacts, products: 2, orders: 10, orderItems: 20 } });
+  const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+  const connection = await createConnection(db, { workspaceId, connector: "http-api", name: "CRM", settings: httpApiSettings(sandbox), secrets: { token: token ?? sandbox.token } });
+  const sync = await createSync(db, {
+    workspaceId,
+    input: {
+      name: "Contacts to the CRM",
+      datasetId: dataset.id,
+      connectionId: connection.id,
+      object: "contacts",
+      mapping: [
+        { from: { field: "email" }, to: "email", transforms: [{ type: "trim" }, { type: "lowercase" }] },
+        { from: { field: "first_name" }, to: "first_name" },
+        { from: { field: "country" }, to: "country" },
+      ],
+      matchKey: { from: "id", to: "contact_id" },
+      onLeave: "delete",
+    },
+  });
+  const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 120_000);
+  const logOf = (runId: string, key: string) =>
+    db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) });
+  const itemOf = (runId: string, key: string) => db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, runId), eq(syncRunItems.recordKey, key)) });
+  return { sandbox, workspaceId, sync, run, logOf, itemOf, byKey: (key: string) => [...sandbox.contacts.values()].filter((c) => c.contact_id === key) };
+}
+
+describe("syncing to an HTTP API", () => {
+  it("creates, then updates only what changed, matched by the ids the API gave", async () => {
+    const t = await setup();
+    expect(await t.run()).toMatchObject({ status: "succeeded", created: 30 });
+    expect(t.sandbox.contacts.size).toBe(30);
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00003", first_name: "Changed" }] });
+    const before = t.sandbox.log.length;
+    expect(await t.run()).toMatchObject({ status: "succeeded", updated: 1 });
+    expect(t.sandbox.log.slice(before).map((l) => `${l.method} ${l.status}`)).toEqual(["PATCH 200"]);
+    expect(t.byKey("c_00003")).toMatchObject([{ first_name: "Changed" }]);
+  });
+
+  it("retries an update of a record deleted in the API as a create, and a duplicate create as an update", async () => {
+    const t = await setup({}, 10);
+    const victim = "c_00002";
+    // Someone created c_00004 in the API already (same email): the first create is refused as a duplicate.
+    const [existing] = (await db.query.contacts.findMany({ where: (c, { and: a, eq: e }) => a(e(c.workspaceId, t.workspaceId), e(c.id, "c_00004")) })).map((c) => c.email!.trim().toLowerCase());
+    t.sandbox.contacts.set("ct_999", { id: "ct_999", email: existing, first_name: "Old" });
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "succeeded", created: 9, updated: 1 });
+    expect(t.sandbox.contacts.size).toBe(10);
+    expect(t.byKey("c_00004").map((c) => c.id)).toEqual(["ct_999"]);
+    expect((await t.logOf(first.id, "c_00004")).map((l) => [l.attempt, l.operation, l.status, l.errorKind, l.responseStatus])).toEqual([
+      [1, "create", "failed", "duplicate", 409],
+      [2, "update", "ok", null, null],
+    ]);
+    expect(await t.itemOf(first.id, "c_00004")).toMatchObject({ status: "done", attempts: 2, resultOp: "update", destinationId: "ct_999" });
+
+    const gone = t.byKey(victim)[0]!.id;
+    t.sandbox.contacts.delete(gone);
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: victim, first_name: "Back" }] });
+    const second = await t.run();
+    expect(second).toMatchObject({ status: "succeeded", created: 1 });
+    expect((await t.logOf(second.id, victim)).map((l) => [l.attempt, l.operation, l.status, l.errorKind, l.responseStatus])).toEqual([
+      [1, "update", "failed", "not_found", 404],
+      [2, "create", "ok", null, null],
+    ]);
+    expect(t.byKey(victim)).toMatchObject([{ first_name: "Back" }]);
+    expect(t.sandbox.contacts.size).toBe(10);
+  });
+
+  it("retries technical failures after 3, 5 and 10 s (time-scaled), gives up, and sends the record again on the next run", async () => {
+    const t = await setup({}, 5);
+    await t.run();
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00001", first_name: "Retried" }] });
+    t.sandbox.configure({ faults: { rate: 1, kinds: ["5xx"] } });
+    const before = t.sandbox.log.length;
+    const failed = await t.run();
+    expect(failed).toMatchObject({ status: "failed", error: expect.stringMatching(/^The destination did not answer after retries: PATCH \/contacts\/ct_\d+ answered 503 \(after 4 attempts\)/) });
+    const tries = t.sandbox.log.slice(before).map((l) => l.at);
+    expect(tries).toHaveLength(4);
+    const gaps = tries.slice(1).map((at, i) => at - tries[i]!);
+    [30, 50, 100].forEach((expected, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(expected - 5);
+      expect(gaps[i]).toBeLessThan(expected + 250);
+    });
+    const [log] = await t.logOf(failed.id, "c_00001");
+    expect(log).toMatchObject({ status: "failed", errorKind: "technical", responseStatus: 503, responseBody: expect.stringContaining("unavailable") });
+
+    t.sandbox.configure({ faults: undefined });
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 1, updated: 1 });
+    expect(t.byKey("c_00001")).toMatchObject([{ first_name: "Retried" }]);
+  });
+
+  it("under 20% random faults (5xx, timeouts, resets, lost replies) two runs put every record in the API exactly once, every failure logged", async () => {
+    const t = await setup({ faults: { rate: 0.2, kinds: ["5xx", "timeout", "reset", "lost_reply"], seed: 7 } }, 80);
+    const first = await t.run();
+    expect(["succeeded", "partial"]).toContain(first.status);
+    const failures = await db.query.syncRunItems.findMany({ where: and(eq(syncRunItems.runId, first.id), eq(syncRunItems.status, "failed")) });
+    for (const f of failures) expect((await t.logOf(first.id, f.recordKey)).at(-1)).toMatchObject({ status: "failed", errorKind: "technical", message: expect.any(String) });
+    const second = await t.run();
+    expect(["succeeded", "partial"]).toContain(second.status);
+    const dropped = t.sandbox.log.filter((l) => l.status === "dropped").length;
+    expect(dropped).toBeGreaterThan(5);
+    const keys = [...t.sandbox.contacts.values()].map((c) => c.contact_id);
+    expect(keys).toHaveLength(80);
+    expect(new Set(keys).size).toBe(80);
+  });
+
+  it("replaces: reads back what the API holds, updates and creates what the dataset has, deletes what it lacks", async () => {
+    const t = await setup({}, 6);
+    await t.run();
+    t.sandbox.contacts.set("ct_stray", { id: "ct_stray", contact_id: "stray", email: "stray@example.com" });
+    t.sandbox.contacts.delete(t.byKey("c_00002")[0]!.id);
+    const replaced = await t.run("replace");
+    expect(replaced).toMatchObject({ status: "succeeded", created: 1, updated: 5, deleted: 1 });
+    expect([...t.sandbox.contacts.values()].map((c) => c.contact_id).sort()).toEqual(["c_00001", "c_00002", "c_00003", "c_00004", "c_00005", "c_00006"]);
+  });
+
+  it("fails at once, without retries, when the API refuses the credentials", async () => {
+    const t = await setup({}, 3, "a-revoked-token");
+    const run = await t.run();
+    expect(run).toMatchObject({ status: "failed", error: expect.stringMatching(/^The API refused the credentials \(401: Invalid or missing bearer token\)/) });
+    expect(t.sandbox.log.length).toBeLessThanOrEqual(4);
+  });
+});

@@ -1,0 +1,77 @@
+import "server-only";
+import { ofetch } from "ofetch";
+import type { Db } from "@/lib/db/client";
+import { acquirePermit, type RateBudget } from "./rate-budget";
+
+export type HttpRequest = { method: string; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number };
+export type HttpResponse = { status: number; headers: Headers; text: string; json: unknown };
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** A request that still failed for technical reasons (network, timeout, 5xx, 429) after every retry. */
+export class TechnicalFailure extends Error {
+  constructor(
+    message: string,
+    readonly response?: HttpResponse,
+  ) {
+    super(message);
+    this.name = "TechnicalFailure";
+  }
+}
+
+/** How long a 429 asks us to wait: Retry-After (seconds or a date), else the vendor's reset header. */
+export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(retryAfter) - now);
+  }
+  const reset = headers.get("ratelimit-reset") ?? headers.get("x-ratelimit-reset");
+  if (reset && Number.isFinite(Number(reset))) {
+    const value = Number(reset);
+    return value > 1e9 ? Math.max(0, value * 1000 - now) : value * 1000;
+  }
+  return undefined;
+}
+
+/**
+ * The HTTP client a connector writes through: each request takes a permit from the connection's rate
+ * budget, then is retried on technical failures after each of `delaysMs` (429 honours the destination's
+ * own wait instead). Business answers (4xx) are returned as they are.
+ */
+export function createHttpClient(p: { db: Db; connectionId: string; budget: RateBudget | null; delaysMs: number[]; timeScale: number }): HttpClient {
+  return async (request) => {
+    let last: HttpResponse | undefined;
+    let problem = "";
+    for (let attempt = 0; ; attempt++) {
+      if (p.budget) await acquirePermit(p.db, p.connectionId, p.budget);
+      let waitMs: number | undefined;
+      try {
+        const response = await ofetch.raw<string, "text">(request.url, {
+          method: request.method,
+          headers: { accept: "application/json", ...(request.body === undefined ? {} : { "content-type": "application/json" }), ...request.headers },
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          timeout: request.timeoutMs ?? 30_000,
+          retry: 0,
+          ignoreResponseError: true,
+          responseType: "text",
+        });
+        const text = response._data ?? "";
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        last = { status: response.status, headers: response.headers, text, json };
+        if (response.status < 500 && response.status !== 429) return last;
+        problem = `${request.method} ${new URL(request.url).pathname} answered ${response.status}`;
+        if (response.status === 429) waitMs = rateLimitWaitMs(response.headers);
+      } catch (error) {
+        last = undefined;
+        problem = `${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).message}`;
+      }
+      if (attempt >= p.delaysMs.length) throw new TechnicalFailure(`${problem} (after ${attempt + 1} attempts)`, last);
+      await new Promise((r) => setTimeout(r, (waitMs ?? p.delaysMs[attempt]!) * p.timeScale));
+    }
+  };
+}

@@ -1,0 +1,62 @@
+/** Child processes for tests: started with the test database and fresh job-runtime keys, killed as a group. */
+import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { inject } from "vitest";
+import { generateEventKey, generateSigningKey } from "@/inngest/local/signing";
+
+const children: ChildProcess[] = [];
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+export type TestProcess = { child: ChildProcess; output: () => string; waitFor: (text: string | RegExp, timeoutMs?: number) => Promise<string> };
+
+/** Runs a TypeScript file of the project in its own process group. */
+export async function startProcess(file: string, env: Record<string, string> = {}): Promise<TestProcess> {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", file], {
+    env: {
+      ...process.env,
+      DATABASE_URL: inject("databaseUrl"),
+      INNGEST_DEV: "0",
+      INNGEST_SIGNING_KEY: generateSigningKey(),
+      INNGEST_EVENT_KEY: generateEventKey(),
+      INNGEST_BASE_URL: `http://127.0.0.1:${await freePort()}`,
+      ...env,
+    },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
+  child.stderr!.on("data", (d: Buffer) => (out += d));
+  const waitFor = async (text: string | RegExp, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = typeof text === "string" ? (out.includes(text) ? text : undefined) : out.match(text)?.[0];
+      if (match) return match;
+      if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode} before printing ${String(text)}:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`${file} did not print ${String(text)} within ${timeoutMs} ms:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, output: () => out, waitFor };
+}
+
+export function killGroup(p: TestProcess) {
+  try {
+    process.kill(-p.child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+export function killAll() {
+  for (const child of children) if (child.pid) killGroup({ child } as TestProcess);
+}
