@@ -68,7 +68,7 @@ export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
     try {
       const db = getDb();
       const workspaceId = await authenticate(db, request);
-      const params = (spec.params ?? z.object({})).safeParse(await route.params);
+      const params = (spec.params ?? z.object({})).safeParse((await route?.params) ?? {});
       if (!params.success) return apiError(404, params.error.issues[0]?.message ?? "Not found");
       const query = (spec.query ?? z.object({})).safeParse(Object.fromEntries(new URL(request.url).searchParams));
       if (!query.success) return apiError(400, "The query parameters do not fit", fieldErrorsOf(query.error));

@@ -192,7 +192,8 @@ describe("REST API v1", () => {
     const started = await api.call(startRoute.POST, { path: "", params: { id: syncId }, body: { mode: "full" } });
     const runId = data<Created>(started).id;
     // Wait until the batch write is in flight: blocked on the locked table.
-    const blocked = async () => (await dest.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%customers%'")).length;
+    const table = `INSERT INTO "${dest.settings.schema as string}"."customers"%`;
+    const blocked = async () => (await dest.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", [table])).length;
     for (let i = 0; i < 200 && (await blocked()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await blocked()).toBe(1);
     expect(await api.call(cancelRoute.POST, { path: "", params: { id: runId }, body: {} })).toEqual({ status: 202, body: { data: { id: runId, status: "cancelling" } } });
