@@ -7,6 +7,7 @@ import { createSync } from "@/lib/db/queries/syncs";
 import { syncRecordLogs, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { startAppRuntime } from "@/lib/testing/app-runtime";
+import { httpApiSettings } from "@/lib/testing/http-api";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 
 const { db } = connectTestDb();
@@ -22,27 +23,6 @@ afterAll(async () => {
   await runtime?.stop();
   await Promise.all(sandboxes.map((s) => s.close()));
 });
-
-export function httpApiSettings(sandbox: HttpApiSandbox, extra: Record<string, unknown> = {}) {
-  return {
-    baseUrl: sandbox.url,
-    auth: "bearer",
-    object: "contacts",
-    fields: [
-      { name: "contact_id", key: "unique" },
-      { name: "email", required: true, key: "unique" },
-      { name: "first_name" },
-      { name: "country" },
-    ],
-    create: { path: "/contacts" },
-    update: { path: "/contacts/{id}" },
-    delete: { path: "/contacts/{id}" },
-    list: { path: "/contacts", keyField: "contact_id" },
-    idempotencyHeader: "Idempotency-Key",
-    timeoutMs: 1_000,
-    ...extra,
-  };
-}
 
 /** A workspace with a few contacts, a sandbox API and a sync of the contacts to it. */
 async function setup(options: SandboxOptions = {}, contacts = 30, token?: string) {
