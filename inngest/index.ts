@@ -1,8 +1,9 @@
 import type { InngestFunction } from "inngest";
+import { recordLogRetention } from "./functions/record-log-retention";
 import { syncRealtimeFanout, syncRealtimeRun } from "./functions/sync-realtime";
 import { syncRun } from "./functions/sync-run";
 import { syncRunCancelled } from "./functions/sync-run-cancelled";
 import { syncScheduler } from "./functions/sync-scheduler";
 
 /** Every function the app serves at /api/inngest; one per file in inngest/functions/. */
-export const functions: InngestFunction.Any[] = [syncRun, syncRunCancelled, syncScheduler, syncRealtimeFanout, syncRealtimeRun];
+export const functions: InngestFunction.Any[] = [syncRun, syncRunCancelled, syncScheduler, syncRealtimeFanout, syncRealtimeRun, recordLogRetention];

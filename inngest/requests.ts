@@ -7,7 +7,7 @@ import { inngest } from "./client";
 import { entityRecordsChanged, syncRunCancelRequested, syncRunRequested } from "./events";
 
 /** Queues a run of a sync and asks the job runtime to start it. */
-export async function requestSyncRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunModeName }) {
+export async function requestSyncRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunModeName; onlyKeys?: string[] }) {
   const run = (await queueRun(db, p))!;
   await inngest.send(syncRunRequested.create({ runId: run.id, syncId: p.syncId, workspaceId: p.workspaceId }, { id: `sync-run:${run.id}` }));
   return run;

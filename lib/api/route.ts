@@ -9,7 +9,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 export type ApiContext<P, Q, B> = { params: P; query: Q; body: B; db: Db; workspaceId: string; request: Request };
-export type ApiResult = { data: unknown; nextCursor?: string | null; status?: number };
+export type ApiResult = { data: unknown; nextCursor?: string | null; status?: number } | { response: Response };
 
 /** One REST endpoint: its zod schemas drive both the handler and the OpenAPI document. */
 export type RouteSpec<P = unknown, Q = unknown, B = unknown, M extends Method = Method> = {
@@ -80,6 +80,7 @@ export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
         body = parsed.data;
       }
       const result = await spec.handle({ params: params.data as P, query: query.data as Q, body: body as B, db, workspaceId, request });
+      if ("response" in result) return result.response;
       const payload = result.nextCursor === undefined ? { data: result.data } : { data: result.data, nextCursor: result.nextCursor };
       return NextResponse.json(payload, { status: result.status ?? spec.success ?? 200 });
     } catch (error) {

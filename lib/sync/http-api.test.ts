@@ -4,8 +4,11 @@ import { type HttpApiSandbox, startHttpApiSandbox, type SandboxOptions } from "@
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
-import { syncRecordLogs, syncRunItems } from "@/lib/db/schema";
+import * as exportRoute from "@/app/api/v1/runs/[id]/records/export/route";
+import * as resendRoute from "@/app/api/v1/runs/[id]/resend/route";
+import { contacts, syncRecordLogs, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
+import { apiAs } from "@/lib/testing/api";
 import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { httpApiSettings } from "@/lib/testing/http-api";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
@@ -117,6 +120,30 @@ describe("syncing to an HTTP API", () => {
     t.sandbox.configure({ faults: undefined });
     expect(await t.run()).toMatchObject({ status: "succeeded", planned: 1, updated: 1 });
     expect(t.byKey("c_00001")).toMatchObject([{ first_name: "Retried" }]);
+  });
+
+  it("resends the failed records of a run on request, and exports its record log as CSV", async () => {
+    const t = await setup({}, 4);
+    await db.update(contacts).set({ email: "not-an-email" }).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00002")));
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "partial", failed: 1, created: 3 });
+    const api = await apiAs(db, t.workspaceId);
+    const csv = await exportRoute.GET(new Request(`http://localhost/api/v1/runs/${first.id}/records/export`, { headers: { authorization: `Bearer ${api.key}` } }), {
+      params: Promise.resolve({ id: first.id }),
+    });
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const lines = (await csv.text()).trim().split("\n");
+    expect(lines[0]).toBe("key,operation,status,result,attempts,error_kind,message,response_status,response_body");
+    expect(lines).toHaveLength(5);
+    expect(lines.find((l) => l.startsWith("c_00002,"))).toMatch(/^c_00002,create,failed,,1,rejected,422: email is not a valid address,422,"{""error"":""invalid"",/);
+
+    await db.update(contacts).set({ email: "fixed@example.com" }).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00002")));
+    const resent = await api.call(resendRoute.POST, { path: "", params: { id: first.id }, body: {} });
+    expect(resent).toMatchObject({ status: 202, body: { data: { records: 1 } } });
+    const run = await runtime.runEnded((resent.body.data as { id: string }).id);
+    expect(run).toMatchObject({ status: "succeeded", planned: 1, created: 1 });
+    expect(t.byKey("c_00002")).toMatchObject([{ email: "fixed@example.com" }]);
+    expect((await api.call(resendRoute.POST, { path: "", params: { id: run.id }, body: {} })).status).toBe(409);
   });
 
   it("under 20% random faults (5xx, timeouts, resets, lost replies) two runs put every record in the API exactly once, every failure logged", async () => {

@@ -7,10 +7,10 @@ import type { RunModeName } from "./config";
 export type RunTrigger = (typeof syncRuns.$inferInsert)["trigger"];
 
 /** Queues a run; the caller sends `sync/run.requested` for it. */
-export async function queueRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunModeName; scheduledFor?: Date }) {
+export async function queueRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunModeName; scheduledFor?: Date; onlyKeys?: string[] }) {
   const [run] = await db
     .insert(syncRuns)
-    .values({ workspaceId: p.workspaceId, syncId: p.syncId, trigger: p.trigger, mode: p.mode, scheduledFor: p.scheduledFor })
+    .values({ workspaceId: p.workspaceId, syncId: p.syncId, trigger: p.trigger, mode: p.mode, scheduledFor: p.scheduledFor, onlyKeys: p.onlyKeys })
     .onConflictDoNothing()
     .returning();
   return run;

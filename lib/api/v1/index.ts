@@ -3,7 +3,7 @@ import type { AnyRouteSpec } from "../route";
 import { createConnectionRoute, deleteConnectionRoute, getConnectionRoute, listConnectionsRoute, listFieldsRoute, listObjectsRoute, updateConnectionRoute } from "./connections";
 import { listDatasets, previewSegmentRoute } from "./datasets";
 import { eraseEntityRecords, upsertEntityRecords } from "./entities";
-import { cancelRunRoute, getRunRoute, listRunRecordsRoute } from "./runs";
+import { cancelRunRoute, exportRunRecordsRoute, getRunRoute, listRunRecordsRoute, resendRecordsRoute } from "./runs";
 import { createSyncRoute, deleteSyncRoute, getSyncRoute, listSyncsRoute, startRunRoute, updateSyncRoute } from "./syncs";
 import { exportSyncsRoute, importSyncsRoute } from "./transfer";
 
@@ -31,4 +31,6 @@ export const v1Routes: AnyRouteSpec[] = [
   getRunRoute,
   listRunRecordsRoute,
   cancelRunRoute,
+  resendRecordsRoute,
+  exportRunRecordsRoute,
 ];

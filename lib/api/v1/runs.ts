@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
-import { requestRunCancel } from "@/inngest/requests";
+import { stringify } from "csv-stringify/sync";
+import { requestRunCancel, requestSyncRun } from "@/inngest/requests";
 import { syncRunItems, syncRuns, syncRunSteps } from "@/lib/db/schema";
 import type { Db } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
@@ -105,5 +106,63 @@ export const cancelRunRoute = defineRoute({
     if (run.status !== "queued" && run.status !== "running") throw new ConflictError(`The run has already ended (${run.status})`);
     await requestRunCancel({ runId: run.id, syncId: run.syncId, workspaceId });
     return { data: { id: run.id, status: "cancelling" } };
+  },
+});
+
+export const resendRecordsRoute = defineRoute({
+  method: "POST",
+  path: "/runs/{id}/resend",
+  tag: "Runs",
+  summary: "Send records of a run again now, in a new run: the keys given, or by default every record that failed",
+  params: idParams,
+  body: z.strictObject({ keys: z.array(z.string().min(1).max(1_000)).min(1).max(10_000).optional() }),
+  success: 202,
+  response: z.object({ id: z.uuid(), status: z.string(), records: z.number() }),
+  handle: async ({ db, workspaceId, params, body }) => {
+    const run = await findRun(db, { workspaceId, runId: params.id });
+    const keys =
+      body.keys ??
+      (await db.select({ key: syncRunItems.recordKey }).from(syncRunItems).where(and(eq(syncRunItems.runId, run.id), eq(syncRunItems.status, "failed")))).map((r) => r.key);
+    if (keys.length === 0) throw new ConflictError("The run has no failed records to send again");
+    const resend = await requestSyncRun(db, { workspaceId, syncId: run.syncId, trigger: "api", mode: "incremental", onlyKeys: keys });
+    return { data: { id: resend.id, status: resend.status, records: keys.length } };
+  },
+});
+
+const CSV_COLUMNS = ["key", "operation", "status", "result", "attempts", "error_kind", "message", "response_status", "response_body"];
+
+export const exportRunRecordsRoute = defineRoute({
+  method: "GET",
+  path: "/runs/{id}/records/export",
+  tag: "Runs",
+  summary: "The whole record log of a run as CSV (RFC 4180, UTF-8), optionally one status only",
+  params: idParams,
+  query: z.object({ status: z.enum(["pending", "done", "failed"]).optional() }),
+  handle: async ({ db, workspaceId, params, query }) => {
+    const run = await findRun(db, { workspaceId, runId: params.id });
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode(stringify([CSV_COLUMNS])));
+        for (let cursor: string | undefined; ; ) {
+          const page = await db
+            .select()
+            .from(syncRunItems)
+            .where(and(eq(syncRunItems.runId, run.id), query.status ? eq(syncRunItems.status, query.status) : undefined, cursor ? gt(syncRunItems.recordKey, cursor) : undefined))
+            .orderBy(asc(syncRunItems.recordKey))
+            .limit(5_000);
+          if (page.length === 0) break;
+          const rows = page.map((i) => [i.recordKey, i.operation, i.status, i.resultOp, i.attempts, i.errorKind, i.message, i.responseStatus, i.responseBody]);
+          controller.enqueue(encoder.encode(stringify(rows)));
+          cursor = page.at(-1)!.recordKey;
+        }
+        controller.close();
+      },
+    });
+    return {
+      response: new Response(stream, {
+        headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="run-${run.id}-records.csv"` },
+      }),
+    };
   },
 });
