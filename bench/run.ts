@@ -11,14 +11,25 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${database}`);
 const url = new URL(serverUrl);
 url.pathname = `/${database}`;
-// The app's modules read DATABASE_URL once, when they load: set it before importing them.
-process.env.DATABASE_URL = url.toString();
+// The app's modules read their environment once, when they load: set it before importing them.
+const { generateEventKey, generateSigningKey } = await import("@/inngest/local/signing");
+Object.assign(process.env, {
+  DATABASE_URL: url.toString(),
+  INNGEST_DEV: "0",
+  INNGEST_SIGNING_KEY: generateSigningKey(),
+  INNGEST_EVENT_KEY: generateEventKey(),
+  INNGEST_BASE_URL: `http://127.0.0.1:${40_000 + Math.floor(Math.random() * 10_000)}`,
+});
 
 try {
   const { migrateDatabase } = await import("@/lib/db/migrate");
   await migrateDatabase(url.toString());
   const { benchP1P2 } = await import("./p1-p2");
-  const suites = [{ ids: ["P1", "P2"], run: () => benchP1P2(url.toString(), rows) }];
+  const { benchP3 } = await import("./p3");
+  const suites = [
+    { ids: ["P1", "P2"], run: () => benchP1P2(url.toString(), rows) },
+    { ids: ["P3"], run: () => benchP3(url.toString(), Number(process.env.BENCH_P3_CONTACTS ?? 400)) },
+  ];
   console.log(`Benchmarks on ${url.host} (${rows.toLocaleString("en-US")} rows), ${new Date().toISOString()}\n`);
   for (const suite of suites) {
     if (only.length && !suite.ids.some((id) => only.includes(id))) continue;
