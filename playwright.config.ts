@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { OWNER_STATE } from "./e2e/owner";
 
 const port = Number(process.env.E2E_PORT ?? 3200);
 
@@ -17,6 +18,10 @@ export default defineConfig({
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
   },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "app", testIgnore: /auth\.setup\.ts/, dependencies: ["setup"], use: { storageState: OWNER_STATE } },
+  ],
   // The production build on the embedded default database, as a user runs it with `npm start`.
   webServer: {
     command: "npm run start",
@@ -25,6 +30,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: { PORT: String(port), DATA_DIR: ".data/e2e", DATABASE_URL: "", NODE_ENV: "production" },
+    env: { PORT: String(port), DATA_DIR: ".data/e2e", DATABASE_URL: "", NODE_ENV: "production", APP_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_NETWORK: "true" },
   },
 });

@@ -1,8 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { env } from "@/lib/env";
+import { localSecret } from "@/lib/local-secret";
 
 /**
  * Secrets at rest: AES-256-GCM with APP_ENCRYPTION_KEY (or, for the embedded default, a key generated
@@ -12,22 +11,9 @@ import { env } from "@/lib/env";
 const decodeKey = (text: string) => Buffer.from(text, /^[0-9a-f]{64}$/i.test(text) ? "hex" : "base64");
 const keyId = (key: Buffer) => crypto.createHash("sha256").update(key).digest("hex").slice(0, 8);
 
-function localKey(): Buffer {
-  const file = path.join(env.DATA_DIR, "encryption.key");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(env.DATA_DIR, { recursive: true });
-    try {
-      fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  return decodeKey(fs.readFileSync(file, "utf8").trim());
-}
-
 let keys: Buffer[] | undefined;
 function encryptionKeys(): Buffer[] {
-  keys ??= [env.APP_ENCRYPTION_KEY ? decodeKey(env.APP_ENCRYPTION_KEY) : localKey(), ...(env.APP_ENCRYPTION_KEY_PREVIOUS ? [decodeKey(env.APP_ENCRYPTION_KEY_PREVIOUS)] : [])];
+  keys ??= [env.APP_ENCRYPTION_KEY ? decodeKey(env.APP_ENCRYPTION_KEY) : decodeKey(localSecret("encryption.key")), ...(env.APP_ENCRYPTION_KEY_PREVIOUS ? [decodeKey(env.APP_ENCRYPTION_KEY_PREVIOUS)] : [])];
   return keys;
 }
 

@@ -10,6 +10,18 @@ const envSchema = z.object({
   DATABASE_DRIVER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["pg", "neon"]).optional()),
   DATA_DIR: optionalText.transform((v) => v ?? ".data"),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** Where users reach the app; links in emails and sign-in origin checks use it. */
+  APP_URL: optionalText.pipe(z.url("APP_URL must be a URL such as https://relay.example.com").optional()),
+  /** Signs sessions; generated into the data folder when unset. */
+  BETTER_AUTH_SECRET: optionalText.pipe(z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional()),
+  /** Lets HTTP destinations and webhooks point at private, loopback and link-local addresses. */
+  ALLOW_PRIVATE_NETWORK: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  SMTP_URL: optionalText,
+  SMTP_HOST: optionalText,
+  SMTP_PORT: z.coerce.number().int().positive().optional(),
+  SMTP_USER: optionalText,
+  SMTP_PASSWORD: optionalText,
+  SMTP_FROM: optionalText.transform((v) => v ?? "Relay <relay@localhost>"),
   APP_ENCRYPTION_KEY: optionalText.pipe(
     z.string().regex(/^([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i, "APP_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64").optional(),
   ),
@@ -38,3 +50,5 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 export const env = parseEnv(process.env);
+
+export const appUrl = () => env.APP_URL ?? `http://localhost:${env.PORT}`;

@@ -1,7 +1,8 @@
 "use client";
-import { Cable, Database, LayoutDashboard, RefreshCw, Settings } from "lucide-react";
+import { Cable, Database, LayoutDashboard, LogOut, RefreshCw, Settings } from "lucide-react";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
+import { authClient } from "@/lib/auth/client";
 import { cn } from "@/lib/utils";
 
 const items = [
@@ -12,8 +13,16 @@ const items = [
   { href: "/settings", label: "Settings", icon: Settings },
 ];
 
-export function Sidebar() {
+type SidebarMember = { name: string; email: string; role: string; workspaceName: string };
+
+export function Sidebar({ member }: { member: SidebarMember }) {
   const pathname = usePathname();
+  const router = useRouter();
+  const signOut = async () => {
+    await authClient.signOut();
+    router.push("/sign-in");
+    router.refresh();
+  };
   return (
     <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-5">
       <Link href="/dashboard" className="mb-6 flex items-center gap-2 px-2 text-lg font-semibold tracking-tight">
@@ -39,6 +48,17 @@ export function Sidebar() {
           );
         })}
       </nav>
+      <div className="mt-auto border-t border-zinc-100 px-2 pt-4 text-sm">
+        <p className="truncate font-medium" title={member.email}>
+          {member.name}
+        </p>
+        <p className="truncate text-xs text-zinc-500">
+          {member.workspaceName} · {member.role}
+        </p>
+        <button type="button" onClick={signOut} className="mt-2 flex items-center gap-1.5 text-xs text-zinc-600 hover:text-zinc-900">
+          <LogOut className="size-3.5" aria-hidden /> Sign out
+        </button>
+      </div>
     </aside>
   );
 }

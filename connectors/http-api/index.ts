@@ -1,4 +1,7 @@
 import "server-only";
+import { env } from "@/lib/env";
+import { PublicError } from "@/lib/errors";
+import { assertPublicUrl } from "@/lib/security/outbound";
 import { type Connector, DestinationConfigError, type DeliveryContext, type EarlierAttempt, type RecordResult, type WriteRecord } from "../types";
 import { atPointer, type HttpApiSecrets, type HttpApiSettings, httpApiSecretsSchema, httpApiSettingsSchema } from "./config";
 import { httpApiManifest } from "./manifest";
@@ -73,7 +76,7 @@ async function upsertOne(ctx: Ctx, record: WriteRecord): Promise<RecordResult> {
     }
     return { key: record.key, status: "failed", kind: "rejected", message: "The API kept refusing this record", earlier };
   } catch (error) {
-    if (error instanceof DestinationConfigError) throw error;
+    if (error instanceof DestinationConfigError || error instanceof PublicError) throw error;
     const response = (error as { response?: Answer }).response;
     return { key: record.key, status: "failed", kind: "technical", message: (error as Error).message, response: response && excerpt(response), earlier };
   }
@@ -89,7 +92,7 @@ async function deleteOne(ctx: Ctx, record: WriteRecord): Promise<RecordResult> {
     if (ok(a) || a.status === s.notFoundStatus) return { key: record.key, status: "ok", op: "delete" };
     return { key: record.key, status: "failed", kind: "rejected", message: messageOf(a), response: excerpt(a) };
   } catch (error) {
-    if (error instanceof DestinationConfigError) throw error;
+    if (error instanceof DestinationConfigError || error instanceof PublicError) throw error;
     return { key: record.key, status: "failed", kind: "technical", message: (error as Error).message };
   }
 }
@@ -105,7 +108,7 @@ async function createBatch(ctx: Ctx, records: WriteRecord[]): Promise<RecordResu
     if (!ok(a) || !Array.isArray(results) || results.length !== records.length) return undefined;
     return records.map((r, i) => ({ key: r.key, status: "ok", op: "create", destinationId: String(atPointer(results[i], s.create.idPointer) ?? "") }));
   } catch (error) {
-    if (error instanceof DestinationConfigError) throw error;
+    if (error instanceof DestinationConfigError || error instanceof PublicError) throw error;
     return undefined;
   }
 }
@@ -131,10 +134,13 @@ export const httpApi: Connector<HttpApiSettings, HttpApiSecrets> = {
     const s = connection.settings;
     const path = s.list?.path ?? "/";
     try {
-      const response = await fetch(`${s.baseUrl.replace(/\/$/, "")}${path}`, { headers: authHeaders(s, connection.secrets), signal: AbortSignal.timeout(10_000) });
+      const url = `${s.baseUrl.replace(/\/$/, "")}${path}`;
+      await assertPublicUrl(url, { allowPrivate: env.ALLOW_PRIVATE_NETWORK });
+      const response = await fetch(url, { headers: authHeaders(s, connection.secrets), signal: AbortSignal.timeout(10_000), redirect: "manual" });
       if (response.status === 401 || response.status === 403) return { ok: false, message: `The API refused the credentials (${response.status})` };
       return { ok: true, message: `The API answered ${response.status} to GET ${path}` };
     } catch (error) {
+      if (error instanceof PublicError) return { ok: false, message: error.message };
       return { ok: false, message: `Could not reach ${s.baseUrl}: ${(error as Error).message}` };
     }
   },

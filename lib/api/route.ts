@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import type { Actor } from "@/lib/audit";
 import { type Db, getDb } from "@/lib/db/client";
 import { verifyApiKey } from "@/lib/db/queries/api-keys";
 import { fieldErrorsOf, PublicError, ValidationError } from "@/lib/errors";
@@ -8,7 +9,7 @@ import { fieldErrorsOf, PublicError, ValidationError } from "@/lib/errors";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
-export type ApiContext<P, Q, B> = { params: P; query: Q; body: B; db: Db; workspaceId: string; request: Request };
+export type ApiContext<P, Q, B> = { params: P; query: Q; body: B; db: Db; workspaceId: string; actor: Actor; request: Request };
 export type ApiResult = { data: unknown; nextCursor?: string | null; status?: number } | { response: Response };
 
 /** One REST endpoint: its zod schemas drive both the handler and the OpenAPI document. */
@@ -51,13 +52,13 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-async function authenticate(db: Db, request: Request): Promise<string> {
+async function authenticate(db: Db, request: Request): Promise<{ workspaceId: string; actor: Actor }> {
   const header = request.headers.get("authorization") ?? "";
   const key = header.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!key) throw new PublicError("Missing API key: send the header Authorization: Bearer <key>", { status: 401 });
   const verified = await verifyApiKey(db, key);
   if (!verified) throw new PublicError("Invalid or revoked API key", { status: 401 });
-  return verified.workspaceId;
+  return { workspaceId: verified.workspaceId, actor: { type: "api_key", id: verified.keyId, label: verified.label } };
 }
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505";
@@ -67,7 +68,7 @@ export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
   return async (request, route) => {
     try {
       const db = getDb();
-      const workspaceId = await authenticate(db, request);
+      const { workspaceId, actor } = await authenticate(db, request);
       const params = (spec.params ?? z.object({})).safeParse((await route?.params) ?? {});
       if (!params.success) return apiError(404, params.error.issues[0]?.message ?? "Not found");
       const query = (spec.query ?? z.object({})).safeParse(Object.fromEntries(new URL(request.url).searchParams));
@@ -79,7 +80,7 @@ export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
         if (!parsed.success) return apiError(422, "The body does not match what this endpoint expects", fieldErrorsOf(parsed.error));
         body = parsed.data;
       }
-      const result = await spec.handle({ params: params.data as P, query: query.data as Q, body: body as B, db, workspaceId, request });
+      const result = await spec.handle({ params: params.data as P, query: query.data as Q, body: body as B, db, workspaceId, actor, request });
       if ("response" in result) return result.response;
       const payload = result.nextCursor === undefined ? { data: result.data } : { data: result.data, nextCursor: result.nextCursor };
       return NextResponse.json(payload, { status: result.status ?? spec.success ?? 200 });

@@ -29,7 +29,7 @@ export async function loadRun(db: Db, runId: string) {
   const budget = row.rateWindowSeconds && row.rateMaxRequests ? { windowSeconds: row.rateWindowSeconds, maxRequests: row.rateMaxRequests } : null;
   const delivery: DeliveryContext = {
     connection,
-    http: createHttpClient({ db, connectionId: row.id, budget, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE }),
+    http: createHttpClient({ db, connectionId: row.id, budget, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE, outbound: { allowPrivate: env.ALLOW_PRIVATE_NETWORK } }),
     object: sync.object,
     mode: run.mode,
     replaceStrategy: (sync.replaceStrategy as DeliveryContext["replaceStrategy"]) ?? undefined,

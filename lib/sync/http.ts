@@ -1,6 +1,8 @@
 import "server-only";
 import { ofetch } from "ofetch";
 import type { Db } from "@/lib/db/client";
+import { PublicError } from "@/lib/errors";
+import { assertPublicUrl, type OutboundPolicy } from "@/lib/security/outbound";
 import { acquirePermit, type RateBudget } from "./rate-budget";
 
 export type HttpRequest = { method: string; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number };
@@ -33,12 +35,39 @@ export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | un
   return undefined;
 }
 
+const MAX_REDIRECTS = 5;
+
+/** Follows redirects by hand, so every hop's address is checked against the outbound policy. */
+async function send(request: HttpRequest, outbound: OutboundPolicy) {
+  let url = request.url;
+  let method = request.method;
+  let body = request.body;
+  for (let hop = 0; ; hop++) {
+    await assertPublicUrl(url, outbound);
+    const response = await ofetch.raw<string, "text">(url, {
+      method,
+      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...request.headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeout: request.timeoutMs ?? 30_000,
+      retry: 0,
+      ignoreResponseError: true,
+      responseType: "text",
+      redirect: "manual",
+    });
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !location || hop === MAX_REDIRECTS) return response;
+    url = new URL(location, url).toString();
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) [method, body] = ["GET", undefined];
+  }
+}
+
 /**
  * The HTTP client a connector writes through: each request takes a permit from the connection's rate
- * budget, then is retried on technical failures after each of `delaysMs` (429 honours the destination's
- * own wait instead). Business answers (4xx) are returned as they are.
+ * budget, is refused if it (or a redirect) points at a private address, then is retried on technical
+ * failures after each of `delaysMs` (429 honours the destination's own wait). Business answers (4xx) are
+ * returned as they are.
  */
-export function createHttpClient(p: { db: Db; connectionId: string; budget: RateBudget | null; delaysMs: number[]; timeScale: number }): HttpClient {
+export function createHttpClient(p: { db: Db; connectionId: string; budget: RateBudget | null; delaysMs: number[]; timeScale: number; outbound: OutboundPolicy }): HttpClient {
   return async (request) => {
     let last: HttpResponse | undefined;
     let problem = "";
@@ -46,15 +75,7 @@ export function createHttpClient(p: { db: Db; connectionId: string; budget: Rate
       if (p.budget) await acquirePermit(p.db, p.connectionId, p.budget);
       let waitMs: number | undefined;
       try {
-        const response = await ofetch.raw<string, "text">(request.url, {
-          method: request.method,
-          headers: { accept: "application/json", ...(request.body === undefined ? {} : { "content-type": "application/json" }), ...request.headers },
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          timeout: request.timeoutMs ?? 30_000,
-          retry: 0,
-          ignoreResponseError: true,
-          responseType: "text",
-        });
+        const response = await send(request, p.outbound);
         const text = response._data ?? "";
         let json: unknown;
         try {
@@ -67,6 +88,7 @@ export function createHttpClient(p: { db: Db; connectionId: string; budget: Rate
         problem = `${request.method} ${new URL(request.url).pathname} answered ${response.status}`;
         if (response.status === 429) waitMs = rateLimitWaitMs(response.headers);
       } catch (error) {
+        if (error instanceof PublicError) throw error;
         last = undefined;
         problem = `${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).message}`;
       }

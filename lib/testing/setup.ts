@@ -20,4 +20,6 @@ Object.assign(process.env, {
   INNGEST_BASE_URL: `http://127.0.0.1:${await freePort()}`,
   // Technical retries wait 3/5/10 s in production; a hundredth of that in tests.
   SYNC_TIME_SCALE: "0.01",
+  // The test sandboxes listen on loopback, which user-chosen URLs may not reach otherwise.
+  ALLOW_PRIVATE_NETWORK: "true",
 });

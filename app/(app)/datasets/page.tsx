@@ -6,7 +6,8 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { currentWorkspace } from "@/lib/current-workspace";
+import { can } from "@/lib/auth/permissions";
+import { requirePageMember } from "@/lib/auth/session";
 import { countDatasetRows, listDatasets } from "@/lib/db/queries/datasets";
 import { countEntityRows } from "@/lib/db/queries/entities";
 import { entities, entityNames } from "@/lib/entities/catalog";
@@ -15,7 +16,7 @@ import { formatNumber } from "@/lib/utils";
 export const metadata = { title: "Datasets" };
 
 export default async function DatasetsPage() {
-  const { db, workspaceId } = await currentWorkspace();
+  const { db, workspaceId, role } = await requirePageMember();
   const list = await listDatasets(db, { workspaceId });
   const [rowCounts, entityCounts] = await Promise.all([
     Promise.all(list.map((d) => countDatasetRows(db, { workspaceId, definition: d.definition }))),
@@ -28,14 +29,16 @@ export default async function DatasetsPage() {
         title="Datasets"
         description="Typed views of your data, built from one entity plus related records and aggregates. Syncs send their rows."
         actions={
-          <>
-            <ButtonLink variant="secondary" href="/datasets/import">
-              <Upload className="size-4" aria-hidden /> Import CSV
-            </ButtonLink>
-            <ButtonLink href="/datasets/new">
-              <Plus className="size-4" aria-hidden /> New dataset
-            </ButtonLink>
-          </>
+          can(role, "editData") && (
+            <>
+              <ButtonLink variant="secondary" href="/datasets/import">
+                <Upload className="size-4" aria-hidden /> Import CSV
+              </ButtonLink>
+              <ButtonLink href="/datasets/new">
+                <Plus className="size-4" aria-hidden /> New dataset
+              </ButtonLink>
+            </>
+          )
         }
       />
       {list.length === 0 ? (
@@ -76,9 +79,11 @@ export default async function DatasetsPage() {
       )}
       <Card className="mt-6">
         <CardHeader title="Your data">
-          <Link href="/datasets/import" className="text-sm text-zinc-600 hover:underline">
-            Import a CSV file
-          </Link>
+          {can(role, "editData") && (
+            <Link href="/datasets/import" className="text-sm text-zinc-600 hover:underline">
+              Import a CSV file
+            </Link>
+          )}
         </CardHeader>
         <dl className="grid grid-cols-2 gap-px bg-zinc-100 sm:grid-cols-5">
           {entityNames.map((name) => (

@@ -7,6 +7,7 @@ import { importCsvText } from "@/lib/entities/csv-import";
 import { workspaceAction } from "../workspace-action";
 
 export const importCsv = workspaceAction(
+  "editData",
   z.object({
     entity: z.enum(entityNames, { error: "Pick what the file contains" }),
     file: z

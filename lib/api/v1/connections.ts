@@ -5,6 +5,7 @@ import { connectorIds } from "@/connectors/registry";
 import { DestinationConfigError } from "@/connectors/types";
 import { connections } from "@/lib/db/schema";
 import { createConnection, deleteConnection, getConnection, loadConnection, publicConnection, updateConnection } from "@/lib/db/queries/connections";
+import { audit } from "@/lib/audit";
 import { PublicError } from "@/lib/errors";
 import { defineRoute, idParams, pageQuery } from "../route";
 import { connectionOut, rateLimit } from "./schemas";
@@ -25,7 +26,11 @@ export const createConnectionRoute = defineRoute({
   body: connectionBody,
   success: 201,
   response: connectionOut,
-  handle: async ({ db, workspaceId, body }) => ({ data: await createConnection(db, { workspaceId, ...body }) }),
+  handle: async ({ db, workspaceId, actor, body }) => {
+    const created = await createConnection(db, { workspaceId, ...body });
+    await audit(db, { workspaceId, actor, action: "connection.created", target: { type: "connection", id: created.id, name: created.name } });
+    return { data: created };
+  },
 });
 
 export const listConnectionsRoute = defineRoute({
@@ -64,7 +69,11 @@ export const updateConnectionRoute = defineRoute({
   params: idParams,
   body: connectionBody.omit({ connector: true }).partial(),
   response: connectionOut,
-  handle: async ({ db, workspaceId, params, body }) => ({ data: await updateConnection(db, { workspaceId, connectionId: params.id, ...body }) }),
+  handle: async ({ db, workspaceId, actor, params, body }) => {
+    const updated = await updateConnection(db, { workspaceId, connectionId: params.id, ...body });
+    await audit(db, { workspaceId, actor, action: "connection.updated", target: { type: "connection", id: updated.id, name: updated.name }, details: { fields: Object.keys(body) } });
+    return { data: updated };
+  },
 });
 
 export const deleteConnectionRoute = defineRoute({
@@ -74,8 +83,10 @@ export const deleteConnectionRoute = defineRoute({
   summary: "Delete a connection that no sync uses (409 otherwise)",
   params: idParams,
   response: z.object({ id: z.uuid(), deleted: z.boolean() }),
-  handle: async ({ db, workspaceId, params }) => {
+  handle: async ({ db, workspaceId, actor, params }) => {
+    const { name } = await getConnection(db, { workspaceId, connectionId: params.id });
     await deleteConnection(db, { workspaceId, connectionId: params.id });
+    await audit(db, { workspaceId, actor, action: "connection.deleted", target: { type: "connection", id: params.id, name } });
     return { data: { id: params.id, deleted: true } };
   },
 });

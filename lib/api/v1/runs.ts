@@ -5,6 +5,7 @@ import { stringify } from "csv-stringify/sync";
 import { requestRunCancel, requestSyncRun } from "@/inngest/requests";
 import { syncRunItems, syncRuns, syncRunSteps } from "@/lib/db/schema";
 import type { Db } from "@/lib/db/client";
+import { audit } from "@/lib/audit";
 import { NotFoundError } from "@/lib/errors";
 import { ConflictError, defineRoute, idParams } from "../route";
 import { recordOut, runOut } from "./schemas";
@@ -101,10 +102,11 @@ export const cancelRunRoute = defineRoute({
   params: idParams,
   success: 202,
   response: z.object({ id: z.uuid(), status: z.string() }),
-  handle: async ({ db, workspaceId, params }) => {
+  handle: async ({ db, workspaceId, actor, params }) => {
     const run = await findRun(db, { workspaceId, runId: params.id });
     if (run.status !== "queued" && run.status !== "running") throw new ConflictError(`The run has already ended (${run.status})`);
     await requestRunCancel({ runId: run.id, syncId: run.syncId, workspaceId });
+    await audit(db, { workspaceId, actor, action: "sync.run_cancelled", target: { type: "sync", id: run.syncId }, details: { runId: run.id } });
     return { data: { id: run.id, status: "cancelling" } };
   },
 });
@@ -118,13 +120,14 @@ export const resendRecordsRoute = defineRoute({
   body: z.strictObject({ keys: z.array(z.string().min(1).max(1_000)).min(1).max(10_000).optional() }),
   success: 202,
   response: z.object({ id: z.uuid(), status: z.string(), records: z.number() }),
-  handle: async ({ db, workspaceId, params, body }) => {
+  handle: async ({ db, workspaceId, actor, params, body }) => {
     const run = await findRun(db, { workspaceId, runId: params.id });
     const keys =
       body.keys ??
       (await db.select({ key: syncRunItems.recordKey }).from(syncRunItems).where(and(eq(syncRunItems.runId, run.id), eq(syncRunItems.status, "failed")))).map((r) => r.key);
     if (keys.length === 0) throw new ConflictError("The run has no failed records to send again");
     const resend = await requestSyncRun(db, { workspaceId, syncId: run.syncId, trigger: "api", mode: "incremental", onlyKeys: keys });
+    await audit(db, { workspaceId, actor, action: "sync.records_resent", target: { type: "sync", id: run.syncId }, details: { runId: resend.id, records: keys.length } });
     return { data: { id: resend.id, status: resend.status, records: keys.length } };
   },
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requestSyncRun } from "@/inngest/requests";
 import { syncs } from "@/lib/db/schema";
 import { createSync, deleteSync, getSync, updateSync } from "@/lib/db/queries/syncs";
+import { audit } from "@/lib/audit";
 import { NotFoundError } from "@/lib/errors";
 import { runModes, syncInputSchema } from "@/lib/sync/config";
 import { defineRoute, idParams, pageQuery } from "../route";
@@ -44,7 +45,11 @@ export const createSyncRoute = defineRoute({
   body: syncInputSchema,
   success: 201,
   response: syncOut,
-  handle: async ({ db, workspaceId, body }) => ({ data: publicSync(await createSync(db, { workspaceId, input: body })) }),
+  handle: async ({ db, workspaceId, actor, body }) => {
+    const created = await createSync(db, { workspaceId, input: body });
+    await audit(db, { workspaceId, actor, action: "sync.created", target: { type: "sync", id: created.id, name: created.name } });
+    return { data: publicSync(created) };
+  },
 });
 
 export const listSyncsRoute = defineRoute({
@@ -83,10 +88,12 @@ export const updateSyncRoute = defineRoute({
   params: idParams,
   body: syncInputSchema.partial(),
   response: syncOut,
-  handle: async ({ db, workspaceId, params, body }) => {
+  handle: async ({ db, workspaceId, actor, params, body }) => {
     const current = publicSync(await findSync(db, { workspaceId, syncId: params.id }));
     const merged = Object.fromEntries(Object.entries({ ...current, ...body }).filter(([k]) => k in syncInputSchema.shape));
-    return { data: publicSync(await updateSync(db, { workspaceId, syncId: params.id, input: merged })) };
+    const updated = await updateSync(db, { workspaceId, syncId: params.id, input: merged });
+    await audit(db, { workspaceId, actor, action: "sync.updated", target: { type: "sync", id: updated.id, name: updated.name }, details: { fields: Object.keys(body) } });
+    return { data: publicSync(updated) };
   },
 });
 
@@ -97,8 +104,10 @@ export const deleteSyncRoute = defineRoute({
   summary: "Delete a sync with its runs and diff state (the destination's records stay)",
   params: idParams,
   response: z.object({ id: z.uuid(), deleted: z.boolean() }),
-  handle: async ({ db, workspaceId, params }) => {
+  handle: async ({ db, workspaceId, actor, params }) => {
+    const { name } = await findSync(db, { workspaceId, syncId: params.id });
     await deleteSync(db, { workspaceId, syncId: params.id });
+    await audit(db, { workspaceId, actor, action: "sync.deleted", target: { type: "sync", id: params.id, name } });
     return { data: { id: params.id, deleted: true } };
   },
 });
@@ -112,9 +121,10 @@ export const startRunRoute = defineRoute({
   body: z.strictObject({ mode: z.enum(runModes).optional() }),
   success: 202,
   response: z.object({ id: z.uuid(), status: z.string() }),
-  handle: async ({ db, workspaceId, params, body }) => {
+  handle: async ({ db, workspaceId, actor, params, body }) => {
     const sync = await findSync(db, { workspaceId, syncId: params.id });
     const run = await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "api", mode: body.mode ?? sync.mode });
+    await audit(db, { workspaceId, actor, action: "sync.run_started", target: { type: "sync", id: sync.id, name: sync.name }, details: { runId: run.id, mode: run.mode } });
     return { data: { id: run.id, status: run.status } };
   },
 });

@@ -26,12 +26,12 @@ export const publicApiKey = (k: typeof apiKeys.$inferSelect) => ({
 });
 
 /** The workspace of a valid, unrevoked key, or undefined. */
-export async function verifyApiKey(db: Db, key: string): Promise<{ workspaceId: string; keyId: string } | undefined> {
+export async function verifyApiKey(db: Db, key: string): Promise<{ workspaceId: string; keyId: string; label: string } | undefined> {
   if (!/^rly_[A-Za-z0-9]{40}$/.test(key)) return undefined;
   const row = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.hash, hashKey(key)), isNull(apiKeys.revokedAt)) });
   if (!row) return undefined;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
-  return { workspaceId: row.workspaceId, keyId: row.id };
+  return { workspaceId: row.workspaceId, keyId: row.id, label: `API key "${row.name}" (${row.prefix}…)` };
 }
 
 export async function revokeApiKey(db: Db, p: { workspaceId?: string; idOrPrefix: string }) {

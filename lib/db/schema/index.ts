@@ -4,3 +4,4 @@ export * from "./datasets";
 export * from "./syncs";
 export * from "./runs";
 export * from "./api-keys";
+export * from "./auth";

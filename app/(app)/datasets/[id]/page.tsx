@@ -6,7 +6,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { currentWorkspace } from "@/lib/current-workspace";
+import { requirePageMember } from "@/lib/auth/session";
 import { countDatasetRows, getDataset, previewDatasetRows } from "@/lib/db/queries/datasets";
 import { entities } from "@/lib/entities/catalog";
 import { formatNumber } from "@/lib/utils";
@@ -23,7 +23,7 @@ function Cell({ value }: { value: unknown }) {
 export default async function DatasetPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
-  const { db, workspaceId } = await currentWorkspace();
+  const { db, workspaceId } = await requirePageMember();
   const dataset = await getDataset(db, { workspaceId, datasetId: id });
   if (!dataset) notFound();
 
