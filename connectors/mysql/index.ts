@@ -1,8 +1,9 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2/promise";
-import { databaseSecretsSchema, databaseSettingsSchema, type DatabaseSecrets, type DatabaseSettings, sharedTableProblem } from "../shared/database-config";
+import { type DatabaseSecrets, type DatabaseSettings, sharedTableProblem } from "../shared/database-config";
 import { type Connector, DestinationConfigError, type DeliveryContext, type DestinationField, type FieldType, type RecordResult, type WriteRecord } from "../types";
 import { destinationPool, ident, isRecordError, type MysqlConnection } from "./client";
+import { mysqlSecretsSchema, mysqlSettingsSchema } from "./config";
 import { mysqlManifest } from "./manifest";
 
 type Ctx = DeliveryContext<DatabaseSettings, DatabaseSecrets>;
@@ -76,8 +77,8 @@ async function writeUpserts(ctx: Ctx, state: State, target: string, records: Wri
 
 export const mysql: Connector<DatabaseSettings, DatabaseSecrets> = {
   manifest: mysqlManifest,
-  settingsSchema: databaseSettingsSchema({ port: 3306 }),
-  secretsSchema: databaseSecretsSchema,
+  settingsSchema: mysqlSettingsSchema,
+  secretsSchema: mysqlSecretsSchema,
 
   async test(connection) {
     try {

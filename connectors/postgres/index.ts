@@ -1,7 +1,8 @@
 import "server-only";
-import { databaseSecretsSchema, databaseSettingsSchema, type DatabaseSecrets, type DatabaseSettings, sharedTableProblem } from "../shared/database-config";
+import { type DatabaseSecrets, type DatabaseSettings, sharedTableProblem } from "../shared/database-config";
 import { type Connector, DestinationConfigError, type DeliveryContext, type DestinationField, type FieldType, type RecordResult, type WriteRecord } from "../types";
 import { destinationPool, ident, isRecordError, type PgConnection, qualified, schemaOf } from "./client";
+import { postgresSecretsSchema, postgresSettingsSchema } from "./config";
 import { postgresManifest } from "./manifest";
 
 type Ctx = DeliveryContext<DatabaseSettings, DatabaseSecrets>;
@@ -66,8 +67,8 @@ async function writeUpserts(ctx: Ctx, target: string, records: WriteRecord[]): P
 
 export const postgres: Connector<DatabaseSettings, DatabaseSecrets> = {
   manifest: postgresManifest,
-  settingsSchema: databaseSettingsSchema({ port: 5432 }),
-  secretsSchema: databaseSecretsSchema,
+  settingsSchema: postgresSettingsSchema,
+  secretsSchema: postgresSecretsSchema,
 
   async test(connection) {
     try {

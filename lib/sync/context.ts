@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { loadConnection } from "@/lib/db/queries/connections";
 import { env } from "@/lib/env";
 import { datasets, syncRuns, syncs } from "@/lib/db/schema";
-import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { type Mapping, type MatchKey, mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
 import { filterGroupSchema } from "@/lib/segment/schema";
 import { createHttpClient } from "./http";
 import { scheduleSchema } from "./schedule";
@@ -25,20 +25,39 @@ export async function loadRun(db: Db, runId: string) {
     filter: sync.filter ? filterGroupSchema.parse(sync.filter) : undefined,
     schedule: scheduleSchema.parse(sync.schedule),
   };
-  const { row, connector, config: connection } = await loadConnection(db, { workspaceId: sync.workspaceId, connectionId: sync.connectionId });
-  const budget = row.rateWindowSeconds && row.rateMaxRequests ? { windowSeconds: row.rateWindowSeconds, maxRequests: row.rateMaxRequests } : null;
-  const delivery: DeliveryContext = {
-    connection,
-    http: createHttpClient({ db, connectionId: row.id, budget, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE, outbound: { allowPrivate: env.ALLOW_PRIVATE_NETWORK } }),
+  const { connector, delivery } = await openDelivery(db, {
+    workspaceId: sync.workspaceId,
+    connectionId: sync.connectionId,
     object: sync.object,
     mode: run.mode,
-    replaceStrategy: (sync.replaceStrategy as DeliveryContext["replaceStrategy"]) ?? undefined,
-    fields: [config.matchKey.to, ...config.mapping.map((m) => m.to).filter((to) => to !== config.matchKey.to)],
-    key: config.matchKey.to,
+    replaceStrategy: sync.replaceStrategy,
+    mapping: config.mapping,
+    matchKey: config.matchKey,
     runId: run.id,
     syncId: sync.id,
-  };
+  });
   return { run, sync, dataset, config, connector, delivery };
 }
 
 export type LoadedRun = Awaited<ReturnType<typeof loadRun>>;
+
+/** The connector and the context it delivers in: decrypted connection, HTTP client with the rate budget, fields. */
+export async function openDelivery(
+  db: Db,
+  p: { workspaceId: string; connectionId: string; object: string; mode: DeliveryContext["mode"]; replaceStrategy: string | null; mapping: Mapping; matchKey: MatchKey; runId: string; syncId: string },
+) {
+  const { row, connector, config: connection } = await loadConnection(db, { workspaceId: p.workspaceId, connectionId: p.connectionId });
+  const budget = row.rateWindowSeconds && row.rateMaxRequests ? { windowSeconds: row.rateWindowSeconds, maxRequests: row.rateMaxRequests } : null;
+  const delivery: DeliveryContext = {
+    connection,
+    http: createHttpClient({ db, connectionId: row.id, budget, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE, outbound: { allowPrivate: env.ALLOW_PRIVATE_NETWORK } }),
+    object: p.object,
+    mode: p.mode,
+    replaceStrategy: (p.replaceStrategy as DeliveryContext["replaceStrategy"]) ?? undefined,
+    fields: [p.matchKey.to, ...p.mapping.map((m) => m.to).filter((to) => to !== p.matchKey.to)],
+    key: p.matchKey.to,
+    runId: p.runId,
+    syncId: p.syncId,
+  };
+  return { connector, delivery };
+}

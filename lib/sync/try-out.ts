@@ -1,0 +1,69 @@
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { compileDataset } from "@/lib/datasets/compile";
+import { getDataset } from "@/lib/db/queries/datasets";
+import { checkSync } from "@/lib/db/queries/syncs";
+import { syncRecords, syncRuns, syncs } from "@/lib/db/schema";
+import { NotFoundError } from "@/lib/errors";
+import { buildPayload } from "@/lib/mapping/payload";
+import { compileFilter } from "@/lib/segment/compile";
+import type { RunModeName } from "./config";
+import { loadRun, openDelivery } from "./context";
+import { planRun } from "./plan";
+
+class RolledBack extends Error {}
+
+/**
+ * What a run would do, computed by the real planner inside a transaction that is then rolled back:
+ * counts by operation and sample payloads. Nothing is sent, nothing is kept.
+ */
+export async function dryRun(db: Db, p: { workspaceId: string; syncId?: string; input: unknown; mode: RunModeName }) {
+  const config = await checkSync(db, { workspaceId: p.workspaceId, input: p.input });
+  let outcome: { counts: Record<string, number>; unchanged: number; samples: { key: string; operation: string; payload: Record<string, unknown> | null }[] } | undefined;
+  await db
+    .transaction(async (tx) => {
+      const values = { ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null };
+      const syncId = p.syncId
+        ? (await tx.update(syncs).set(values).where(and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId))).returning())[0]?.id
+        : (await tx.insert(syncs).values({ workspaceId: p.workspaceId, ...values }).returning())[0]!.id;
+      if (!syncId) throw new NotFoundError("Sync");
+      const [run] = await tx.insert(syncRuns).values({ workspaceId: p.workspaceId, syncId, trigger: "manual", mode: p.mode }).returning();
+      const loaded = await loadRun(tx, run!.id);
+      const planned = await planRun(tx, loaded, loaded.connector.manifest.batchSize);
+      const byOp = await tx.execute<{ operation: string; n: number }>(sql`SELECT operation, count(*)::int AS n FROM sync_run_items WHERE run_id = ${run!.id} GROUP BY operation`);
+      const samples = await tx.execute<{ record_key: string; operation: string; row: Record<string, unknown> | null }>(sql`
+        SELECT record_key, operation, row FROM (
+          SELECT record_key, operation, row, row_number() OVER (PARTITION BY operation ORDER BY record_key) AS n FROM sync_run_items WHERE run_id = ${run!.id}
+        ) s WHERE n <= 3 ORDER BY operation, record_key`);
+      outcome = {
+        counts: Object.fromEntries(byOp.rows.map((r) => [r.operation, r.n])),
+        unchanged: planned.unchanged,
+        samples: samples.rows.map((s) => ({ key: s.record_key, operation: s.operation, payload: s.row ? buildPayload(s.row, loaded.config.mapping, loaded.config.matchKey) : null })),
+      };
+      throw new RolledBack();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
+  return outcome!;
+}
+
+/** Sends one chosen record of the dataset now, as the sync would, and says what the destination answered. */
+export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: string; input: unknown; key: string }) {
+  const config = await checkSync(db, { workspaceId: p.workspaceId, input: p.input });
+  const dataset = (await getDataset(db, { workspaceId: p.workspaceId, datasetId: config.datasetId }))!;
+  const where = sql`d.${sql.identifier(config.matchKey.from)}::text = ${p.key} AND ${compileFilter(config.filter, dataset.columns)}`;
+  const [row] = (await db.execute<Record<string, unknown>>(sql`SELECT * FROM (${compileDataset(dataset.definition, p.workspaceId)}) d WHERE ${where} LIMIT 1`)).rows;
+  if (!row) throw new NotFoundError(`A row with ${config.matchKey.from} "${p.key}" in the segment`);
+  const payload = buildPayload(row, config.mapping, config.matchKey);
+  const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, p.key)) }) : undefined;
+  const runId = crypto.randomUUID();
+  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId });
+  const state = await connector.delivery.begin(delivery);
+  const { results, state: after } = await connector.delivery.write(delivery, state, [{ key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId }]);
+  await connector.delivery.commit(delivery, after);
+  return { payload, result: results[0]! };
+}
+
