@@ -1,21 +1,19 @@
-import { LayoutDashboard } from "lucide-react";
-import Link from "next/link";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Dashboard } from "@/components/runs/dashboard";
+import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/permissions";
+import { requirePageMember } from "@/lib/auth/session";
+import { syncOverview } from "@/lib/db/queries/overview";
 
 export const metadata = { title: "Dashboard" };
 
-export default function DashboardPage() {
+export default async function DashboardPage() {
+  const { db, workspaceId, role } = await requirePageMember();
+  const overview = await syncOverview(db, { workspaceId });
   return (
     <>
-      <PageHeader title="Dashboard" description="The health of every sync at a glance." />
-      <EmptyState icon={LayoutDashboard} title="No syncs yet">
-        Once syncs exist, their status, last run and next scheduled run show here. Your data is already in{" "}
-        <Link href="/datasets" className="font-medium text-zinc-900 underline">
-          Datasets
-        </Link>
-        .
-      </EmptyState>
+      <PageHeader title="Dashboard" description="The health of every sync at a glance." actions={can(role, "editSyncs") && overview.length > 0 && <ButtonLink href="/syncs/new">Add sync</ButtonLink>} />
+      <Dashboard initial={overview} canRun={can(role, "runSyncs")} />
     </>
   );
 }

@@ -1,0 +1,251 @@
+"use client";
+import "@xyflow/react/dist/style.css";
+import { Background, type Connection, type Edge, Handle, type Node, type NodeProps, Position, ReactFlow } from "@xyflow/react";
+import { KeyRound, Plus, Trash2, Wand2 } from "lucide-react";
+import { useMemo, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/form";
+import type { DestinationField } from "@/connectors/types";
+import type { DatasetColumn } from "@/lib/datasets/definition";
+import { buildPayload } from "@/lib/mapping/payload";
+import { dateFormats, type Transform } from "@/lib/mapping/schema";
+import { validateMapping } from "@/lib/mapping/validate";
+import { cn } from "@/lib/utils";
+import { autoMap, type CanvasState, canvasToSync, columnNode, connect, defaultMatchKey, disconnect, fieldNode, setTransforms } from "./model";
+
+type ColumnData = { label: string; type: string };
+type FieldData = { label: string; type: string; required: boolean; keyKind?: string; isMatch: boolean; problem?: string };
+type ConstantData = { id: string; kind: "value" | "template"; text: string; onText: (text: string) => void; onRemove: () => void };
+
+function ColumnNode({ data }: NodeProps<Node<ColumnData>>) {
+  return (
+    <div className="flex w-52 items-center justify-between gap-2 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-xs shadow-xs">
+      <code className="truncate">{data.label}</code>
+      <Badge>{data.type}</Badge>
+      <Handle type="source" position={Position.Right} className="!size-3 !bg-zinc-700" />
+    </div>
+  );
+}
+
+function FieldNode({ data }: NodeProps<Node<FieldData>>) {
+  return (
+    <div className={cn("flex w-60 items-center gap-2 rounded-md border bg-white px-2.5 py-1.5 text-xs shadow-xs", data.problem ? "border-amber-400" : "border-zinc-300")} title={data.problem}>
+      <Handle type="target" position={Position.Left} className="!size-3 !bg-blue-600" />
+      <code className="truncate">{data.label}</code>
+      {data.required && <span className="text-red-600" title="Required">*</span>}
+      {data.keyKind && <KeyRound className={cn("size-3.5", data.isMatch ? "text-blue-600" : "text-zinc-400")} aria-label={data.isMatch ? "match key" : `${data.keyKind} key`} />}
+      <Badge className="ml-auto">{data.type}</Badge>
+    </div>
+  );
+}
+
+function ConstantNode({ data }: NodeProps<Node<ConstantData>>) {
+  return (
+    <div className="flex w-56 items-center gap-1.5 rounded-md border border-violet-300 bg-violet-50 px-2 py-1.5 text-xs shadow-xs">
+      <span className="font-medium text-violet-700">{data.kind === "template" ? "Template" : "Value"}</span>
+      <input aria-label={`${data.kind === "template" ? "Template" : "Static value"} ${data.id}`} className="nodrag min-w-0 flex-1 rounded border border-violet-200 bg-white px-1 py-0.5" value={data.text} onChange={(e) => data.onText(e.target.value)} />
+      <button type="button" aria-label={`Remove ${data.id}`} className="nodrag text-violet-700" onClick={data.onRemove}>
+        <Trash2 className="size-3.5" aria-hidden />
+      </button>
+      <Handle type="source" position={Position.Right} className="!size-3 !bg-violet-600" />
+    </div>
+  );
+}
+
+const nodeTypes = { column: ColumnNode, field: FieldNode, constant: ConstantNode };
+const ROW = 44;
+
+function TransformEditor({ transforms, onChange }: { transforms: Transform[]; onChange: (t: Transform[]) => void }) {
+  const has = (type: Transform["type"]) => transforms.some((t) => t.type === type);
+  const toggle = (t: Transform) => onChange(has(t.type) ? transforms.filter((x) => x.type !== t.type) : [...transforms, t]);
+  const date = transforms.find((t) => t.type === "date_format");
+  const fallback = transforms.find((t) => t.type === "default");
+  return (
+    <div className="flex flex-wrap items-center gap-3 text-sm">
+      {(["trim", "lowercase", "uppercase"] as const).map((type) => (
+        <label key={type} className="flex items-center gap-1.5">
+          <input type="checkbox" checked={has(type)} onChange={() => toggle({ type })} /> {type}
+        </label>
+      ))}
+      <label className="flex items-center gap-1.5">
+        date format
+        <select className={cn(inputClass, "w-auto")} value={date?.type === "date_format" ? date.format : ""} onChange={(e) => onChange([...transforms.filter((t) => t.type !== "date_format"), ...(e.target.value ? [{ type: "date_format" as const, format: e.target.value as (typeof dateFormats)[number] }] : [])])}>
+          <option value="">as is</option>
+          {dateFormats.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1.5">
+        when empty
+        <input className={cn(inputClass, "w-32")} placeholder="(leave empty)" value={fallback?.type === "default" ? String(fallback.value ?? "") : ""} onChange={(e) => onChange([...transforms.filter((t) => t.type !== "default"), ...(e.target.value ? [{ type: "default" as const, value: e.target.value }] : [])])} />
+      </label>
+    </div>
+  );
+}
+
+/**
+ * Dataset fields on the left, destination fields on the right: drag from one handle to another to map,
+ * add static values and templates, click a link to transform or remove it. Every action has a
+ * keyboard alternative in the table below the canvas.
+ */
+export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: { columns: DatasetColumn[]; fields: DestinationField[]; state: CanvasState; onChange: (s: CanvasState) => void; sampleRow?: Record<string, unknown> }) {
+  const [selected, setSelected] = useState<string>();
+  const { mapping, matchKey } = canvasToSync(state);
+  const problems = useMemo(() => (matchKey ? validateMapping({ mapping, matchKey, columns, fields }) : []), [mapping, matchKey, columns, fields]);
+  const problemOf = (field: string) => problems.find((p) => p.path.startsWith("mapping.") && mapping[Number(p.path.split(".")[1])]?.to === field)?.message;
+
+  const nodes: Node[] = [
+    ...columns.map((c, i) => ({ id: columnNode(c.name), type: "column", position: { x: 0, y: i * ROW }, data: { label: c.name, type: c.type }, draggable: false })),
+    ...state.constants.map((c, i) => ({
+      id: c.id,
+      type: "constant",
+      position: { x: 280, y: i * ROW * 1.5 },
+      data: {
+        ...c,
+        onText: (text: string) => onChange({ ...state, constants: state.constants.map((x) => (x.id === c.id ? { ...x, text } : x)) }),
+        onRemove: () => onChange({ constants: state.constants.filter((x) => x.id !== c.id), links: state.links.filter((l) => l.source !== c.id), matchTo: state.matchTo }),
+      },
+    })),
+    ...fields.map((f, i) => ({
+      id: fieldNode(f.name),
+      type: "field",
+      position: { x: 580, y: i * ROW },
+      data: { label: f.name, type: f.type, required: f.required, keyKind: f.key, isMatch: state.matchTo === f.name, problem: problemOf(f.name) },
+      draggable: false,
+    })),
+  ];
+  const edges: Edge[] = state.links.map((l) => ({ id: `${l.source}->${l.target}`, source: l.source, target: l.target, selected: selected === l.target, animated: state.matchTo !== null && l.target === fieldNode(state.matchTo), style: { strokeWidth: selected === l.target ? 3 : 1.5 } }));
+
+  const addConstant = (kind: "value" | "template") => {
+    const id = `${kind}:${Date.now().toString(36)}`;
+    onChange({ ...state, constants: [...state.constants, { id, kind, text: kind === "template" ? "{first_name} {last_name}" : "" }] });
+  };
+  const onConnect = (c: Connection) => {
+    if (!c.source || !c.target?.startsWith("dest:")) return;
+    const next = connect(state, c.source, c.target);
+    onChange({ ...next, matchTo: next.matchTo ?? defaultMatchKey(next, fields) });
+  };
+  const link = state.links.find((l) => l.target === selected);
+  const keyFields = fields.filter((f) => f.key && state.links.some((l) => l.target === fieldNode(f.name) && l.source.startsWith("col:")));
+  const sample = sampleRow && matchKey ? buildPayload(sampleRow, mapping, matchKey) : undefined;
+  const required = fields.filter((f) => f.required && !state.links.some((l) => l.target === fieldNode(f.name)));
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button variant="secondary" onClick={() => onChange(autoMap(state, columns, fields))}>
+          <Wand2 className="size-4" aria-hidden /> Auto-map by name
+        </Button>
+        <Button variant="secondary" onClick={() => addConstant("value")}>
+          <Plus className="size-4" aria-hidden /> Static value
+        </Button>
+        <Button variant="secondary" onClick={() => addConstant("template")}>
+          <Plus className="size-4" aria-hidden /> Template
+        </Button>
+        <label className="ml-auto flex items-center gap-2 text-sm">
+          Match records on
+          <select aria-label="Match key" className={cn(inputClass, "w-48")} value={state.matchTo ?? ""} onChange={(e) => onChange({ ...state, matchTo: e.target.value || null })}>
+            <option value="">— map a key field first —</option>
+            {keyFields.map((f) => (
+              <option key={f.name} value={f.name}>
+                {f.name} ({f.key})
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Card className="h-[28rem] overflow-hidden" data-testid="mapping-canvas">
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onConnect={onConnect}
+          onEdgeClick={(_e, edge) => setSelected(edge.target)}
+          onPaneClick={() => setSelected(undefined)}
+          onEdgesDelete={(gone) => gone.forEach((e) => onChange(disconnect(state, e.target)))}
+          fitView
+          minZoom={0.4}
+          proOptions={{ hideAttribution: true }}
+          nodesConnectable
+          elementsSelectable
+        >
+          <Background gap={16} />
+        </ReactFlow>
+      </Card>
+      {link && (
+        <Card className="p-3">
+          <div className="mb-2 flex items-center justify-between text-sm">
+            <span>
+              Link into <code>{link.target.slice(5)}</code>
+            </span>
+            <Button variant="danger" onClick={() => (onChange(disconnect(state, link.target)), setSelected(undefined))}>
+              <Trash2 className="size-4" aria-hidden /> Remove mapping
+            </Button>
+          </div>
+          <TransformEditor transforms={link.transforms} onChange={(t) => onChange(setTransforms(state, link.target, t))} />
+        </Card>
+      )}
+      {(required.length > 0 || !state.matchTo || problems.length > 0) && (
+        <ul role="alert" className="flex flex-col gap-1 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+          {!state.matchTo && <li>Map a key field (marked with a key) and choose it as the match key.</li>}
+          {required.map((f) => (
+            <li key={f.name}>“{f.name}” is required: map it.</li>
+          ))}
+          {problems
+            .filter((p) => p.path !== "mapping" || !required.length)
+            .map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+        </ul>
+      )}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Mapping (keyboard)" />
+          <table className="w-full text-sm" aria-label="Mapping">
+            <tbody>
+              {fields.map((f) => {
+                const current = state.links.find((l) => l.target === fieldNode(f.name));
+                return (
+                  <tr key={f.name} className="border-b border-zinc-100">
+                    <td className="px-3 py-1.5">
+                      <code>{f.name}</code> {f.required && <span className="text-red-600">*</span>}
+                    </td>
+                    <td className="px-3 py-1.5">
+                      <select
+                        aria-label={`Source of ${f.name}`}
+                        className={inputClass}
+                        value={current?.source ?? ""}
+                        onChange={(e) => onChange(e.target.value ? connect(state, e.target.value, fieldNode(f.name)) : disconnect(state, fieldNode(f.name)))}
+                      >
+                        <option value="">— not mapped —</option>
+                        {columns.map((c) => (
+                          <option key={c.name} value={columnNode(c.name)}>
+                            {c.name}
+                          </option>
+                        ))}
+                        {state.constants.map((c) => (
+                          <option key={c.id} value={c.id}>
+                            {c.kind}: {c.text || "(empty)"}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Card>
+        <Card>
+          <CardHeader title="What the destination receives (first row)" />
+          <pre className="max-h-96 overflow-auto p-3 text-xs" data-testid="sample-payload">
+            {sample ? JSON.stringify(sample, null, 2) : "Map a key field to see a sample record."}
+          </pre>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+"use client";
+import { Play } from "lucide-react";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/form";
+import { runSyncNow } from "@/lib/actions/syncs/runs";
+import { cn } from "@/lib/utils";
+
+/** "Run now" with the mode: incremental, full resend or replace. */
+export function RunNow({ syncId, name, onStarted }: { syncId: string; name: string; onStarted?: (runId: string) => void }) {
+  const [mode, setMode] = useState<"incremental" | "full" | "replace">("incremental");
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string>();
+  return (
+    <span className="flex items-center gap-1.5">
+      <select aria-label={`Run mode of ${name}`} className={cn(inputClass, "w-auto py-1 text-xs")} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+        <option value="incremental">incremental</option>
+        <option value="full">full resend</option>
+        <option value="replace">replace</option>
+      </select>
+      <Button
+        aria-label={`Run ${name} now`}
+        disabled={pending}
+        onClick={() =>
+          startTransition(async () => {
+            const result = await runSyncNow({ syncId, mode });
+            setError(result.ok ? undefined : result.error);
+            if (result.ok) onStarted?.(result.data.runId);
+          })
+        }
+      >
+        <Play className="size-3.5" aria-hidden /> Run now
+      </Button>
+      {error && <span className="text-xs text-red-600">{error}</span>}
+    </span>
+  );
+}

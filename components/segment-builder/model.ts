@@ -1,0 +1,69 @@
+/**
+ * The segment builder edits a FilterGroup (the domain value the sync stores) through these pure
+ * operations; nodes are addressed by their path of child indexes from the root group.
+ */
+import type { DatasetColumn } from "@/lib/datasets/definition";
+import { type Condition, type FilterGroup, type FilterNode, type Operator, operatorsByType } from "@/lib/segment/schema";
+
+export type Path = number[];
+
+const noValue = new Set<Operator>(["is_empty", "is_not_empty", "is_true", "is_false"]);
+
+/** A fresh condition on `column`, with the first operator of its type and an empty value of the right shape. */
+export function newCondition(column: DatasetColumn): Condition {
+  const operator = operatorsByType[column.type][0] as Operator;
+  return { type: "condition", column: column.name, operator, value: defaultValue(column, operator) };
+}
+
+export function defaultValue(column: DatasetColumn, operator: Operator): unknown {
+  if (noValue.has(operator)) return undefined;
+  if (operator === "in_last_days" || operator === "more_than_days_ago") return 30;
+  if (operator === "is_one_of") return [];
+  if (operator === "between") return column.type === "number" ? [0, 0] : ["", ""];
+  return column.type === "number" ? 0 : "";
+}
+
+function update(group: FilterGroup, path: Path, change: (node: FilterNode) => FilterNode | undefined): FilterGroup {
+  if (path.length === 0) return change(group) as FilterGroup;
+  const [index, ...rest] = path;
+  const children = group.children.flatMap((child, i) => {
+    if (i !== index) return [child];
+    const next = rest.length ? update(child as FilterGroup, rest, change) : change(child);
+    return next ? [next] : [];
+  });
+  return { ...group, children };
+}
+
+export const addCondition = (root: FilterGroup, groupPath: Path, column: DatasetColumn) =>
+  update(root, groupPath, (g) => ({ ...(g as FilterGroup), children: [...(g as FilterGroup).children, newCondition(column)] }));
+
+export const addGroup = (root: FilterGroup, groupPath: Path, column: DatasetColumn) =>
+  update(root, groupPath, (g) => ({
+    ...(g as FilterGroup),
+    children: [...(g as FilterGroup).children, { type: "group", combinator: (g as FilterGroup).combinator === "and" ? "or" : "and", children: [newCondition(column)] }],
+  }));
+
+export const removeNode = (root: FilterGroup, path: Path) => update(root, path, () => undefined);
+
+export const setCombinator = (root: FilterGroup, groupPath: Path, combinator: "and" | "or") => update(root, groupPath, (g) => ({ ...(g as FilterGroup), combinator }));
+
+/** Changing the column keeps the operator when it fits the new type, else starts over. */
+export function setColumn(root: FilterGroup, path: Path, column: DatasetColumn) {
+  return update(root, path, (node) => {
+    const c = node as Condition;
+    const fits = (operatorsByType[column.type] as readonly string[]).includes(c.operator);
+    return fits ? { ...c, column: column.name, value: defaultValue(column, c.operator) } : newCondition(column);
+  });
+}
+
+export const setOperator = (root: FilterGroup, path: Path, operator: Operator, column: DatasetColumn) =>
+  update(root, path, (node) => ({ ...(node as Condition), operator, value: defaultValue(column, operator) }));
+
+export const setValue = (root: FilterGroup, path: Path, value: unknown) => update(root, path, (node) => ({ ...(node as Condition), value }));
+
+/** The tree as the sync stores it: nothing when there are no conditions at all. */
+export const toStoredFilter = (root: FilterGroup): FilterGroup | null => (countConditions(root) === 0 ? null : root);
+
+export function countConditions(node: FilterNode): number {
+  return node.type === "condition" ? 1 : node.children.reduce((n, c) => n + countConditions(c), 0);
+}

@@ -1,0 +1,252 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
+import { type CanvasState, canvasToSync } from "@/components/mapping-canvas/model";
+import { SegmentBuilder } from "@/components/segment-builder/segment-builder";
+import { toStoredFilter } from "@/components/segment-builder/model";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Field, FormError, inputClass } from "@/components/ui/form";
+import { manifests } from "@/connectors/manifests";
+import type { DestinationField } from "@/connectors/types";
+import { loadFields, loadObjects } from "@/lib/actions/connections/load-destination";
+import { dryRunSync, loadSegmentPreview, sendOneRecord } from "@/lib/actions/syncs/builder";
+import { saveSync } from "@/lib/actions/syncs/save-sync";
+import type { DatasetColumn } from "@/lib/datasets/definition";
+import { emptyFilter, type FilterGroup } from "@/lib/segment/schema";
+import type { Schedule } from "@/lib/sync/schedule";
+import { cn, formatNumber } from "@/lib/utils";
+
+export type BuilderDataset = { id: string; name: string; columns: DatasetColumn[] };
+export type BuilderConnection = { id: string; name: string; connector: string };
+export type Settings = { name: string; onLeave: "nothing" | "delete"; mode: "incremental" | "full" | "replace"; replaceStrategy: "sole_admin" | "shared_table" | null; schedule: Schedule; enabled: boolean };
+export type BuilderInitial = { id?: string; datasetId?: string; filter: FilterGroup; connectionId?: string; object?: string; canvas: CanvasState; settings: Settings };
+
+const STEPS = ["Dataset", "Segment", "Destination", "Mapping", "Settings", "Test and save"] as const;
+
+async function must<T>(result: { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string[]> }): Promise<T> {
+  if (!result.ok) throw new Error(result.fieldErrors ? Object.entries(result.fieldErrors).map(([p, m]) => (p ? `${p}: ${m[0]}` : m[0])).join(" · ") : result.error);
+  return result.data;
+}
+
+export function SyncBuilder({ datasets, connections, initial, canSave }: { datasets: BuilderDataset[]; connections: BuilderConnection[]; initial: BuilderInitial; canSave: boolean }) {
+  const router = useRouter();
+  const [step, setStep] = useState(initial.id ? 3 : 0);
+  const [datasetId, setDatasetId] = useState(initial.datasetId);
+  const [filter, setFilter] = useState(initial.filter);
+  const [connectionId, setConnectionId] = useState(initial.connectionId);
+  const [object, setObject] = useState(initial.object);
+  const [canvas, setCanvas] = useState(initial.canvas);
+  const [settings, setSettings] = useState(initial.settings);
+  const [problems, setProblems] = useState<string>();
+  const [pending, startTransition] = useTransition();
+  const [tryOut, setTryOut] = useState<{ kind: "dry" | "one"; data: unknown; error?: string }>();
+  const [testKey, setTestKey] = useState("");
+
+  const dataset = datasets.find((d) => d.id === datasetId);
+  const connection = connections.find((c) => c.id === connectionId);
+  const manifest = connection ? manifests[connection.connector] : undefined;
+  const objects = useQuery({ queryKey: ["objects", connectionId], enabled: Boolean(connectionId), queryFn: async () => must(await loadObjects({ connectionId: connectionId! })) });
+  const fields = useQuery({ queryKey: ["fields", connectionId, object], enabled: Boolean(connectionId && object), queryFn: async () => must(await loadFields({ connectionId: connectionId!, object: object! })) });
+  const sample = useQuery({ queryKey: ["sample", datasetId, toStoredFilter(filter)], enabled: Boolean(datasetId), queryFn: async () => must(await loadSegmentPreview({ datasetId: datasetId!, filter: toStoredFilter(filter) })) });
+
+  const { mapping, matchKey } = canvasToSync(canvas);
+  const input = { ...settings, datasetId, filter: toStoredFilter(filter), connectionId, object, mapping, matchKey, replaceStrategy: settings.mode === "replace" ? settings.replaceStrategy : null };
+  const requiredMissing = (fields.data ?? []).filter((f: DestinationField) => f.required && !canvas.links.some((l) => l.target === `dest:${f.name}`));
+  const ready = [Boolean(dataset), true, Boolean(connection && object), Boolean(matchKey) && requiredMissing.length === 0, Boolean(settings.name.trim()), true];
+  const set = (patch: Partial<Settings>) => setSettings({ ...settings, ...patch });
+
+  const save = () =>
+    startTransition(async () => {
+      const result = await saveSync({ id: initial.id, input });
+      if (result.ok) {
+        router.push(`/syncs/${result.data.id}`);
+        router.refresh();
+      } else setProblems(result.fieldErrors ? Object.entries(result.fieldErrors).map(([p, m]) => `${p}: ${m.join("; ")}`).join("\n") : result.error);
+    });
+
+  return (
+    <div className="flex flex-col gap-6">
+      <ol className="flex flex-wrap gap-1" aria-label="Steps">
+        {STEPS.map((name, i) => (
+          <li key={name}>
+            <button
+              type="button"
+              disabled={i > 0 && !ready.slice(0, i).every(Boolean)}
+              aria-current={step === i ? "step" : undefined}
+              onClick={() => setStep(i)}
+              className={cn("rounded-full px-3 py-1 text-sm text-zinc-600 disabled:opacity-40", step === i ? "bg-zinc-900 text-white" : "hover:bg-zinc-100")}
+            >
+              {i + 1}. {name}
+            </button>
+          </li>
+        ))}
+      </ol>
+
+      {step === 0 && (
+        <Card className="p-4">
+          <Field label="Dataset" htmlFor="dataset" hint="The rows the sync sends.">
+            <select id="dataset" className={cn(inputClass, "max-w-md")} value={datasetId ?? ""} onChange={(e) => (setDatasetId(e.target.value || undefined), setFilter(emptyFilter()))}>
+              <option value="">Pick a dataset</option>
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <p className="mt-2 text-sm text-zinc-500">
+            Not there? <Link href="/datasets/new" className="underline">Create a dataset</Link>.
+          </p>
+          {sample.data && (
+            <p className="mt-3 text-sm">
+              {formatNumber(sample.data.count)} rows; columns {dataset?.columns.map((c) => c.name).join(", ")}.
+            </p>
+          )}
+        </Card>
+      )}
+      {step === 1 && dataset && <SegmentBuilder datasetId={dataset.id} columns={dataset.columns} value={filter} onChange={setFilter} canSave={canSave} />}
+      {step === 2 && (
+        <Card className="grid gap-4 p-4 sm:grid-cols-2">
+          <Field label="Connection" htmlFor="connection">
+            <select id="connection" className={inputClass} value={connectionId ?? ""} onChange={(e) => (setConnectionId(e.target.value || undefined), setObject(undefined))}>
+              <option value="">Pick a connection</option>
+              {connections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({manifests[c.connector]?.name ?? c.connector})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={manifest ? `Destination ${manifest.objectNoun}` : "Destination object"} htmlFor="object" error={objects.error ? (objects.error as Error).message : undefined}>
+            <select id="object" className={inputClass} value={object ?? ""} disabled={!objects.data} onChange={(e) => setObject(e.target.value || undefined)}>
+              <option value="">{objects.isLoading ? "Loading…" : "Pick one"}</option>
+              {objects.data?.map((o) => (
+                <option key={o.name} value={o.name}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {connections.length === 0 && (
+            <p className="text-sm text-zinc-500">
+              No connection yet: <Link href="/connections/new" className="underline">add one</Link>.
+            </p>
+          )}
+        </Card>
+      )}
+      {step === 3 && dataset && (fields.data ? <MappingCanvas columns={dataset.columns} fields={fields.data} state={canvas} onChange={setCanvas} sampleRow={sample.data?.rows[0]} /> : <p className="text-sm text-zinc-500">{fields.error ? (fields.error as Error).message : "Loading the destination's fields…"}</p>)}
+      {step === 4 && (
+        <Card className="grid gap-4 p-4 sm:grid-cols-2">
+          <Field label="Name" htmlFor="sync-name">
+            <input id="sync-name" className={inputClass} value={settings.name} onChange={(e) => set({ name: e.target.value })} />
+          </Field>
+          <Field label="When a record leaves the dataset" htmlFor="on-leave">
+            <select id="on-leave" className={inputClass} value={settings.onLeave} disabled={manifest && !manifest.onLeaveDelete} onChange={(e) => set({ onLeave: e.target.value as Settings["onLeave"] })}>
+              <option value="nothing">Do nothing</option>
+              <option value="delete">Delete it from the destination</option>
+            </select>
+          </Field>
+          <Field label="Mode" htmlFor="mode">
+            <select id="mode" className={inputClass} value={settings.mode} onChange={(e) => set({ mode: e.target.value as Settings["mode"], replaceStrategy: e.target.value === "replace" ? (manifest?.replaceStrategies[0] ?? null) : null })}>
+              {(manifest?.modes ?? ["incremental", "full", "replace"]).map((m) => (
+                <option key={m} value={m}>
+                  {m === "incremental" ? "Incremental (only what changed)" : m === "full" ? "Full resend" : "Replace (make the destination equal)"}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {settings.mode === "replace" && (manifest?.replaceStrategies.length ?? 0) > 0 && (
+            <Field label="Replace strategy" htmlFor="strategy">
+              <select id="strategy" className={inputClass} value={settings.replaceStrategy ?? ""} onChange={(e) => set({ replaceStrategy: e.target.value as Settings["replaceStrategy"] })}>
+                {manifest!.replaceStrategies.map((s) => (
+                  <option key={s} value={s}>
+                    {s === "sole_admin" ? "Sole admin: the table holds exactly the dataset" : "Shared table: empty the mapped columns of rows that left"}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          <Field label="Schedule" htmlFor="schedule">
+            <select id="schedule" className={inputClass} value={settings.schedule.type} onChange={(e) => set({ schedule: e.target.value === "interval" ? { type: "interval", minutes: 60 } : e.target.value === "cron" ? { type: "cron", cron: "0 6 * * *", timezone: "UTC" } : { type: e.target.value as "manual" | "realtime" } })}>
+              <option value="manual">Manual only</option>
+              <option value="interval">Every N minutes</option>
+              <option value="cron">Cron expression</option>
+              <option value="realtime">Real time (when rows change)</option>
+            </select>
+          </Field>
+          {settings.schedule.type === "interval" && (
+            <Field label="Every (minutes)" htmlFor="minutes">
+              <input id="minutes" type="number" min={1} className={inputClass} value={settings.schedule.minutes} onChange={(e) => set({ schedule: { type: "interval", minutes: Number(e.target.value) } })} />
+            </Field>
+          )}
+          {settings.schedule.type === "cron" && (
+            <>
+              <Field label="Cron" htmlFor="cron" hint="minute hour day month weekday">
+                <input id="cron" className={inputClass} value={settings.schedule.cron} onChange={(e) => set({ schedule: { ...(settings.schedule as { type: "cron"; cron: string; timezone?: string }), cron: e.target.value } })} />
+              </Field>
+              <Field label="Time zone" htmlFor="timezone">
+                <input id="timezone" className={inputClass} value={settings.schedule.timezone ?? ""} onChange={(e) => set({ schedule: { ...(settings.schedule as { type: "cron"; cron: string }), timezone: e.target.value || undefined } })} />
+              </Field>
+            </>
+          )}
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={settings.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Active
+          </label>
+        </Card>
+      )}
+      {step === 5 && (
+        <Card>
+          <CardHeader title="Before saving" />
+          <div className="flex flex-col gap-4 p-4">
+            <div className="flex flex-wrap items-end gap-2">
+              <Button variant="secondary" disabled={pending} onClick={() => startTransition(async () => setTryOut(await dryRunSync({ syncId: initial.id, input, mode: settings.mode }).then((r) => (r.ok ? { kind: "dry", data: r.data } : { kind: "dry", data: null, error: r.fieldErrors ? JSON.stringify(r.fieldErrors) : r.error }))))}>
+                Dry run
+              </Button>
+              <Field label="Record to send now" htmlFor="test-key" className="ml-4">
+                <input id="test-key" className={cn(inputClass, "w-48")} placeholder={String(sample.data?.rows[0]?.[matchKey?.from ?? "id"] ?? "")} value={testKey} onChange={(e) => setTestKey(e.target.value)} />
+              </Field>
+              <Button variant="secondary" disabled={pending || !matchKey} onClick={() => startTransition(async () => setTryOut(await sendOneRecord({ syncId: initial.id, input, key: testKey || String(sample.data?.rows[0]?.[matchKey!.from] ?? "") }).then((r) => (r.ok ? { kind: "one", data: r.data } : { kind: "one", data: null, error: r.error }))))}>
+                Test with one record
+              </Button>
+            </div>
+            {tryOut && (
+              <div data-testid="try-out" className="rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm">
+                {tryOut.error ? <p className="text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
+              </div>
+            )}
+            {problems && <FormError message="The sync does not fit yet:"><pre className="mt-1 text-xs whitespace-pre-wrap">{problems}</pre></FormError>}
+            <div>
+              <Button disabled={pending || !canSave || !ready.every(Boolean)} onClick={save}>
+                {initial.id ? "Save changes" : "Add sync"}
+              </Button>
+            </div>
+          </div>
+        </Card>
+      )}
+      {step < 5 && (
+        <div>
+          <Button disabled={!ready[step]} onClick={() => setStep(step + 1)}>
+            Continue
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+type DryRunData = { counts: Record<string, number>; unchanged: number; samples: { key: string; operation: string; payload: unknown }[] };
+
+function DryRun({ data }: { data: DryRunData }) {
+  return (
+    <div>
+      <p className="font-medium">
+        A run now would: {["create", "update", "delete", "reject"].map((op) => `${formatNumber(data.counts[op] ?? 0)} ${op}`).join(", ")}; {formatNumber(data.unchanged)} unchanged. Nothing was sent.
+      </p>
+      <pre className="mt-2 max-h-64 overflow-auto text-xs">{JSON.stringify(data.samples, null, 2)}</pre>
+    </div>
+  );
+}
