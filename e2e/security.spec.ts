@@ -7,7 +7,9 @@ const FORGED_COOKIE = { cookie: "better-auth.session_token=forged.session" };
 const VIEWER = { name: "Vic Viewer", email: `viewer-${Date.now()}@example.com`, password: "viewer password 123" };
 const PUBLIC_ACTIONS = ["lib/actions/auth/setup.ts#setup", "lib/actions/auth/accept-invitation.ts#accept"];
 const ADMIN_PAGES = ["/settings/members", "/settings/api-keys", "/settings/audit"];
-const EDITOR_PAGES = ["/datasets/new", "/datasets/import"];
+const EDITOR_PAGES = ["/datasets/new", "/datasets/import", "/syncs/new"];
+/** Reads a viewer may make (the dashboard's polling, a run's record log …): every other action changes something. */
+const isRead = (action: { name: string }) => /#load[A-Z]/.test(action.name);
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -71,13 +73,18 @@ test("the owner invites a viewer, who can look but not change anything", async (
   await expect(viewer.getByRole("navigation", { name: "Settings" }).getByRole("link")).toHaveText(["Workspace"]);
 
   for (const path of [...ADMIN_PAGES, ...EDITOR_PAGES]) expect((await viewer.request.get(path)).status(), path).toBe(403);
-  for (const path of ["/dashboard", "/datasets", "/settings"]) expect((await viewer.request.get(path)).status(), path).toBe(200);
+  for (const path of ["/dashboard", "/syncs", "/datasets", "/settings"]) expect((await viewer.request.get(path)).status(), path).toBe(200);
+  await viewer.goto("/dashboard");
+  await expect(viewer.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(viewer.getByRole("button", { name: /^Run .* now$/ })).toHaveCount(0);
+  await expect(viewer.getByRole("link", { name: "Add sync" })).toHaveCount(0);
 
   const name = `Forged ${Date.now()}`;
   for (const action of actions.filter((a) => !PUBLIC_ACTIONS.includes(a.name))) {
     const args = action.name.endsWith("#createDataset") ? [{ name, definition: { baseEntity: "contacts" } }] : [{}];
     const result = await callAction(viewer.request, action, args);
-    expect(result.body, action.name).toContain('"error":"Your role (viewer) does not allow this"');
+    if (isRead(action)) expect(result.body, action.name).not.toContain("does not allow this");
+    else expect(result.body, action.name).toContain('"error":"Your role (viewer) does not allow this"');
   }
   expect(await queryAppDatabase("SELECT 1 FROM datasets WHERE name = $1", [name])).toEqual([]);
   await viewerContext.close();

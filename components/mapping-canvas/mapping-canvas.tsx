@@ -1,6 +1,6 @@
 "use client";
 import "@xyflow/react/dist/style.css";
-import { Background, type Connection, type Edge, Handle, type Node, type NodeProps, Position, ReactFlow } from "@xyflow/react";
+import { Background, type Connection, Controls, type Edge, Handle, type Node, type NodeProps, PanOnScrollMode, Position, ReactFlow } from "@xyflow/react";
 import { KeyRound, Plus, Trash2, Wand2 } from "lucide-react";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -56,6 +56,8 @@ function ConstantNode({ data }: NodeProps<Node<ConstantData>>) {
 
 const nodeTypes = { column: ColumnNode, field: FieldNode, constant: ConstantNode };
 const ROW = 44;
+const PAD = 24;
+const MAX_HEIGHT = 720;
 
 function TransformEditor({ transforms, onChange }: { transforms: Transform[]; onChange: (t: Transform[]) => void }) {
   const has = (type: Transform["type"]) => transforms.some((t) => t.type === type);
@@ -102,7 +104,8 @@ export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: {
     ...state.constants.map((c, i) => ({
       id: c.id,
       type: "constant",
-      position: { x: 280, y: i * ROW * 1.5 },
+      position: { x: 290, y: (i * 2 + 0.5) * ROW },
+      draggable: false,
       data: {
         ...c,
         onText: (text: string) => onChange({ ...state, constants: state.constants.map((x) => (x.id === c.id ? { ...x, text } : x)) }),
@@ -132,6 +135,8 @@ export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: {
   const keyFields = fields.filter((f) => f.key && state.links.some((l) => l.target === fieldNode(f.name) && l.source.startsWith("col:")));
   const sample = sampleRow && matchKey ? buildPayload(sampleRow, mapping, matchKey) : undefined;
   const required = fields.filter((f) => f.required && !state.links.some((l) => l.target === fieldNode(f.name)));
+  // Drawn at full size: the canvas is as tall as its longest column (up to a limit, then it scrolls).
+  const contentHeight = Math.max(columns.length, fields.length, state.constants.length * 2, 1) * ROW + 2 * PAD;
 
   return (
     <div className="flex flex-col gap-4">
@@ -157,7 +162,7 @@ export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: {
           </select>
         </label>
       </div>
-      <Card className="h-[28rem] overflow-hidden" data-testid="mapping-canvas">
+      <Card className="overflow-hidden" style={{ height: Math.min(contentHeight, MAX_HEIGHT) }} data-testid="mapping-canvas">
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -166,13 +171,20 @@ export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: {
           onEdgeClick={(_e, edge) => setSelected(edge.target)}
           onPaneClick={() => setSelected(undefined)}
           onEdgesDelete={(gone) => gone.forEach((e) => onChange(disconnect(state, e.target)))}
-          fitView
+          defaultViewport={{ x: PAD, y: PAD, zoom: 1 }}
           minZoom={0.4}
+          maxZoom={1.5}
+          zoomOnScroll={false}
+          panOnScroll
+          panOnScrollMode={PanOnScrollMode.Vertical}
+          preventScrolling={contentHeight > MAX_HEIGHT}
+          autoPanOnConnect={false}
           proOptions={{ hideAttribution: true }}
           nodesConnectable
           elementsSelectable
         >
           <Background gap={16} />
+          <Controls showInteractive={false} />
         </ReactFlow>
       </Card>
       {link && (

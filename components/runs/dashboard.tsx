@@ -1,15 +1,15 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertTriangle, RefreshCw } from "lucide-react";
+import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { manifests } from "@/connectors/manifests";
 import { cancelRun } from "@/lib/actions/syncs/runs";
 import { loadDashboard } from "@/lib/actions/syncs/load";
 import type { SyncOverview } from "@/lib/db/queries/overview";
+import { describeSchedule } from "@/lib/sync/schedule";
 import { formatNumber } from "@/lib/utils";
 import { RunNow } from "./run-now";
 import { RunStatus, when } from "./run-status";
@@ -31,15 +31,6 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
   });
   const refresh = () => void client.invalidateQueries({ queryKey: ["dashboard"] });
   const failing = data.filter((s) => s.lastRun && ["failed", "partial"].includes(s.lastRun.status));
-  if (data.length === 0)
-    return (
-      <EmptyState icon={RefreshCw} title="No syncs yet">
-        <Link href="/syncs/new" className="font-medium text-zinc-900 underline">
-          Add your first sync
-        </Link>{" "}
-        to send a dataset to a destination.
-      </EmptyState>
-    );
   return (
     <div className="flex flex-col gap-4">
       {failing.length > 0 && (
@@ -111,7 +102,7 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
                       <span className="text-zinc-400">never run</span>
                     )}
                   </Td>
-                  <Td className="text-xs text-zinc-600">{s.schedule.type === "realtime" ? "in real time" : s.nextRunAt ? when(s.nextRunAt) : "manual"}</Td>
+                  <Td className="text-xs text-zinc-600">{s.nextRunAt ? when(s.nextRunAt) : describeSchedule(s.schedule)}</Td>
                   <Td className="text-right">
                     {canRun &&
                       (active(s) ? (

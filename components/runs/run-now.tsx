@@ -1,13 +1,15 @@
 "use client";
 import { Play } from "lucide-react";
+import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/form";
 import { runSyncNow } from "@/lib/actions/syncs/runs";
 import { cn } from "@/lib/utils";
 
-/** "Run now" with the mode: incremental, full resend or replace. */
-export function RunNow({ syncId, name, onStarted }: { syncId: string; name: string; onStarted?: (runId: string) => void }) {
+/** "Run now" with the mode: incremental, full resend or replace; `follow` opens the run's page once it is queued. */
+export function RunNow({ syncId, name, onStarted, follow }: { syncId: string; name: string; onStarted?: (runId: string) => void; follow?: boolean }) {
+  const router = useRouter();
   const [mode, setMode] = useState<"incremental" | "full" | "replace">("incremental");
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string>();
@@ -25,7 +27,9 @@ export function RunNow({ syncId, name, onStarted }: { syncId: string; name: stri
           startTransition(async () => {
             const result = await runSyncNow({ syncId, mode });
             setError(result.ok ? undefined : result.error);
-            if (result.ok) onStarted?.(result.data.runId);
+            if (!result.ok) return;
+            onStarted?.(result.data.runId);
+            if (follow) router.push(`/runs/${result.data.runId}`);
           })
         }
       >

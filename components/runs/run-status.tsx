@@ -17,3 +17,6 @@ export function duration(from: string | null, to: string | null) {
   const ms = (to ? Date.parse(to) : Date.now()) - Date.parse(from);
   return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+const triggers: Record<string, string> = { manual: "started by hand", schedule: "on schedule", realtime: "in real time", api: "through the API" };
+export const describeTrigger = (trigger: string) => triggers[trigger] ?? trigger;

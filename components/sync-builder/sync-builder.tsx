@@ -27,8 +27,14 @@ export type BuilderInitial = { id?: string; datasetId?: string; filter: FilterGr
 
 const STEPS = ["Dataset", "Segment", "Destination", "Mapping", "Settings", "Test and save"] as const;
 
-async function must<T>(result: { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string[]> }): Promise<T> {
-  if (!result.ok) throw new Error(result.fieldErrors ? Object.entries(result.fieldErrors).map(([p, m]) => (p ? `${p}: ${m[0]}` : m[0])).join(" · ") : result.error);
+type Failure = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+
+/** An action's refusal as one text: each field's problems on a line of their own. */
+const problemText = (result: Failure) =>
+  result.fieldErrors ? Object.entries(result.fieldErrors).map(([path, messages]) => (path ? `${path}: ${messages.join("; ")}` : messages.join("; "))).join("\n") : result.error;
+
+async function must<T>(result: { ok: true; data: T } | Failure): Promise<T> {
+  if (!result.ok) throw new Error(problemText(result));
   return result.data;
 }
 
@@ -65,7 +71,18 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
       if (result.ok) {
         router.push(`/syncs/${result.data.id}`);
         router.refresh();
-      } else setProblems(result.fieldErrors ? Object.entries(result.fieldErrors).map(([p, m]) => `${p}: ${m.join("; ")}`).join("\n") : result.error);
+      } else setProblems(problemText(result));
+    });
+  const firstKey = String(sample.data?.rows[0]?.[matchKey?.from ?? "id"] ?? "");
+  const tryDryRun = () =>
+    startTransition(async () => {
+      const result = await dryRunSync({ syncId: initial.id, input, mode: settings.mode });
+      setTryOut(result.ok ? { kind: "dry", data: result.data } : { kind: "dry", data: null, error: problemText(result) });
+    });
+  const trySendOne = () =>
+    startTransition(async () => {
+      const result = await sendOneRecord({ syncId: initial.id, input, key: testKey || firstKey });
+      setTryOut(result.ok ? { kind: "one", data: result.data } : { kind: "one", data: null, error: problemText(result) });
     });
 
   return (
@@ -202,20 +219,24 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
         <Card>
           <CardHeader title="Before saving" />
           <div className="flex flex-col gap-4 p-4">
-            <div className="flex flex-wrap items-end gap-2">
-              <Button variant="secondary" disabled={pending} onClick={() => startTransition(async () => setTryOut(await dryRunSync({ syncId: initial.id, input, mode: settings.mode }).then((r) => (r.ok ? { kind: "dry", data: r.data } : { kind: "dry", data: null, error: r.fieldErrors ? JSON.stringify(r.fieldErrors) : r.error }))))}>
-                Dry run
-              </Button>
-              <Field label="Record to send now" htmlFor="test-key" className="ml-4">
-                <input id="test-key" className={cn(inputClass, "w-48")} placeholder={String(sample.data?.rows[0]?.[matchKey?.from ?? "id"] ?? "")} value={testKey} onChange={(e) => setTestKey(e.target.value)} />
-              </Field>
-              <Button variant="secondary" disabled={pending || !matchKey} onClick={() => startTransition(async () => setTryOut(await sendOneRecord({ syncId: initial.id, input, key: testKey || String(sample.data?.rows[0]?.[matchKey!.from] ?? "") }).then((r) => (r.ok ? { kind: "one", data: r.data } : { kind: "one", data: null, error: r.error }))))}>
-                Test with one record
-              </Button>
-            </div>
+            {canSave ? (
+              <div className="flex flex-wrap items-end gap-2">
+                <Button variant="secondary" disabled={pending} onClick={tryDryRun}>
+                  Dry run
+                </Button>
+                <Field label="Record to send now" htmlFor="test-key" className="ml-4">
+                  <input id="test-key" className={cn(inputClass, "w-48")} placeholder={firstKey} value={testKey} onChange={(e) => setTestKey(e.target.value)} />
+                </Field>
+                <Button variant="secondary" disabled={pending || !matchKey} onClick={trySendOne}>
+                  Test with one record
+                </Button>
+              </div>
+            ) : (
+              <p className="text-sm text-zinc-500">Your role can look at this sync but not change, try or save it.</p>
+            )}
             {tryOut && (
               <div data-testid="try-out" className="rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm">
-                {tryOut.error ? <p className="text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
+                {tryOut.error ? <p className="whitespace-pre-wrap text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
               </div>
             )}
             {problems && <FormError message="The sync does not fit yet:"><pre className="mt-1 text-xs whitespace-pre-wrap">{problems}</pre></FormError>}

@@ -1,7 +1,8 @@
 /**
  * A local HTTP API that follows the convention the HTTP API connector is configured for, and can be told
  * to misbehave: rate limits (429 + Retry-After), injected 5xx / timeouts / resets / lost replies, unique
- * emails (409 with the existing id), 404 on records that are gone. It counts every request it receives.
+ * emails (409 with the existing id), 404 on records that are gone, 422 on records a `reject` rule refuses
+ * (as an API's own validation would). It counts every request it receives.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,8 @@ export type SandboxOptions = {
   token?: string;
   rateLimit?: { limit: number; windowMs: number };
   faults?: { rate: number; kinds: Fault[]; seed?: number };
+  /** The API's validation: a message refuses the record written (422), undefined accepts it. */
+  reject?: (record: Record<string, unknown>) => string | undefined;
 };
 type Contact = { id: string } & Record<string, unknown>;
 type Logged = { at: number; method: string; path: string; status: number | "dropped" };
@@ -61,7 +64,9 @@ export async function startHttpApiSandbox(options: SandboxOptions = {}) {
     const replay = key && req.method === "POST" ? idempotent.get(key) : undefined;
     const input = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
     const id = url.pathname.match(/^\/contacts\/([^/]+)$/)?.[1];
+    const refused = (req.method === "POST" || req.method === "PATCH") && settings.reject?.(input);
     if (replay) ({ status, body } = replay);
+    else if (refused) [status, body] = [422, { error: "invalid", message: refused }];
     else if (req.method === "POST" && url.pathname === "/contacts") {
       const existing = [...contacts.values()].find((c) => c.email === input.email);
       if (existing) [status, body] = [409, { error: "duplicate", message: `A contact with email ${String(input.email)} exists`, existing_id: existing.id }];

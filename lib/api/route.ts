@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import type { Actor } from "@/lib/audit";
+import { currentMember } from "@/lib/auth/session";
 import { type Db, getDb } from "@/lib/db/client";
 import { verifyApiKey } from "@/lib/db/queries/api-keys";
 import { fieldErrorsOf, PublicError, ValidationError } from "@/lib/errors";
@@ -52,9 +53,17 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/**
+ * An API key, or for reads only the browser's session (the app's links to CSV exports): a cookie never
+ * authorises a change, so a forged cross-site request cannot make one.
+ */
 async function authenticate(db: Db, request: Request): Promise<{ workspaceId: string; actor: Actor }> {
   const header = request.headers.get("authorization") ?? "";
   const key = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!key && request.method === "GET" && request.headers.has("cookie")) {
+    const member = await currentMember();
+    if (member) return { workspaceId: member.workspaceId, actor: { type: "user", id: member.userId, label: member.email } };
+  }
   if (!key) throw new PublicError("Missing API key: send the header Authorization: Bearer <key>", { status: 401 });
   const verified = await verifyApiKey(db, key);
   if (!verified) throw new PublicError("Invalid or revoked API key", { status: 401 });

@@ -34,6 +34,13 @@ export const scheduleSchema = z
 
 export type Schedule = z.infer<typeof scheduleSchema>;
 
+/** How a schedule reads in the app: "every 15 minutes", "cron 0 6 * * * (Europe/Paris)". */
+export function describeSchedule(schedule: Schedule): string {
+  if (schedule.type === "interval") return schedule.minutes === 1 ? "every minute" : `every ${schedule.minutes} minutes`;
+  if (schedule.type === "cron") return `cron ${schedule.cron} (${schedule.timezone ?? "UTC"})`;
+  return schedule.type === "realtime" ? "in real time" : "manual only";
+}
+
 /**
  * The latest due time at or before `now`, or undefined when nothing is due yet: interval schedules count
  * from when the sync was created, cron schedules follow the expression in its time zone (UTC by default).

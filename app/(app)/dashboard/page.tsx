@@ -1,4 +1,5 @@
 import { Dashboard } from "@/components/runs/dashboard";
+import { FirstSteps } from "@/components/syncs/first-steps";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
@@ -13,7 +14,7 @@ export default async function DashboardPage() {
   return (
     <>
       <PageHeader title="Dashboard" description="The health of every sync at a glance." actions={can(role, "editSyncs") && overview.length > 0 && <ButtonLink href="/syncs/new">Add sync</ButtonLink>} />
-      <Dashboard initial={overview} canRun={can(role, "runSyncs")} />
+      {overview.length === 0 ? <FirstSteps db={db} workspaceId={workspaceId} role={role} /> : <Dashboard initial={overview} canRun={can(role, "runSyncs")} />}
     </>
   );
 }

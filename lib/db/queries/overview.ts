@@ -64,6 +64,7 @@ export async function syncOverview(db: Db, p: { workspaceId: string }) {
       name: sync.name,
       enabled: sync.enabled,
       mode: sync.mode,
+      object: sync.object,
       schedule: schedule.success ? schedule.data : { type: "manual" as const },
       datasetName,
       connectionName,
@@ -93,3 +94,5 @@ export async function runDetail(db: Db, p: { workspaceId: string; runId: string 
     steps: steps.map((s) => ({ id: s.id, name: s.name, status: s.status, attempt: s.attempt, error: s.error, startedAt: s.startedAt.toISOString(), finishedAt: s.finishedAt?.toISOString() ?? null })),
   };
 }
+
+export type RunDetail = NonNullable<Awaited<ReturnType<typeof runDetail>>>;

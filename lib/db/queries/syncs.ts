@@ -6,8 +6,8 @@ import { filterSchemaFor } from "@/lib/segment/schema";
 import { type SyncConfig, syncInputSchema } from "@/lib/sync/config";
 import type { Db } from "../client";
 import { syncRecordLogs, syncRecords, syncs } from "../schema";
-import { loadConnection } from "./connections";
-import { getDataset } from "./datasets";
+import { listConnections, loadConnection } from "./connections";
+import { getDataset, listDatasets } from "./datasets";
 
 /**
  * Checks a sync against what it names: the dataset's columns, the connector's capabilities and the
@@ -88,4 +88,13 @@ export async function deleteSync(db: Db, p: { workspaceId: string; syncId: strin
     await tx.delete(syncRecords).where(eq(syncRecords.syncId, sync.id));
     await tx.delete(syncs).where(eq(syncs.id, sync.id));
   });
+}
+
+/** What the sync builder picks from: the datasets with their columns and the connections. */
+export async function builderOptions(db: Db, p: { workspaceId: string }) {
+  const [datasetRows, connectionRows] = await Promise.all([listDatasets(db, p), listConnections(db, p)]);
+  return {
+    datasets: datasetRows.map((d) => ({ id: d.id, name: d.name, columns: d.columns })),
+    connections: connectionRows.map((c) => ({ id: c.id, name: c.name, connector: c.connector })),
+  };
 }

@@ -1,0 +1,37 @@
+/** The builder's starting state: empty for a new sync, or drawn from a saved one. */
+import { syncToCanvas } from "@/components/mapping-canvas/model";
+import type { Sync } from "@/lib/db/schema";
+import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { emptyFilter, filterGroupSchema } from "@/lib/segment/schema";
+import { scheduleSchema } from "@/lib/sync/schedule";
+import type { BuilderInitial } from "./sync-builder";
+
+export const newSyncInitial = (datasetId?: string): BuilderInitial => ({
+  datasetId,
+  filter: emptyFilter(),
+  canvas: { links: [], constants: [], matchTo: null },
+  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true },
+});
+
+export function savedSyncInitial(sync: Sync): BuilderInitial {
+  const filter = filterGroupSchema.safeParse(sync.filter);
+  const mapping = mappingSchema.safeParse(sync.mapping);
+  const matchKey = matchKeySchema.safeParse(sync.matchKey);
+  const schedule = scheduleSchema.safeParse(sync.schedule);
+  return {
+    id: sync.id,
+    datasetId: sync.datasetId,
+    filter: filter.success ? filter.data : emptyFilter(),
+    connectionId: sync.connectionId,
+    object: sync.object,
+    canvas: syncToCanvas(mapping.success ? mapping.data : [], matchKey.success ? matchKey.data : null),
+    settings: {
+      name: sync.name,
+      onLeave: sync.onLeave,
+      mode: sync.mode,
+      replaceStrategy: sync.replaceStrategy === "sole_admin" || sync.replaceStrategy === "shared_table" ? sync.replaceStrategy : null,
+      schedule: schedule.success ? schedule.data : { type: "manual" },
+      enabled: sync.enabled,
+    },
+  };
+}
