@@ -43,6 +43,7 @@ test("a user builds a Postgres sync with a nested segment and a drawn mapping, r
     await page.getByRole("link", { name: /^Add (your first )?sync$/ }).first().click();
     await page.getByLabel("Dataset").selectOption({ label: "Contacts" });
     await expect(page.getByText(/rows; columns id, email/)).toBeVisible();
+    await expect(page.getByRole("table", { name: "Dataset preview" }).getByRole("row")).toHaveCount(11);
     await page.getByRole("button", { name: "Continue" }).click();
 
     await page.getByRole("button", { name: "Condition", exact: true }).click();
@@ -83,7 +84,17 @@ test("a user builds a Postgres sync with a nested segment and a drawn mapping, r
     await shot(page, "mapping-canvas");
     await page.getByRole("button", { name: "Continue" }).click();
 
+    // Settings: a cron schedule typed wrong is refused on save, and the error shows on the field.
     await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Schedule").selectOption("cron");
+    await page.getByLabel("Cron").fill("every morning");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Add sync" }).click();
+    await expect(page.getByRole("button", { name: /5\. Settings/ }).getByRole("img", { name: "has problems" })).toBeVisible();
+    await page.getByRole("button", { name: /5\. Settings/ }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Enter a cron expression with 5 fields" })).toBeVisible();
+    await page.getByLabel("Cron").fill("0 6 * * *");
+    await page.getByLabel("Time zone").fill("Europe/Amsterdam");
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByRole("button", { name: "Dry run" }).click();
     await expect(page.getByTestId("try-out")).toContainText(`A run now would: ${segmentCount} create, 0 update, 0 delete`);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetColumn } from "@/lib/datasets/definition";
-
 import { emptyFilter as emptyTree, filterSchemaFor } from "@/lib/segment/schema";
-import { addCondition, addGroup, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
+import { addCondition, addGroup, previewColumns, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
 
 const columns: DatasetColumn[] = [
   { name: "country", type: "string" },
@@ -56,5 +55,13 @@ describe("segment builder state → filter tree", () => {
     tree = removeNode(tree, [1, 0]);
     expect(tree.children[1]).toEqual({ type: "group", combinator: "and", children: [] });
     expect(toStoredFilter(removeNode(removeNode(tree, [1]), [0]))).toBeNull();
+  });
+});
+
+describe("segment preview columns", () => {
+  it("shows the key column and the columns the filter uses first", () => {
+    const cols = ["id", "email", "first_name", "last_name", "phone", "country", "city", "birth_date"].map((name) => ({ name, type: "string" as const }));
+    const tree = { type: "group" as const, combinator: "and" as const, children: [{ type: "condition" as const, column: "city", operator: "equals" as const, value: "Utrecht" }] };
+    expect(previewColumns(cols, tree).map((c) => c.name)).toEqual(["id", "city", "email", "first_name", "last_name", "phone"]);
   });
 });

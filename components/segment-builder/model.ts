@@ -67,3 +67,13 @@ export const toStoredFilter = (root: FilterGroup): FilterGroup | null => (countC
 export function countConditions(node: FilterNode): number {
   return node.type === "condition" ? 1 : node.children.reduce((n, c) => n + countConditions(c), 0);
 }
+
+function columnsIn(node: FilterNode): string[] {
+  return node.type === "condition" ? [node.column] : node.children.flatMap(columnsIn);
+}
+
+/** The preview's columns: the key column, the ones the filter uses, then the first others, six in all. */
+export function previewColumns(columns: DatasetColumn[], root: FilterGroup, count = 6): DatasetColumn[] {
+  const wanted = new Set([columns[0]?.name, ...columnsIn(root)]);
+  return [...columns.filter((c) => wanted.has(c.name)), ...columns.filter((c) => !wanted.has(c.name))].slice(0, count);
+}

@@ -2,15 +2,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { Plus, Trash2 } from "lucide-react";
 import { useDeferredValue, useState } from "react";
+import { RowsTable } from "@/components/datasets/rows-table";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/form";
-import { Table, Td, Th } from "@/components/ui/table";
 import { loadQuickFilters, loadSegmentPreview, saveQuickFilter } from "@/lib/actions/syncs/builder";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { type Condition, type FilterGroup, type Operator, operatorLabels, operatorsByType } from "@/lib/segment/schema";
 import { cn, formatNumber } from "@/lib/utils";
-import { addCondition, addGroup, type Path, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
+import { addCondition, addGroup, type Path, previewColumns, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
 
 type Edit = (next: FilterGroup) => void;
 
@@ -135,7 +135,6 @@ export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }:
   const saved = useQuery({ queryKey: ["quick-filters", datasetId], queryFn: async () => ((await loadQuickFilters({ datasetId })) as { ok: true; data: { id: string; name: string; filter: unknown }[] }).data ?? [] });
   const [name, setName] = useState("");
   const [note, setNote] = useState<string>();
-  const shown = preview.data?.rows[0] ? Object.keys(preview.data.rows[0]).slice(0, 6) : [];
   return (
     <div className="grid gap-4 xl:grid-cols-[1fr_26rem]">
       <Card className="p-4">
@@ -180,26 +179,7 @@ export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }:
         {preview.error ? (
           <p className="p-4 text-sm text-amber-700">{(preview.error as Error).message}</p>
         ) : (
-          <Table aria-label="Segment preview">
-            <thead>
-              <tr>
-                {shown.map((c) => (
-                  <Th key={c}>{c}</Th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {preview.data?.rows.map((row, i) => (
-                <tr key={i}>
-                  {shown.map((c) => (
-                    <Td key={c} className="max-w-32 truncate">
-                      {row[c] == null ? "—" : String(row[c])}
-                    </Td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <RowsTable columns={previewColumns(columns, value)} rows={preview.data?.rows ?? []} label="Segment preview" />
         )}
       </Card>
     </div>

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { RowsTable } from "@/components/datasets/rows-table";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { type CanvasState, canvasToSync } from "@/components/mapping-canvas/model";
 import { SegmentBuilder } from "@/components/segment-builder/segment-builder";
@@ -27,6 +28,16 @@ export type BuilderInitial = { id?: string; datasetId?: string; filter: FilterGr
 
 const STEPS = ["Dataset", "Segment", "Destination", "Mapping", "Settings", "Test and save"] as const;
 
+/** The step where the field behind an error path is edited, so a refused save can point there. */
+function stepOf(path: string): number {
+  const root = path.split(".")[0]!;
+  if (root === "datasetId") return 0;
+  if (root === "filter") return 1;
+  if (root === "connectionId" || root === "object") return 2;
+  if (root === "mapping" || root === "matchKey") return 3;
+  return root === "" ? 5 : 4;
+}
+
 type Failure = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
 /** An action's refusal as one text: each field's problems on a line of their own. */
@@ -47,7 +58,9 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
   const [object, setObject] = useState(initial.object);
   const [canvas, setCanvas] = useState(initial.canvas);
   const [settings, setSettings] = useState(initial.settings);
-  const [problems, setProblems] = useState<string>();
+  const [problems, setProblems] = useState<{ text: string; fields: Record<string, string[]> }>();
+  const fieldError = (path: string) => problems?.fields[path]?.join("; ");
+  const stepsWithErrors = new Set(Object.keys(problems?.fields ?? {}).map(stepOf));
   const [pending, startTransition] = useTransition();
   const [tryOut, setTryOut] = useState<{ kind: "dry" | "one"; data: unknown; error?: string }>();
   const [testKey, setTestKey] = useState("");
@@ -71,7 +84,7 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
       if (result.ok) {
         router.push(`/syncs/${result.data.id}`);
         router.refresh();
-      } else setProblems(problemText(result));
+      } else setProblems({ text: problemText(result), fields: result.fieldErrors ?? {} });
     });
   const firstKey = String(sample.data?.rows[0]?.[matchKey?.from ?? "id"] ?? "");
   const tryDryRun = () =>
@@ -98,6 +111,9 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
               className={cn("rounded-full px-3 py-1 text-sm text-zinc-600 disabled:opacity-40", step === i ? "bg-zinc-900 text-white" : "hover:bg-zinc-100")}
             >
               {i + 1}. {name}
+              {stepsWithErrors.has(i) && i !== 5 && (
+                <span className="ml-1.5 inline-block size-2 rounded-full bg-red-500" role="img" aria-label="has problems" />
+              )}
             </button>
           </li>
         ))}
@@ -105,7 +121,7 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
 
       {step === 0 && (
         <Card className="p-4">
-          <Field label="Dataset" htmlFor="dataset" hint="The rows the sync sends.">
+          <Field label="Dataset" htmlFor="dataset" hint="The rows the sync sends." error={fieldError("datasetId")}>
             <select id="dataset" className={cn(inputClass, "max-w-md")} value={datasetId ?? ""} onChange={(e) => (setDatasetId(e.target.value || undefined), setFilter(emptyFilter()))}>
               <option value="">Pick a dataset</option>
               {datasets.map((d) => (
@@ -118,17 +134,22 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
           <p className="mt-2 text-sm text-zinc-500">
             Not there? <Link href="/datasets/new" className="underline">Create a dataset</Link>.
           </p>
-          {sample.data && (
-            <p className="mt-3 text-sm">
-              {formatNumber(sample.data.count)} rows; columns {dataset?.columns.map((c) => c.name).join(", ")}.
-            </p>
+          {sample.data && dataset && (
+            <>
+              <p className="mt-3 text-sm">
+                {formatNumber(sample.data.count)} rows; columns {dataset.columns.map((c) => c.name).join(", ")}.
+              </p>
+              <div className="mt-3 rounded-md border border-zinc-200">
+                <RowsTable columns={dataset.columns} rows={sample.data.rows} label="Dataset preview" />
+              </div>
+            </>
           )}
         </Card>
       )}
       {step === 1 && dataset && <SegmentBuilder datasetId={dataset.id} columns={dataset.columns} value={filter} onChange={setFilter} canSave={canSave} />}
       {step === 2 && (
         <Card className="grid gap-4 p-4 sm:grid-cols-2">
-          <Field label="Connection" htmlFor="connection">
+          <Field label="Connection" htmlFor="connection" error={fieldError("connectionId")}>
             <select id="connection" className={inputClass} value={connectionId ?? ""} onChange={(e) => (setConnectionId(e.target.value || undefined), setObject(undefined))}>
               <option value="">Pick a connection</option>
               {connections.map((c) => (
@@ -138,7 +159,7 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
               ))}
             </select>
           </Field>
-          <Field label={manifest ? `Destination ${manifest.objectNoun}` : "Destination object"} htmlFor="object" error={objects.error ? (objects.error as Error).message : undefined}>
+          <Field label={manifest ? `Destination ${manifest.objectNoun}` : "Destination object"} htmlFor="object" error={objects.error ? (objects.error as Error).message : fieldError("object")}>
             <select id="object" className={inputClass} value={object ?? ""} disabled={!objects.data} onChange={(e) => setObject(e.target.value || undefined)}>
               <option value="">{objects.isLoading ? "Loading…" : "Pick one"}</option>
               {objects.data?.map((o) => (
@@ -158,16 +179,16 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
       {step === 3 && dataset && (fields.data ? <MappingCanvas columns={dataset.columns} fields={fields.data} state={canvas} onChange={setCanvas} sampleRow={sample.data?.rows[0]} /> : <p className="text-sm text-zinc-500">{fields.error ? (fields.error as Error).message : "Loading the destination's fields…"}</p>)}
       {step === 4 && (
         <Card className="grid gap-4 p-4 sm:grid-cols-2">
-          <Field label="Name" htmlFor="sync-name">
+          <Field label="Name" htmlFor="sync-name" error={fieldError("name")}>
             <input id="sync-name" className={inputClass} value={settings.name} onChange={(e) => set({ name: e.target.value })} />
           </Field>
-          <Field label="When a record leaves the dataset" htmlFor="on-leave">
+          <Field label="When a record leaves the dataset" htmlFor="on-leave" error={fieldError("onLeave")}>
             <select id="on-leave" className={inputClass} value={settings.onLeave} disabled={manifest && !manifest.onLeaveDelete} onChange={(e) => set({ onLeave: e.target.value as Settings["onLeave"] })}>
               <option value="nothing">Do nothing</option>
               <option value="delete">Delete it from the destination</option>
             </select>
           </Field>
-          <Field label="Mode" htmlFor="mode">
+          <Field label="Mode" htmlFor="mode" error={fieldError("mode")}>
             <select id="mode" className={inputClass} value={settings.mode} onChange={(e) => set({ mode: e.target.value as Settings["mode"], replaceStrategy: e.target.value === "replace" ? (manifest?.replaceStrategies[0] ?? null) : null })}>
               {(manifest?.modes ?? ["incremental", "full", "replace"]).map((m) => (
                 <option key={m} value={m}>
@@ -177,7 +198,7 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
             </select>
           </Field>
           {settings.mode === "replace" && (manifest?.replaceStrategies.length ?? 0) > 0 && (
-            <Field label="Replace strategy" htmlFor="strategy">
+            <Field label="Replace strategy" htmlFor="strategy" error={fieldError("replaceStrategy")}>
               <select id="strategy" className={inputClass} value={settings.replaceStrategy ?? ""} onChange={(e) => set({ replaceStrategy: e.target.value as Settings["replaceStrategy"] })}>
                 {manifest!.replaceStrategies.map((s) => (
                   <option key={s} value={s}>
@@ -187,7 +208,7 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
               </select>
             </Field>
           )}
-          <Field label="Schedule" htmlFor="schedule">
+          <Field label="Schedule" htmlFor="schedule" error={fieldError("schedule")}>
             <select id="schedule" className={inputClass} value={settings.schedule.type} onChange={(e) => set({ schedule: e.target.value === "interval" ? { type: "interval", minutes: 60 } : e.target.value === "cron" ? { type: "cron", cron: "0 6 * * *", timezone: "UTC" } : { type: e.target.value as "manual" | "realtime" } })}>
               <option value="manual">Manual only</option>
               <option value="interval">Every N minutes</option>
@@ -196,16 +217,16 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
             </select>
           </Field>
           {settings.schedule.type === "interval" && (
-            <Field label="Every (minutes)" htmlFor="minutes">
+            <Field label="Every (minutes)" htmlFor="minutes" error={fieldError("schedule.minutes")}>
               <input id="minutes" type="number" min={1} className={inputClass} value={settings.schedule.minutes} onChange={(e) => set({ schedule: { type: "interval", minutes: Number(e.target.value) } })} />
             </Field>
           )}
           {settings.schedule.type === "cron" && (
             <>
-              <Field label="Cron" htmlFor="cron" hint="minute hour day month weekday">
+              <Field label="Cron" htmlFor="cron" hint="minute hour day month weekday" error={fieldError("schedule.cron")}>
                 <input id="cron" className={inputClass} value={settings.schedule.cron} onChange={(e) => set({ schedule: { ...(settings.schedule as { type: "cron"; cron: string; timezone?: string }), cron: e.target.value } })} />
               </Field>
-              <Field label="Time zone" htmlFor="timezone">
+              <Field label="Time zone" htmlFor="timezone" error={fieldError("schedule.timezone")}>
                 <input id="timezone" className={inputClass} value={settings.schedule.timezone ?? ""} onChange={(e) => set({ schedule: { ...(settings.schedule as { type: "cron"; cron: string }), timezone: e.target.value || undefined } })} />
               </Field>
             </>
@@ -239,7 +260,11 @@ export function SyncBuilder({ datasets, connections, initial, canSave }: { datas
                 {tryOut.error ? <p className="whitespace-pre-wrap text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
               </div>
             )}
-            {problems && <FormError message="The sync does not fit yet:"><pre className="mt-1 text-xs whitespace-pre-wrap">{problems}</pre></FormError>}
+            {problems && (
+              <FormError message="The sync does not fit yet (the steps marked in red show where):">
+                <pre className="mt-1 text-xs whitespace-pre-wrap">{problems.text}</pre>
+              </FormError>
+            )}
             <div>
               <Button disabled={pending || !canSave || !ready.every(Boolean)} onClick={save}>
                 {initial.id ? "Save changes" : "Add sync"}

@@ -1,11 +1,11 @@
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { RowsTable } from "@/components/datasets/rows-table";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageMember } from "@/lib/auth/session";
 import { countDatasetRows, getDataset, previewDatasetRows } from "@/lib/db/queries/datasets";
 import { entities } from "@/lib/entities/catalog";
@@ -13,12 +13,6 @@ import { formatNumber } from "@/lib/utils";
 
 const PAGE_SIZE = 25;
 const pageParam = z.coerce.number().int().min(1).catch(1);
-
-function Cell({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="text-zinc-400">—</span>;
-  if (typeof value === "boolean") return <span>{value ? "true" : "false"}</span>;
-  return <span className="block max-w-64 truncate">{String(value)}</span>;
-}
 
 export default async function DatasetPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
   const { id } = await params;
@@ -76,26 +70,7 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
         {rows.length === 0 ? (
           <p className="p-6 text-sm text-zinc-500">This dataset has no rows yet.</p>
         ) : (
-          <Table aria-label="Preview rows">
-            <thead>
-              <tr>
-                {dataset.columns.map((c) => (
-                  <Th key={c.name}>{c.name}</Th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={String(row[dataset.primaryKey])}>
-                  {dataset.columns.map((c) => (
-                    <Td key={c.name} className={c.type === "number" ? "text-right tabular-nums" : undefined}>
-                      <Cell value={row[c.name]} />
-                    </Td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <RowsTable columns={dataset.columns} rows={rows} label="Preview rows" />
         )}
       </Card>
     </>
