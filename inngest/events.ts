@@ -31,3 +31,7 @@ export const syncRealtimeRequested = eventType("sync/realtime.requested", {
 export const syncRunCancelRequested = eventType("sync/run.cancel-requested", {
   schema: z.object({ runId: z.uuid(), syncId: z.uuid(), workspaceId: z.uuid() }),
 });
+
+export const notificationRequested = eventType("notify/delivery.requested", {
+  schema: z.object({ deliveryId: z.uuid() }),
+});

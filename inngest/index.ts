@@ -1,4 +1,5 @@
 import type { InngestFunction } from "inngest";
+import { notifyDeliver, notifyRunFinished, notifyStaleSyncs } from "./functions/notify";
 import { recordLogRetention } from "./functions/record-log-retention";
 import { syncRealtimeFanout, syncRealtimeRun } from "./functions/sync-realtime";
 import { syncRun } from "./functions/sync-run";
@@ -6,4 +7,14 @@ import { syncRunCancelled } from "./functions/sync-run-cancelled";
 import { syncScheduler } from "./functions/sync-scheduler";
 
 /** Every function the app serves at /api/inngest; one per file in inngest/functions/. */
-export const functions: InngestFunction.Any[] = [syncRun, syncRunCancelled, syncScheduler, syncRealtimeFanout, syncRealtimeRun, recordLogRetention];
+export const functions: InngestFunction.Any[] = [
+  syncRun,
+  syncRunCancelled,
+  syncScheduler,
+  syncRealtimeFanout,
+  syncRealtimeRun,
+  recordLogRetention,
+  notifyRunFinished,
+  notifyStaleSyncs,
+  notifyDeliver,
+];

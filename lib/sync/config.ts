@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { filterGroupSchema } from "@/lib/segment/schema";
 import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { alertRulesSchema } from "@/lib/notify/rules";
 import { scheduleSchema } from "./schedule";
 
 export const runModes = ["incremental", "full", "replace"] as const;
@@ -20,6 +21,8 @@ export const syncInputSchema = z.strictObject({
   onLeave: z.enum(["nothing", "delete"]).default("nothing"),
   schedule: scheduleSchema.default({ type: "manual" }),
   enabled: z.boolean().default(true),
+  /** Who hears about failures, and when; left out on a change, the stored rules stay. */
+  alerts: alertRulesSchema.optional(),
 });
 
 export type SyncInput = z.input<typeof syncInputSchema>;

@@ -37,8 +37,8 @@ export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | un
 
 const MAX_REDIRECTS = 5;
 
-/** Follows redirects by hand, so every hop's address is checked against the outbound policy. */
-async function send(request: HttpRequest, outbound: OutboundPolicy) {
+/** One request to a user-chosen URL: redirects followed by hand, so every hop's address is checked against the outbound policy. */
+export async function fetchGuarded(request: HttpRequest, outbound: OutboundPolicy) {
   let url = request.url;
   let method = request.method;
   let body = request.body;
@@ -75,7 +75,7 @@ export function createHttpClient(p: { db: Db; connectionId: string; budget: Rate
       if (p.budget) await acquirePermit(p.db, p.connectionId, p.budget);
       let waitMs: number | undefined;
       try {
-        const response = await send(request, p.outbound);
+        const response = await fetchGuarded(request, p.outbound);
         const text = response._data ?? "";
         let json: unknown;
         try {

@@ -18,6 +18,8 @@ Object.assign(process.env, {
   INNGEST_SIGNING_KEY: generateSigningKey(),
   INNGEST_EVENT_KEY: generateEventKey(),
   INNGEST_BASE_URL: `http://127.0.0.1:${await freePort()}`,
+  // Email goes to a port no one listens on unless a test starts lib/testing/smtp.ts there.
+  SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
   // Technical retries wait 3/5/10 s in production; a hundredth of that in tests.
   SYNC_TIME_SCALE: "0.01",
   // The test sandboxes listen on loopback, which user-chosen URLs may not reach otherwise.

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requestSyncRun } from "@/inngest/requests";
 import { syncs } from "@/lib/db/schema";
 import { createSync, deleteSync, getSync, updateSync } from "@/lib/db/queries/syncs";
+import { alertRulesSchema } from "@/lib/notify/rules";
 import { audit } from "@/lib/audit";
 import { NotFoundError } from "@/lib/errors";
 import { runModes, syncInputSchema } from "@/lib/sync/config";
@@ -25,6 +26,7 @@ export const publicSync = (s: SyncRow) => ({
   onLeave: s.onLeave,
   schedule: s.schedule,
   enabled: s.enabled,
+  alerts: alertRulesSchema.parse(s.alerts ?? {}),
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,
 });

@@ -1,11 +1,12 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { NotFoundError, parseWith, PublicError, ValidationError } from "@/lib/errors";
 import { validateMapping } from "@/lib/mapping/validate";
+import { defaultAlertRules } from "@/lib/notify/rules";
 import { filterSchemaFor } from "@/lib/segment/schema";
 import { type SyncConfig, syncInputSchema } from "@/lib/sync/config";
 import type { Db } from "../client";
-import { syncRecordLogs, syncRecords, syncs } from "../schema";
+import { notificationChannels, syncRecordLogs, syncRecords, syncs } from "../schema";
 import { listConnections, loadConnection } from "./connections";
 import { getDataset, listDatasets } from "./datasets";
 
@@ -49,6 +50,11 @@ export async function checkSync(db: Db, p: { workspaceId: string; input: unknown
     const replaceProblem = config.replaceStrategy && connector.replaceProblem?.(fields, mapped, config.replaceStrategy);
     if (replaceProblem) add("replaceStrategy", replaceProblem);
   }
+  const channelIds = config.alerts?.channelIds ?? [];
+  if (channelIds.length) {
+    const known = await db.query.notificationChannels.findMany({ where: and(eq(notificationChannels.workspaceId, p.workspaceId), inArray(notificationChannels.id, channelIds)), columns: { id: true } });
+    channelIds.forEach((id, i) => known.some((k) => k.id === id) || add(`alerts.channelIds.${i}`, "This workspace has no such notification channel"));
+  }
   if (Object.keys(problems).length) throw new ValidationError(problems, "The sync does not fit its dataset or destination");
   return config;
 }
@@ -57,7 +63,7 @@ export async function createSync(db: Db, p: { workspaceId: string; input: unknow
   const config = await checkSync(db, p);
   const [created] = await db
     .insert(syncs)
-    .values({ workspaceId: p.workspaceId, ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null })
+    .values({ workspaceId: p.workspaceId, ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, alerts: config.alerts ?? defaultAlertRules() })
     .returning();
   return created!;
 }

@@ -5,3 +5,4 @@ export * from "./syncs";
 export * from "./runs";
 export * from "./api-keys";
 export * from "./auth";
+export * from "./notifications";
