@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { SMTP_PORT } from "./e2e/mail";
 import { OWNER_STATE } from "./e2e/owner";
 
 const port = Number(process.env.E2E_PORT ?? 3200);
@@ -9,6 +10,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "only-on-failure",
@@ -30,6 +32,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: { PORT: String(port), DATA_DIR: ".data/e2e", DATABASE_URL: "", NODE_ENV: "production", APP_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_NETWORK: "true" },
+    env: { PORT: String(port), DATA_DIR: ".data/e2e", DATABASE_URL: "", NODE_ENV: "production", APP_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_NETWORK: "true", SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, SMTP_FROM: "Relay <relay@example.com>" },
   },
 });

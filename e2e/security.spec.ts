@@ -6,7 +6,7 @@ import { actions, callAction, PUBLIC_PAGES, PUBLIC_ROUTES, pages, routes } from 
 const FORGED_COOKIE = { cookie: "better-auth.session_token=forged.session" };
 const VIEWER = { name: "Vic Viewer", email: `viewer-${Date.now()}@example.com`, password: "viewer password 123" };
 const PUBLIC_ACTIONS = ["lib/actions/auth/setup.ts#setup", "lib/actions/auth/accept-invitation.ts#accept"];
-const ADMIN_PAGES = ["/settings/members", "/settings/api-keys", "/settings/audit"];
+const ADMIN_PAGES = ["/settings/members", "/settings/notifications", "/settings/api-keys", "/settings/audit"];
 const EDITOR_PAGES = ["/datasets/new", "/datasets/import", "/syncs/new"];
 /** Reads a viewer may make (the dashboard's polling, a run's record log …): every other action changes something. */
 const isRead = (action: { name: string }) => /#load[A-Z]/.test(action.name);

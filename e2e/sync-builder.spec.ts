@@ -86,6 +86,9 @@ test("a user builds a Postgres sync with a nested segment and a drawn mapping, r
 
     // Settings: a cron schedule typed wrong is refused on save, and the error shows on the field.
     await page.getByLabel("Name").fill(name);
+    await expect(page.getByRole("group", { name: "Alerts" }).getByLabel("when a run fails")).toBeChecked();
+    await page.getByRole("group", { name: "Alerts" }).getByLabel("when no run has completed for").check();
+    await page.getByLabel("Hours without a completed run").fill("48");
     await page.getByLabel("Schedule").selectOption("cron");
     await page.getByLabel("Cron").fill("every morning");
     await page.getByRole("button", { name: "Continue" }).click();
@@ -131,6 +134,8 @@ test("a user builds a Postgres sync with a nested segment and a drawn mapping, r
     // The destination holds exactly the segment's rows with the mapped values.
     const rows = await destination.query<{ contact_id: string; email: string; first_name: string; source: string }>(`SELECT * FROM ${schema}.audience ORDER BY contact_id`);
     expect(rows).toEqual(expected.map((e) => ({ contact_id: e.id, email: e.email, first_name: e.first_name, source: "relay-ui" })));
+    const [saved] = await queryAppDatabase<{ alerts: { onFailure: boolean; staleHours: number } }>("SELECT alerts FROM syncs WHERE name = $1", [name]);
+    expect(saved!.alerts).toMatchObject({ onFailure: true, staleHours: 48, rejected: { percent: 10, count: null } });
   } finally {
     await destination.query(`DROP SCHEMA ${schema} CASCADE`);
     await destination.close();

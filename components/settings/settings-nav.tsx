@@ -6,6 +6,7 @@ import { cn } from "@/lib/utils";
 const tabs = [
   { href: "/settings", label: "Workspace", permission: "view" },
   { href: "/settings/members", label: "Members", permission: "manageMembers" },
+  { href: "/settings/notifications", label: "Notifications", permission: "manageNotifications" },
   { href: "/settings/api-keys", label: "API keys", permission: "manageApiKeys" },
   { href: "/settings/audit", label: "Audit log", permission: "viewAudit" },
 ] as const;

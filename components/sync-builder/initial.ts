@@ -2,6 +2,7 @@
 import { syncToCanvas } from "@/components/mapping-canvas/model";
 import type { Sync } from "@/lib/db/schema";
 import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { alertRulesSchema, defaultAlertRules } from "@/lib/notify/rules";
 import { emptyFilter, filterGroupSchema } from "@/lib/segment/schema";
 import { scheduleSchema } from "@/lib/sync/schedule";
 import type { BuilderInitial } from "./sync-builder";
@@ -10,7 +11,7 @@ export const newSyncInitial = (datasetId?: string): BuilderInitial => ({
   datasetId,
   filter: emptyFilter(),
   canvas: { links: [], constants: [], matchTo: null },
-  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true },
+  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true, alerts: defaultAlertRules() },
 });
 
 export function savedSyncInitial(sync: Sync): BuilderInitial {
@@ -18,6 +19,7 @@ export function savedSyncInitial(sync: Sync): BuilderInitial {
   const mapping = mappingSchema.safeParse(sync.mapping);
   const matchKey = matchKeySchema.safeParse(sync.matchKey);
   const schedule = scheduleSchema.safeParse(sync.schedule);
+  const alerts = alertRulesSchema.safeParse(sync.alerts ?? {});
   return {
     id: sync.id,
     datasetId: sync.datasetId,
@@ -32,6 +34,7 @@ export function savedSyncInitial(sync: Sync): BuilderInitial {
       replaceStrategy: sync.replaceStrategy === "sole_admin" || sync.replaceStrategy === "shared_table" ? sync.replaceStrategy : null,
       schedule: schedule.success ? schedule.data : { type: "manual" },
       enabled: sync.enabled,
+      alerts: alerts.success ? alerts.data : defaultAlertRules(),
     },
   };
 }

@@ -7,6 +7,7 @@ export const permissions = {
   editSyncs: ["admin", "editor"],
   runSyncs: ["admin", "editor"],
   manageConnections: ["admin"],
+  manageNotifications: ["admin"],
   manageMembers: ["admin"],
   manageApiKeys: ["admin"],
   viewAudit: ["admin"],

@@ -153,4 +153,18 @@ describe("staleness and test notifications", () => {
     expect((await sendTestNotice(db, { workspaceId, channelId: channels.email })).ok).toBe(true);
     expect(smtp.messages[before]!.subject).toMatch(/^\[Relay\] Test notification from Relay/);
   });
+
+  it("a Slack channel posts Block Kit with a text fallback to its incoming webhook, which stays secret", async () => {
+    const slackUrl = `${receiver.url}/services/T000/B000/XXXXSECRET`;
+    const { channel } = await createChannel(db, { workspaceId, input: { kind: "slack", name: "Slack #data", webhookUrl: slackUrl } });
+    expect(JSON.stringify(channel)).not.toContain("XXXXSECRET");
+    expect((await sendTestNotice(db, { workspaceId, channelId: channel.id })).ok).toBe(true);
+    const posted = receiver.requests.at(-1)!;
+    expect(posted.path).toBe("/services/T000/B000/XXXXSECRET");
+    const message = JSON.parse(posted.body);
+    expect(message.text).toMatch(/^Test notification from Relay/);
+    expect(message.blocks.map((b: { type: string }) => b.type)).toEqual(["header", "section", "actions", "context"]);
+    receiver.answer(404);
+    expect(await sendTestNotice(db, { workspaceId, channelId: channel.id })).toEqual({ ok: false, message: expect.stringContaining("answered 404: receiver_error") });
+  });
 });

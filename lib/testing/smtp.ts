@@ -4,7 +4,8 @@ import { SMTPServer } from "smtp-server";
 
 export type ReceivedMail = { to: string[]; subject: string; text: string; html: string; parsed: ParsedMail };
 
-export async function startSmtpSink(port = 0) {
+/** `onMessage` sees each message as it arrives (the e2e suite writes them to files for the specs to read). */
+export async function startSmtpSink(port = 0, onMessage?: (mail: ReceivedMail) => void) {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -13,13 +14,9 @@ export async function startSmtpSink(port = 0) {
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          messages.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: parsed.subject ?? "",
-            text: parsed.text ?? "",
-            html: typeof parsed.html === "string" ? parsed.html : "",
-            parsed,
-          });
+          const mail = { to: session.envelope.rcptTo.map((r) => r.address), subject: parsed.subject ?? "", text: parsed.text ?? "", html: typeof parsed.html === "string" ? parsed.html : "", parsed };
+          messages.push(mail);
+          onMessage?.(mail);
           callback();
         })
         .catch(callback);

@@ -9,6 +9,7 @@ import type { Db } from "../client";
 import { notificationChannels, syncRecordLogs, syncRecords, syncs } from "../schema";
 import { listConnections, loadConnection } from "./connections";
 import { getDataset, listDatasets } from "./datasets";
+import { listChannels } from "./notifications";
 
 /**
  * Checks a sync against what it names: the dataset's columns, the connector's capabilities and the
@@ -96,11 +97,12 @@ export async function deleteSync(db: Db, p: { workspaceId: string; syncId: strin
   });
 }
 
-/** What the sync builder picks from: the datasets with their columns and the connections. */
+/** What the sync builder picks from: the datasets with their columns, the connections, the notification channels. */
 export async function builderOptions(db: Db, p: { workspaceId: string }) {
-  const [datasetRows, connectionRows] = await Promise.all([listDatasets(db, p), listConnections(db, p)]);
+  const [datasetRows, connectionRows, channelRows] = await Promise.all([listDatasets(db, p), listConnections(db, p), listChannels(db, p)]);
   return {
     datasets: datasetRows.map((d) => ({ id: d.id, name: d.name, columns: d.columns })),
     connections: connectionRows.map((c) => ({ id: c.id, name: c.name, connector: c.connector })),
+    channels: channelRows.map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
   };
 }
