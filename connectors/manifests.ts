@@ -1,11 +1,15 @@
 /** The connectors' manifests and config schemas, client-safe (the builder and the connection form use them). */
 import type { z } from "zod";
+import { ftpSecretsSchema, ftpSettingsSchema } from "./ftp/config";
+import { ftpManifest } from "./ftp/manifest";
 import { httpApiSecretsSchema, httpApiSettingsSchema } from "./http-api/config";
 import { httpApiManifest } from "./http-api/manifest";
 import { mysqlSecretsSchema, mysqlSettingsSchema } from "./mysql/config";
 import { mysqlManifest } from "./mysql/manifest";
 import { postgresSecretsSchema, postgresSettingsSchema } from "./postgres/config";
 import { postgresManifest } from "./postgres/manifest";
+import { sftpSecretsSchema, sftpSettingsSchema } from "./sftp/config";
+import { sftpManifest } from "./sftp/manifest";
 import type { ConnectorManifest } from "./types";
 
 export type ConnectorConfig = { manifest: ConnectorManifest; settingsSchema: z.ZodType; secretsSchema: z.ZodType };
@@ -14,6 +18,8 @@ export const connectorConfigs: Record<string, ConnectorConfig> = {
   postgres: { manifest: postgresManifest, settingsSchema: postgresSettingsSchema, secretsSchema: postgresSecretsSchema },
   mysql: { manifest: mysqlManifest, settingsSchema: mysqlSettingsSchema, secretsSchema: mysqlSecretsSchema },
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },
+  sftp: { manifest: sftpManifest, settingsSchema: sftpSettingsSchema, secretsSchema: sftpSecretsSchema },
+  ftp: { manifest: ftpManifest, settingsSchema: ftpSettingsSchema, secretsSchema: ftpSecretsSchema },
 };
 
 export const manifests: Record<string, ConnectorManifest> = Object.fromEntries(Object.entries(connectorConfigs).map(([id, c]) => [id, c.manifest]));

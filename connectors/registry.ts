@@ -1,7 +1,9 @@
 import "server-only";
+import { ftp } from "./ftp";
 import { httpApi } from "./http-api";
 import { mysql } from "./mysql";
 import { postgres } from "./postgres";
+import { sftp } from "./sftp";
 import type { Connector } from "./types";
 
 /** Every connector, by id. Differences between connectors live in their manifests, never in shared code. */
@@ -9,6 +11,8 @@ const registry: Record<string, Connector> = {
   postgres: postgres as unknown as Connector,
   mysql: mysql as unknown as Connector,
   "http-api": httpApi as unknown as Connector,
+  sftp: sftp as unknown as Connector,
+  ftp: ftp as unknown as Connector,
 };
 
 export const connectorIds = Object.keys(registry);

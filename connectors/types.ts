@@ -17,7 +17,13 @@ export type DestinationField = {
   description?: string;
 };
 
-export type DestinationObject = { name: string; label: string; description?: string };
+export type DestinationObject = {
+  name: string;
+  label: string;
+  description?: string;
+  /** The sync names the fields (a file's columns): any destination name the mapping gives is a field. */
+  freeFields?: boolean;
+};
 
 export type ReplaceStrategy = "sole_admin" | "shared_table";
 export type RunMode = "incremental" | "full" | "replace";
@@ -89,7 +95,17 @@ export type DeliveryContext<S = Record<string, unknown>, K = Record<string, unkn
   key: string;
   runId: string;
   syncId: string;
+  /** When the run started: what file name templates ({date} …) are made of, the same in every step. */
+  startedAt: Date;
+  /**
+   * Every record this run delivers, in key order, a batch at a time, read again from the run's plan.
+   * Destinations that take the whole run at once (files) write them here, at commit, as one stream.
+   */
+  records(): AsyncIterable<WriteRecord[]>;
 };
+
+/** A file a run wrote, for the run's page. */
+export type FileReport = { name: string; rows: number; bytes: number; sha256: string };
 
 /** JSON state a connector keeps between steps of one run (staging table, upload session, async job). */
 export type DeliveryState = Record<string, unknown>;
@@ -107,12 +123,17 @@ export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> 
   checkSync?(connection: ConnectionConfig<S, K>, sync: { mode: RunMode; onLeave: "nothing" | "delete" }): string | undefined;
   /** Why a replace strategy cannot be used with these fields, or undefined when it can. */
   replaceProblem?(fields: DestinationField[], mapped: string[], strategy: ReplaceStrategy): string | undefined;
+  /**
+   * Settings learned from the destination on first contact and kept (an SFTP server's host key), read
+   * when a connection is saved without them or moved to another server.
+   */
+  pin?: { settings: string[]; read(connection: ConnectionConfig<S, K>): Promise<Partial<S>> };
   /** For replace on APIs: every record the destination holds, as its id and the value of the match key field. */
   read?(ctx: DeliveryContext<S, K>): AsyncIterable<{ destinationId: string; key: string }[]>;
   delivery: {
     begin(ctx: DeliveryContext<S, K>): Promise<DeliveryState>;
     write(ctx: DeliveryContext<S, K>, state: DeliveryState, records: WriteRecord[]): Promise<{ results: RecordResult[]; state: DeliveryState }>;
-    commit(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<{ deleted?: number; message?: string }>;
+    commit(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<{ deleted?: number; message?: string; files?: FileReport[] }>;
     abort(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<void>;
   };
 };

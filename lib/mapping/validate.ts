@@ -32,6 +32,14 @@ const accepts: Record<FieldType, SourceType[]> = {
   json: ["string", "number", "boolean", "date", "datetime", "null"],
 };
 
+/**
+ * The fields of an object whose fields the sync names (a file's columns): each distinct name, text, able to
+ * identify records (the sync picks which one is the match key).
+ */
+export function namedFields(names: string[]): DestinationField[] {
+  return [...new Set(names.filter(Boolean))].map((name) => ({ name, type: "string", required: false, nullable: true, key: "unique" }));
+}
+
 /** Every problem that would make the destination refuse this mapping's records, by path. */
 export function validateMapping(p: { mapping: Mapping; matchKey: MatchKey; columns: DatasetColumn[]; fields: DestinationField[] }): MappingProblem[] {
   const problems: MappingProblem[] = [];

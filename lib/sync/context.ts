@@ -1,12 +1,13 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import type { DeliveryContext } from "@/connectors/types";
+import type { DeliveryContext, WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { loadConnection } from "@/lib/db/queries/connections";
 import { env } from "@/lib/env";
 import { datasets, syncRuns, syncs } from "@/lib/db/schema";
 import { type Mapping, type MatchKey, mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
 import { filterGroupSchema } from "@/lib/segment/schema";
+import { runRecords } from "./deliver";
 import { createHttpClient } from "./http";
 import { scheduleSchema } from "./schedule";
 
@@ -35,6 +36,7 @@ export async function loadRun(db: Db, runId: string) {
     matchKey: config.matchKey,
     runId: run.id,
     syncId: sync.id,
+    startedAt: run.startedAt ?? run.queuedAt,
   });
   return { run, sync, dataset, config, connector, delivery };
 }
@@ -44,7 +46,20 @@ export type LoadedRun = Awaited<ReturnType<typeof loadRun>>;
 /** The connector and the context it delivers in: decrypted connection, HTTP client with the rate budget, fields. */
 export async function openDelivery(
   db: Db,
-  p: { workspaceId: string; connectionId: string; object: string; mode: DeliveryContext["mode"]; replaceStrategy: string | null; mapping: Mapping; matchKey: MatchKey; runId: string; syncId: string },
+  p: {
+    workspaceId: string;
+    connectionId: string;
+    object: string;
+    mode: DeliveryContext["mode"];
+    replaceStrategy: string | null;
+    mapping: Mapping;
+    matchKey: MatchKey;
+    runId: string;
+    syncId: string;
+    startedAt: Date;
+    /** The records `records()` gives, when they are not the run's plan (a one-record test). */
+    records?: WriteRecord[];
+  },
 ) {
   const { row, connector, config: connection } = await loadConnection(db, { workspaceId: p.workspaceId, connectionId: p.connectionId });
   const budget = row.rateWindowSeconds && row.rateMaxRequests ? { windowSeconds: row.rateWindowSeconds, maxRequests: row.rateMaxRequests } : null;
@@ -58,6 +73,8 @@ export async function openDelivery(
     key: p.matchKey.to,
     runId: p.runId,
     syncId: p.syncId,
+    startedAt: p.startedAt,
+    records: p.records ? async function* () { yield p.records!; } : () => runRecords(db, { config: { mapping: p.mapping, matchKey: p.matchKey }, runId: p.runId, syncId: p.syncId }),
   };
   return { connector, delivery };
 }

@@ -4,6 +4,7 @@ import type { DeliveryState, RecordResult, WriteRecord } from "@/connectors/type
 import type { Db } from "@/lib/db/client";
 import { syncRecordLogs, syncRuns } from "@/lib/db/schema";
 import { buildPayload } from "@/lib/mapping/payload";
+import type { Mapping, MatchKey } from "@/lib/mapping/schema";
 import type { LoadedRun } from "./context";
 
 const EXCERPT = 2_000;
@@ -15,19 +16,39 @@ export async function beginDelivery(db: Db, loaded: LoadedRun): Promise<void> {
   await db.update(syncRuns).set({ deliveryState: state }).where(eq(syncRuns.id, loaded.run.id));
 }
 
+type ItemRow = { record_key: string; operation: WriteRecord["op"]; row: Record<string, unknown> | null; destination_id: string | null; identifiers: Record<string, unknown> | null };
+
+type Mapped = { config: { mapping: Mapping; matchKey: MatchKey } };
+
+const toWriteRecord = (loaded: Mapped) => (r: ItemRow): WriteRecord => ({
+  key: r.record_key,
+  op: r.operation,
+  payload: r.row ? buildPayload(r.row, loaded.config.mapping, loaded.config.matchKey) : undefined,
+  destinationId: r.destination_id,
+  identifiers: r.identifiers,
+});
+
 async function batchRecords(db: Db, loaded: LoadedRun, batch: number): Promise<WriteRecord[]> {
-  const rows = await db.execute<{ record_key: string; operation: WriteRecord["op"]; row: Record<string, unknown> | null; destination_id: string | null; identifiers: Record<string, unknown> | null }>(sql`
+  const rows = await db.execute<ItemRow>(sql`
     SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
       FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.sync.id} AND r.record_key = i.record_key
      WHERE i.run_id = ${loaded.run.id} AND i.batch = ${batch} AND i.status = 'pending'
      ORDER BY i.record_key`);
-  return rows.rows.map((r) => ({
-    key: r.record_key,
-    op: r.operation,
-    payload: r.row ? buildPayload(r.row, loaded.config.mapping, loaded.config.matchKey) : undefined,
-    destinationId: r.destination_id,
-    identifiers: r.identifiers,
-  }));
+  return rows.rows.map(toWriteRecord(loaded));
+}
+
+/** Every record of the run that is not refused, in key order, `pageSize` at a time (see DeliveryContext.records). */
+export async function* runRecords(db: Db, loaded: Mapped & { runId: string; syncId: string }, pageSize = 5_000): AsyncIterable<WriteRecord[]> {
+  for (let after: string | null = null; ; ) {
+    const rows: { rows: ItemRow[] } = await db.execute<ItemRow>(sql`
+      SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
+        FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key
+       WHERE i.run_id = ${loaded.runId} AND i.status <> 'failed' ${after === null ? sql`` : sql`AND i.record_key > ${after}`}
+       ORDER BY i.record_key LIMIT ${pageSize}`);
+    if (rows.rows.length === 0) return;
+    yield rows.rows.map(toWriteRecord(loaded));
+    after = rows.rows.at(-1)!.record_key;
+  }
 }
 
 /**

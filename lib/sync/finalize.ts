@@ -1,5 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
+import type { FileReport } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { syncRuns } from "@/lib/db/schema";
 import type { LoadedRun } from "./context";
@@ -11,7 +12,7 @@ export type RunCounts = { planned: number; created: number; updated: number; del
  * counts and status: succeeded, partial when some records were rejected, or failed (`failure`) when the
  * run could not go on — what it delivered before is kept, so the next run does not send it again.
  */
-export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string }, failure?: string) {
+export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string; files?: FileReport[] }, failure?: string) {
   const { run, sync } = loaded;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
@@ -47,7 +48,7 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?:
     const status = failure ? ("failed" as const) : counts.failed > 0 ? ("partial" as const) : ("succeeded" as const);
     const [updated] = await tx
       .update(syncRuns)
-      .set({ ...counts, status, finishedAt: new Date(), error: failure ?? commit.message ?? null })
+      .set({ ...counts, status, finishedAt: new Date(), error: failure ?? commit.message ?? null, files: commit.files ?? null })
       .where(eq(syncRuns.id, run.id))
       .returning();
     return { status, counts: { planned: updated!.planned, unchanged: updated!.unchanged, ...counts } };

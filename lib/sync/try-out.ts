@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import type { WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { compileDataset } from "@/lib/datasets/compile";
 import { getDataset } from "@/lib/db/queries/datasets";
@@ -60,10 +61,11 @@ export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: s
   const payload = buildPayload(row, config.mapping, config.matchKey);
   const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, p.key)) }) : undefined;
   const runId = crypto.randomUUID();
-  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId });
+  const record: WriteRecord = { key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId };
+  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId, startedAt: new Date(), records: [record] });
   const state = await connector.delivery.begin(delivery);
-  const { results, state: after } = await connector.delivery.write(delivery, state, [{ key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId }]);
-  await connector.delivery.commit(delivery, after);
-  return { payload, result: results[0]! };
+  const { results, state: after } = await connector.delivery.write(delivery, state, [record]);
+  const { files } = await connector.delivery.commit(delivery, after);
+  return { payload, result: results[0]!, ...(files ? { files } : {}) };
 }
 

@@ -21,10 +21,21 @@ function connectorOf(id: string): Connector {
   return connector;
 }
 
+/** Adds what the connector learns on first contact (a host key) when the settings do not carry it yet. */
+async function pinned(connector: Connector, settings: Record<string, unknown>, secrets: Record<string, unknown>) {
+  const pin = connector.pin;
+  if (!pin || pin.settings.every((key) => settings[key] !== undefined)) return settings;
+  try {
+    return { ...settings, ...(await pin.read({ settings, secrets })) };
+  } catch (error) {
+    throw new PublicError(`Could not reach the server to read its ${pin.settings.join(", ")}: ${(error as Error).message}`);
+  }
+}
+
 export async function createConnection(db: Db, p: { workspaceId: string } & ConnectionInput) {
   const connector = connectorOf(p.connector);
-  const settings = parseWith(connector.settingsSchema, p.settings, "The settings do not fit") as Record<string, unknown>;
   const secrets = parseWith(connector.secretsSchema, p.secrets ?? {}, "The secrets do not fit");
+  const settings = await pinned(connector, parseWith(connector.settingsSchema, p.settings, "The settings do not fit") as Record<string, unknown>, secrets);
   const rate = p.rateLimit ?? connector.manifest.defaultRateLimit;
   const [created] = await db
     .insert(connections)
@@ -80,7 +91,11 @@ export async function updateConnection(db: Db, p: { workspaceId: string; connect
   const settings = p.settings === undefined ? row.settings : (parseWith(connector.settingsSchema, { ...row.settings, ...(p.settings as object) }, "The settings do not fit") as Record<string, unknown>);
   const moved = connector.manifest.endpointSettings.some((key) => JSON.stringify(settings[key]) !== JSON.stringify(row.settings[key]));
   if (moved && p.secrets === undefined) throw new ValidationError({ secrets: ["Enter the secrets again: the connection now points elsewhere"] });
-  const secrets = p.secrets === undefined ? undefined : encryptJson(parseWith(connector.secretsSchema, p.secrets, "The secrets do not fit"));
+  const openSecrets = p.secrets === undefined ? undefined : parseWith(connector.secretsSchema, p.secrets, "The secrets do not fit");
+  // A server moved to is met anew: what was pinned for the old one (its host key) is read again, unless given.
+  for (const key of moved ? (connector.pin?.settings ?? []) : []) if ((p.settings as Record<string, unknown> | undefined)?.[key] === undefined) delete settings[key];
+  Object.assign(settings, await pinned(connector, settings, openSecrets ?? (row.secrets ? decryptJson<Record<string, unknown>>(row.secrets) : {})));
+  const secrets = openSecrets === undefined ? undefined : encryptJson(openSecrets);
   const rate = p.rateLimit === undefined ? undefined : p.rateLimit;
   const [updated] = await db
     .update(connections)

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { nextDueTime, scheduleSchema } from "@/lib/sync/schedule";
+import type { FileReport } from "@/connectors/types";
 import type { Db } from "../client";
 import { connections, datasets, syncRuns, syncs, syncRunSteps } from "../schema";
 
@@ -17,6 +18,7 @@ export type RunSummary = {
   failed: number;
   delivered: number;
   error: string | null;
+  files: FileReport[] | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -35,6 +37,7 @@ const summary = (r: typeof syncRuns.$inferSelect): RunSummary => ({
   failed: r.failed,
   delivered: r.delivered,
   error: r.error,
+  files: r.files,
   queuedAt: r.queuedAt.toISOString(),
   startedAt: r.startedAt?.toISOString() ?? null,
   finishedAt: r.finishedAt?.toISOString() ?? null,

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { NotFoundError, parseWith, PublicError, ValidationError } from "@/lib/errors";
-import { validateMapping } from "@/lib/mapping/validate";
+import { namedFields, validateMapping } from "@/lib/mapping/validate";
 import { defaultAlertRules } from "@/lib/notify/rules";
 import { filterSchemaFor } from "@/lib/segment/schema";
 import { type SyncConfig, syncInputSchema } from "@/lib/sync/config";
@@ -43,9 +43,10 @@ export async function checkSync(db: Db, p: { workspaceId: string; input: unknown
   } catch (error) {
     throw new PublicError(`Could not reach the destination to check the sync: ${(error as Error).message}`);
   }
-  if (!objects.some((o) => o.name === config.object)) add("object", `The destination has no ${manifest.objectNoun} "${config.object}"`);
+  const target = objects.find((o) => o.name === config.object);
+  if (!target) add("object", `The destination has no ${manifest.objectNoun} "${config.object}"`);
   else {
-    const fields = await connector.listFields(connection, config.object);
+    const fields = target.freeFields ? namedFields([config.matchKey.to, ...config.mapping.map((m) => m.to)]) : await connector.listFields(connection, config.object);
     for (const problem of validateMapping({ mapping: config.mapping, matchKey: config.matchKey, columns: dataset.columns, fields })) add(problem.path, problem.message);
     const mapped = [config.matchKey.to, ...config.mapping.map((m) => m.to)];
     const replaceProblem = config.replaceStrategy && connector.replaceProblem?.(fields, mapped, config.replaceStrategy);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { FileReport } from "@/connectors/types";
 import { syncs } from "./syncs";
 import { workspaceId } from "./workspaces";
 
@@ -38,6 +39,8 @@ export const syncRuns = pgTable(
     batches: integer("batches").notNull().default(0),
     delivered: integer("delivered").notNull().default(0),
     deliveryState: jsonb("delivery_state").$type<Record<string, unknown>>(),
+    /** The files a file destination wrote in this run: name, rows, bytes, SHA-256. */
+    files: jsonb("files").$type<FileReport[]>(),
     /** When set, the run sends only these records (a user resending records from the log). */
     onlyKeys: text("only_keys").array(),
     /** The due time a scheduled run was started for (at most one run per sync and due time). */
