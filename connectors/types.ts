@@ -76,13 +76,26 @@ export type RecordResult =
   | { key: string; status: "ok"; op: "create" | "update" | "delete"; destinationId?: string; identifiers?: Record<string, unknown>; earlier?: EarlierAttempt[] }
   | { key: string; status: "failed"; kind: ErrorKind; message: string; existingId?: string; response?: DestinationResponse; earlier?: EarlierAttempt[] };
 
+/**
+ * What a vendor's answer says about its own limits, read by the connector (`HttpRequest.limits`) from
+ * every answer: wait and send again (a rate limit the vendor signals its own way), pause before the
+ * next request (a budget about to run out), or stop the run (a daily quota spent: the next run retries).
+ */
+export type VendorLimit = { retryAfterMs: number } | { pauseMs: number } | { exhausted: string };
+
+export type HttpRequest = {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON-encoded unless it is already a string (then sent as is, with the content-type the headers give). */
+  body?: unknown;
+  timeoutMs?: number;
+  limits?: (response: HttpResponse) => VendorLimit | undefined;
+};
+export type HttpResponse = { status: number; headers: Headers; text: string; json: unknown };
+
 /** A request through the connection's rate budget, with the engine's technical retries (see lib/sync/http.ts). */
-export type HttpClient = (request: { method: string; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number }) => Promise<{
-  status: number;
-  headers: Headers;
-  text: string;
-  json: unknown;
-}>;
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
 
 export type DeliveryContext<S = Record<string, unknown>, K = Record<string, unknown>> = {
   connection: ConnectionConfig<S, K>;
@@ -106,6 +119,15 @@ export type DeliveryContext<S = Record<string, unknown>, K = Record<string, unkn
 
 /** A file a run wrote, for the run's page. */
 export type FileReport = { name: string; rows: number; bytes: number; sha256: string };
+
+/** How a delivery ended: deletions it made itself, a note for the run's page, the files it wrote — or not yet. */
+export type CommitResult = {
+  deleted?: number;
+  message?: string;
+  files?: FileReport[];
+  /** The destination is still processing (an upload being applied): wait, then commit again with this state. */
+  pending?: { waitSeconds: number; state: DeliveryState; message: string };
+};
 
 /** JSON state a connector keeps between steps of one run (staging table, upload session, async job). */
 export type DeliveryState = Record<string, unknown>;
@@ -133,7 +155,8 @@ export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> 
   delivery: {
     begin(ctx: DeliveryContext<S, K>): Promise<DeliveryState>;
     write(ctx: DeliveryContext<S, K>, state: DeliveryState, records: WriteRecord[]): Promise<{ results: RecordResult[]; state: DeliveryState }>;
-    commit(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<{ deleted?: number; message?: string; files?: FileReport[] }>;
+    /** Ends the delivery; a destination still processing answers `pending`, and commit is called again after the wait, with its state. */
+    commit(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<CommitResult>;
     abort(ctx: DeliveryContext<S, K>, state: DeliveryState): Promise<void>;
   };
 };
@@ -143,5 +166,13 @@ export class DestinationConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "DestinationConfigError";
+  }
+}
+
+/** The vendor's quota for the day (or month) is spent: the run fails without retrying; its records go again next run. */
+export class QuotaExhausted extends DestinationConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = "QuotaExhausted";
   }
 }

@@ -11,6 +11,8 @@ type JsonSchema = {
   default?: unknown;
   description?: string;
   anyOf?: JsonSchema[];
+  /** Set with `.meta({ advanced: true })`: shown under "Advanced", closed by default (an API base URL). */
+  advanced?: boolean;
 };
 
 const label = (name: string) => name.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
@@ -22,7 +24,8 @@ const kindOf = (s: JsonSchema): string => {
 
 /**
  * A form generated from a connector's zod schema: text, number, yes/no and choice fields for scalars,
- * fieldsets for objects, JSON for lists. `values` is the plain object the schema parses.
+ * fieldsets for objects, JSON for lists, advanced settings folded away. `values` is the plain object the
+ * schema parses.
  */
 export function SchemaForm({ schema, values, onChange, errors, prefix = "", secret = false }: {
   schema: z.ZodType;
@@ -36,10 +39,30 @@ export function SchemaForm({ schema, values, onChange, errors, prefix = "", secr
   return <ObjectFields json={json} values={values} onChange={onChange} errors={errors ?? {}} path={prefix} secret={secret} />;
 }
 
-function ObjectFields({ json, values, onChange, errors, path, secret }: { json: JsonSchema; values: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void; errors: Record<string, string[]>; path: string; secret: boolean }) {
+type FieldsProps = { json: JsonSchema; values: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void; errors: Record<string, string[]>; path: string; secret: boolean };
+
+function ObjectFields(props: FieldsProps) {
+  const entries = Object.entries(props.json.properties ?? {});
+  const advanced = entries.filter(([, prop]) => prop.advanced);
+  return (
+    <>
+      <Fields {...props} entries={entries.filter(([, prop]) => !prop.advanced)} />
+      {advanced.length > 0 && (
+        <details className="mt-4" open={advanced.some(([name]) => props.errors[props.path ? `${props.path}.${name}` : name])}>
+          <summary className="cursor-pointer text-sm font-medium text-zinc-600">Advanced</summary>
+          <div className="mt-3">
+            <Fields {...props} entries={advanced} />
+          </div>
+        </details>
+      )}
+    </>
+  );
+}
+
+function Fields({ json, values, onChange, errors, path, secret, entries }: FieldsProps & { entries: [string, JsonSchema][] }) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      {Object.entries(json.properties ?? {}).map(([name, prop]) => {
+      {entries.map(([name, prop]) => {
         const key = path ? `${path}.${name}` : name;
         const id = `field-${key.replace(/\./g, "-")}`;
         const kind = kindOf(prop);

@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { PublicError } from "@/lib/errors";
 import { assertPublicUrl } from "@/lib/security/outbound";
+import { excerpt, isRunFatal, pool, technicalFailure } from "../shared/api";
 import { type Connector, DestinationConfigError, type DeliveryContext, type EarlierAttempt, type RecordResult, type WriteRecord } from "../types";
 import { atPointer, type HttpApiSecrets, type HttpApiSettings, httpApiSecretsSchema, httpApiSettingsSchema } from "./config";
 import { httpApiManifest } from "./manifest";
@@ -10,7 +11,6 @@ type Ctx = DeliveryContext<HttpApiSettings, HttpApiSecrets>;
 type Answer = Awaited<ReturnType<Ctx["http"]>>;
 
 const CONCURRENCY = 4;
-const excerpt = (a: Answer) => ({ status: a.status, body: a.text.slice(0, 2_000) });
 const ok = (a: Answer) => a.status >= 200 && a.status < 300;
 const messageOf = (a: Answer) => {
   const m = atPointer(a.json, "/message") ?? atPointer(a.json, "/error/message") ?? atPointer(a.json, "/error");
@@ -76,9 +76,7 @@ async function upsertOne(ctx: Ctx, record: WriteRecord): Promise<RecordResult> {
     }
     return { key: record.key, status: "failed", kind: "rejected", message: "The API kept refusing this record", earlier };
   } catch (error) {
-    if (error instanceof DestinationConfigError || error instanceof PublicError) throw error;
-    const response = (error as { response?: Answer }).response;
-    return { key: record.key, status: "failed", kind: "technical", message: (error as Error).message, response: response && excerpt(response), earlier };
+    return technicalFailure(record.key, error, earlier);
   }
 }
 
@@ -92,8 +90,7 @@ async function deleteOne(ctx: Ctx, record: WriteRecord): Promise<RecordResult> {
     if (ok(a) || a.status === s.notFoundStatus) return { key: record.key, status: "ok", op: "delete" };
     return { key: record.key, status: "failed", kind: "rejected", message: messageOf(a), response: excerpt(a) };
   } catch (error) {
-    if (error instanceof DestinationConfigError || error instanceof PublicError) throw error;
-    return { key: record.key, status: "failed", kind: "technical", message: (error as Error).message };
+    return technicalFailure(record.key, error);
   }
 }
 
@@ -108,21 +105,9 @@ async function createBatch(ctx: Ctx, records: WriteRecord[]): Promise<RecordResu
     if (!ok(a) || !Array.isArray(results) || results.length !== records.length) return undefined;
     return records.map((r, i) => ({ key: r.key, status: "ok", op: "create", destinationId: String(atPointer(results[i], s.create.idPointer) ?? "") }));
   } catch (error) {
-    if (error instanceof DestinationConfigError || error instanceof PublicError) throw error;
+    if (isRunFatal(error)) throw error;
     return undefined;
   }
-}
-
-async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  }));
-  return out;
 }
 
 export const httpApi: Connector<HttpApiSettings, HttpApiSecrets> = {

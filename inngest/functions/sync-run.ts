@@ -12,6 +12,8 @@ import { syncRunFinished, syncRunRequested } from "../events";
 
 const MAX_DELIVERY_STEPS = 800;
 const STEP_BUDGET_MS = 20_000;
+/** A destination that processes after upload (an audience replace) is checked again at most this often. */
+const MAX_COMMIT_CHECKS = 60;
 
 /** Errors about the sync's configuration end the run at once: retrying cannot fix them. */
 const final = (error: unknown) =>
@@ -68,7 +70,12 @@ export const syncRun = inngest.createFunction(
         deliverBatches(db, await loadRun(db, runId), { from, min: from + perStep, until: plan.batches, budgetMs: STEP_BUDGET_MS }),
       );
     }
-    const commit = await tracked("commit", "Commit", async () => commitDelivery(db, await loadRun(db, runId)));
+    let commit = await tracked("commit", "Commit", async () => commitDelivery(db, await loadRun(db, runId)));
+    for (let check = 1; commit.pending; check++) {
+      if (check > MAX_COMMIT_CHECKS) throw new NonRetriableError(`The destination was still processing after ${MAX_COMMIT_CHECKS} checks: ${commit.pending.message}`);
+      await step.sleep(`wait-commit-${check}`, `${commit.pending.waitSeconds}s`);
+      commit = await tracked(`commit-${check}`, `Commit: ${commit.pending.message} (check ${check + 1})`, async () => commitDelivery(db, await loadRun(db, runId)));
+    }
     const result = await tracked("finalize", "Finalize", async () => finalizeRun(db, await loadRun(db, runId), commit));
     await step.sendEvent("announce", syncRunFinished.create({ runId, syncId, workspaceId, status: result.status, counts: result.counts }));
     return result;

@@ -2,10 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "@/lib/sync/http";
-import { connectTestDb } from "@/lib/testing/db";
 import { assertPublicUrl, isPrivateAddress, OutboundRefused } from "./outbound";
 
-const { db } = connectTestDb();
 const strict = { allowPrivate: false, lookup: async (host: string) => ({ "intranet.example": ["10.1.2.3"], "api.example": ["93.184.216.34"], "sneaky.example": ["93.184.216.34", "127.0.0.1"] })[host] ?? [] };
 
 describe("outbound URLs chosen by users", () => {
@@ -32,7 +30,7 @@ describe("outbound URLs chosen by users", () => {
     it("refuses a redirect to a private address, without retrying", async () => {
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       const { port } = server.address() as AddressInfo;
-      const client = createHttpClient({ db, connectionId: "00000000-0000-4000-8000-000000000000", budget: null, delaysMs: [10, 10], timeScale: 1, outbound: { allowPrivate: (u) => u.port === String(port) } });
+      const client = createHttpClient({ delaysMs: [10, 10], timeScale: 1, outbound: { allowPrivate: (u) => u.port === String(port) } });
       for (const path of ["/to-metadata", "/to-private"])
         await expect(client({ method: "GET", url: `http://127.0.0.1:${port}${path}` })).rejects.toThrow(/is a private, loopback or link-local address\. Set ALLOW_PRIVATE_NETWORK=true/);
     });

@@ -9,6 +9,7 @@ import { type Mapping, type MatchKey, mappingSchema, matchKeySchema } from "@/li
 import { filterGroupSchema } from "@/lib/segment/schema";
 import { runRecords } from "./deliver";
 import { createHttpClient } from "./http";
+import { acquirePermit } from "./rate-budget";
 import { scheduleSchema } from "./schedule";
 
 export class RunGoneError extends Error {}
@@ -65,7 +66,7 @@ export async function openDelivery(
   const budget = row.rateWindowSeconds && row.rateMaxRequests ? { windowSeconds: row.rateWindowSeconds, maxRequests: row.rateMaxRequests } : null;
   const delivery: DeliveryContext = {
     connection,
-    http: createHttpClient({ db, connectionId: row.id, budget, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE, outbound: { allowPrivate: env.ALLOW_PRIVATE_NETWORK } }),
+    http: createHttpClient({ permit: budget ? () => acquirePermit(db, row.id, budget) : undefined, delaysMs: env.SYNC_RETRY_DELAYS_MS, timeScale: env.SYNC_TIME_SCALE, outbound: { allowPrivate: env.ALLOW_PRIVATE_NETWORK } }),
     object: p.object,
     mode: p.mode,
     replaceStrategy: (p.replaceStrategy as DeliveryContext["replaceStrategy"]) ?? undefined,

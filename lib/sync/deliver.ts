@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import type { DeliveryState, RecordResult, WriteRecord } from "@/connectors/types";
+import type { CommitResult, DeliveryState, RecordResult, WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { syncRecordLogs, syncRuns } from "@/lib/db/schema";
 import { buildPayload } from "@/lib/mapping/payload";
@@ -139,9 +139,12 @@ export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: numbe
   return batch;
 }
 
-export async function commitDelivery(db: Db, loaded: LoadedRun) {
+/** Commits the delivery; a pending answer's state is stored for the next commit, after the wait. */
+export async function commitDelivery(db: Db, loaded: LoadedRun): Promise<CommitResult> {
   const state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id) }))?.deliveryState ?? {};
-  return loaded.connector.delivery.commit(loaded.delivery, state);
+  const result = await loaded.connector.delivery.commit(loaded.delivery, state);
+  if (result.pending) await db.update(syncRuns).set({ deliveryState: result.pending.state }).where(eq(syncRuns.id, loaded.run.id));
+  return result;
 }
 
 export async function abortDelivery(db: Db, loaded: LoadedRun) {

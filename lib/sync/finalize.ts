@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type { FileReport } from "@/connectors/types";
+import type { CommitResult } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { syncRuns } from "@/lib/db/schema";
 import type { LoadedRun } from "./context";
@@ -12,7 +12,7 @@ export type RunCounts = { planned: number; created: number; updated: number; del
  * counts and status: succeeded, partial when some records were rejected, or failed (`failure`) when the
  * run could not go on — what it delivered before is kept, so the next run does not send it again.
  */
-export async function finalizeRun(db: Db, loaded: LoadedRun, commit: { deleted?: number; message?: string; files?: FileReport[] }, failure?: string) {
+export async function finalizeRun(db: Db, loaded: LoadedRun, commit: CommitResult, failure?: string) {
   const { run, sync } = loaded;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL work_mem = '256MB'`);

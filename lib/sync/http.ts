@@ -1,13 +1,11 @@
 import "server-only";
 import { ofetch } from "ofetch";
-import type { Db } from "@/lib/db/client";
+import { type HttpClient, type HttpRequest, type HttpResponse, QuotaExhausted } from "@/connectors/types";
 import { PublicError } from "@/lib/errors";
 import { assertPublicUrl, type OutboundPolicy } from "@/lib/security/outbound";
-import { acquirePermit, type RateBudget } from "./rate-budget";
+import { env } from "@/lib/env";
 
-export type HttpRequest = { method: string; url: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number };
-export type HttpResponse = { status: number; headers: Headers; text: string; json: unknown };
-export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+export type { HttpClient, HttpRequest, HttpResponse };
 
 /** A request that still failed for technical reasons (network, timeout, 5xx, 429) after every retry. */
 export class TechnicalFailure extends Error {
@@ -46,8 +44,8 @@ export async function fetchGuarded(request: HttpRequest, outbound: OutboundPolic
     await assertPublicUrl(url, outbound);
     const response = await ofetch.raw<string, "text">(url, {
       method,
-      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...request.headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { accept: "application/json", ...(body === undefined || typeof body === "string" ? {} : { "content-type": "application/json" }), ...request.headers },
+      body: body === undefined || typeof body === "string" ? body : JSON.stringify(body),
       timeout: request.timeoutMs ?? 30_000,
       retry: 0,
       ignoreResponseError: true,
@@ -61,19 +59,27 @@ export async function fetchGuarded(request: HttpRequest, outbound: OutboundPolic
   }
 }
 
+/** Waits a rate-limited request may take before it counts as a technical failure (each wait is the vendor's own). */
+const RATE_LIMIT_WAITS = 20;
+
 /**
- * The HTTP client a connector writes through: each request takes a permit from the connection's rate
- * budget, is refused if it (or a redirect) points at a private address, then is retried on technical
- * failures after each of `delaysMs` (429 honours the destination's own wait). Business answers (4xx) are
- * returned as they are.
+ * The HTTP client a connector writes through: each request takes a permit (from the connection's rate
+ * budget, during a run), is refused if it (or a redirect) points at a private address, then is retried on technical
+ * failures after each of `delaysMs`. Rate limits (429, or the vendor's own signal read by
+ * `request.limits`) are waited out as the vendor asks, up to RATE_LIMIT_WAITS times; a spent quota
+ * throws QuotaExhausted. Business answers (4xx) are returned as they are.
  */
-export function createHttpClient(p: { db: Db; connectionId: string; budget: RateBudget | null; delaysMs: number[]; timeScale: number; outbound: OutboundPolicy }): HttpClient {
+export function createHttpClient(p: { permit?: () => Promise<void>; delaysMs: number[]; timeScale: number; outbound: OutboundPolicy }): HttpClient {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms * p.timeScale));
   return async (request) => {
     let last: HttpResponse | undefined;
     let problem = "";
-    for (let attempt = 0; ; attempt++) {
-      if (p.budget) await acquirePermit(p.db, p.connectionId, p.budget);
+    let failures = 0;
+    let waits = 0;
+    for (;;) {
+      await p.permit?.();
       let waitMs: number | undefined;
+      let limited = false;
       try {
         const response = await fetchGuarded(request, p.outbound);
         const text = response._data ?? "";
@@ -84,16 +90,28 @@ export function createHttpClient(p: { db: Db; connectionId: string; budget: Rate
           json = undefined;
         }
         last = { status: response.status, headers: response.headers, text, json };
-        if (response.status < 500 && response.status !== 429) return last;
-        problem = `${request.method} ${new URL(request.url).pathname} answered ${response.status}`;
-        if (response.status === 429) waitMs = rateLimitWaitMs(response.headers);
+        const limit = request.limits?.(last);
+        if (limit && "exhausted" in limit) throw new QuotaExhausted(limit.exhausted);
+        if (limit && "pauseMs" in limit) await sleep(limit.pauseMs);
+        limited = response.status === 429 || (limit !== undefined && "retryAfterMs" in limit);
+        if (!limited && response.status < 500) return last;
+        problem = `${request.method} ${new URL(request.url).pathname} answered ${response.status}${limited ? " (rate limited)" : ""}`;
+        if (limited) waitMs = limit && "retryAfterMs" in limit ? limit.retryAfterMs : rateLimitWaitMs(response.headers);
       } catch (error) {
-        if (error instanceof PublicError) throw error;
+        if (error instanceof PublicError || error instanceof QuotaExhausted) throw error;
         last = undefined;
         problem = `${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).message}`;
       }
-      if (attempt >= p.delaysMs.length) throw new TechnicalFailure(`${problem} (after ${attempt + 1} attempts)`, last);
-      await new Promise((r) => setTimeout(r, (waitMs ?? p.delaysMs[attempt]!) * p.timeScale));
+      if (limited && waits < RATE_LIMIT_WAITS) {
+        waits++;
+        await sleep(waitMs ?? p.delaysMs[Math.min(waits - 1, p.delaysMs.length - 1)]!);
+        continue;
+      }
+      if (failures >= p.delaysMs.length) throw new TechnicalFailure(`${problem} (after ${failures + waits + 1} attempts)`, last);
+      await sleep(p.delaysMs[failures++]!);
     }
   };
 }
+
+/** The client for calls outside a run (test connection, field discovery): no rate budget, one quick retry. */
+export const directHttpClient = (): HttpClient => createHttpClient({ delaysMs: [1_000], timeScale: env.SYNC_TIME_SCALE, outbound: { allowPrivate: env.ALLOW_PRIVATE_NETWORK } });
