@@ -108,6 +108,11 @@ export type DeliveryContext<S = Record<string, unknown>, K = Record<string, unkn
   key: string;
   runId: string;
   syncId: string;
+  /**
+   * The consent every record of this run has granted (the sync requires it; contacts without it are never
+   * sent): destinations that take consent signals with each record (Google's adUserData) fill them from it.
+   */
+  consent?: { channel: string };
   /** When the run started: what file name templates ({date} …) are made of, the same in every step. */
   startedAt: Date;
   /**
@@ -132,6 +137,9 @@ export type CommitResult = {
 /** JSON state a connector keeps between steps of one run (staging table, upload session, async job). */
 export type DeliveryState = Record<string, unknown>;
 
+/** What one mapped record would become on the wire, field by field, without sending it (audiences: normalised, then hashed). */
+export type PayloadPreview = { fields: { name: string; value: unknown; normalised: string | null; sent: string | null; note?: string }[] };
+
 export type TestResult = { ok: true; message: string } | { ok: false; message: string };
 
 export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> = {
@@ -150,6 +158,8 @@ export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> 
    * when a connection is saved without them or moved to another server.
    */
   pin?: { settings: string[]; read(connection: ConnectionConfig<S, K>): Promise<Partial<S>> };
+  /** Shows what a mapped record would be sent as (destinations that transform values: normalisation, hashing). */
+  preview?(connection: ConnectionConfig<S, K>, object: string, payload: Record<string, unknown>): PayloadPreview;
   /** For replace on APIs: every record the destination holds, as its id and the value of the match key field. */
   read?(ctx: DeliveryContext<S, K>): AsyncIterable<{ destinationId: string; key: string }[]>;
   delivery: {

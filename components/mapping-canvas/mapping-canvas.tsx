@@ -11,7 +11,7 @@ import type { DestinationField } from "@/connectors/types";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { buildPayload } from "@/lib/mapping/payload";
 import { dateFormats, type Transform } from "@/lib/mapping/schema";
-import { validateMapping } from "@/lib/mapping/validate";
+import { namedFields, validateMapping } from "@/lib/mapping/validate";
 import { cn } from "@/lib/utils";
 import { autoMap, type CanvasState, canvasToSync, columnNode, connect, defaultMatchKey, disconnect, fieldNode, setTransforms } from "./model";
 
@@ -91,10 +91,19 @@ function TransformEditor({ transforms, onChange }: { transforms: Transform[]; on
 /**
  * Dataset fields on the left, destination fields on the right: drag from one handle to another to map,
  * add static values and templates, click a link to transform or remove it. Every action has a
- * keyboard alternative in the table below the canvas.
+ * keyboard alternative in the table below the canvas. Where the sync names the destination's fields
+ * (`freeFields`: a file's columns), the user adds them, and auto-map adds one per dataset column.
  */
-export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: { columns: DatasetColumn[]; fields: DestinationField[]; state: CanvasState; onChange: (s: CanvasState) => void; sampleRow?: Record<string, unknown> }) {
+export function MappingCanvas(props: { columns: DatasetColumn[]; fields: DestinationField[]; freeFields?: boolean; state: CanvasState; onChange: (s: CanvasState) => void; sampleRow?: Record<string, unknown> }) {
+  const { columns, state, onChange, sampleRow, freeFields } = props;
   const [selected, setSelected] = useState<string>();
+  const [added, setAdded] = useState<string[]>([]);
+  const [newField, setNewField] = useState("");
+  const fields = freeFields ? namedFields([...props.fields.map((f) => f.name), ...state.links.map((l) => l.target.slice(5)), ...added]) : props.fields;
+  const addField = () => {
+    if (newField.trim()) setAdded([...added, newField.trim()]);
+    setNewField("");
+  };
   const { mapping, matchKey } = canvasToSync(state);
   const problems = useMemo(() => (matchKey ? validateMapping({ mapping, matchKey, columns, fields }) : []), [mapping, matchKey, columns, fields]);
   const problemOf = (field: string) => problems.find((p) => p.path.startsWith("mapping.") && mapping[Number(p.path.split(".")[1])]?.to === field)?.message;
@@ -141,9 +150,17 @@ export function MappingCanvas({ columns, fields, state, onChange, sampleRow }: {
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center gap-2">
-        <Button variant="secondary" onClick={() => onChange(autoMap(state, columns, fields))}>
-          <Wand2 className="size-4" aria-hidden /> Auto-map by name
+        <Button variant="secondary" onClick={() => onChange(autoMap(state, columns, freeFields ? namedFields([...fields.map((f) => f.name), ...columns.map((c) => c.name)]) : fields))}>
+          <Wand2 className="size-4" aria-hidden /> {freeFields ? "Add every dataset field" : "Auto-map by name"}
         </Button>
+        {freeFields && (
+          <form className="flex items-center gap-1" onSubmit={(e) => (e.preventDefault(), addField())}>
+            <input aria-label="New column name" className={cn(inputClass, "w-40")} placeholder="Column name" value={newField} onChange={(e) => setNewField(e.target.value)} />
+            <Button type="submit" variant="secondary">
+              <Plus className="size-4" aria-hidden /> Column
+            </Button>
+          </form>
+        )}
         <Button variant="secondary" onClick={() => addConstant("value")}>
           <Plus className="size-4" aria-hidden /> Static value
         </Button>

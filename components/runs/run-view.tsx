@@ -7,10 +7,42 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { cancelRun } from "@/lib/actions/syncs/runs";
 import { loadRun } from "@/lib/actions/syncs/load";
 import type { RunDetail } from "@/lib/db/queries/overview";
-import { formatNumber } from "@/lib/utils";
+import type { FileReport } from "@/connectors/types";
+import { formatBytes, formatNumber } from "@/lib/utils";
 import { RecordLog } from "./record-log";
 import { describeTrigger, duration, RunStatus, when } from "./run-status";
 import { StepTimeline } from "./step-timeline";
+
+/** The files a file destination wrote: a file sync succeeds or fails as a whole, so these stand in for the record log. */
+function FilesCard({ files }: { files: FileReport[] }) {
+  return (
+    <Card>
+      <CardHeader title="Files written" />
+      <table className="w-full text-sm" aria-label="Files written">
+        <thead className="text-left text-xs text-zinc-500">
+          <tr>
+            <th className="px-4 py-2 font-medium">File</th>
+            <th className="px-4 py-2 text-right font-medium">Rows</th>
+            <th className="px-4 py-2 text-right font-medium">Size</th>
+            <th className="px-4 py-2 font-medium">SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {files.map((f) => (
+            <tr key={f.name} className="border-t border-zinc-100">
+              <td className="px-4 py-2 font-mono text-xs">{f.name}</td>
+              <td className="px-4 py-2 text-right tabular-nums">{formatNumber(f.rows)}</td>
+              <td className="px-4 py-2 text-right tabular-nums">{formatBytes(f.bytes)}</td>
+              <td className="max-w-0 truncate px-4 py-2 font-mono text-xs" title={f.sha256}>
+                {f.sha256}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
 
 export const isActive = (status: string) => status === "queued" || status === "running";
 
@@ -43,6 +75,7 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
     ["Deleted", run.deleted],
     ["Unchanged", run.unchanged],
     ["Failed", run.failed],
+    ...(run.heldBack > 0 ? [["Held back (no consent)", run.heldBack] as const] : []),
   ] as const;
 
   return (
@@ -66,6 +99,11 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
         {run.error && (
           <p role="alert" className="mt-3 rounded-md bg-red-50 p-2 text-sm text-red-800">
             {run.error}
+          </p>
+        )}
+        {run.notice && (
+          <p className="mt-3 rounded-md bg-blue-50 p-2 text-sm text-blue-900" data-testid="run-notice">
+            {run.notice}
           </p>
         )}
         <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
@@ -102,6 +140,7 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
           ))}
         </dl>
       </Card>
+      {run.files && run.files.length > 0 && <FilesCard files={run.files} />}
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Card className="2xl:self-start">
           <CardHeader title="Steps" />

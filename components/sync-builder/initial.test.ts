@@ -20,6 +20,7 @@ const stored: Sync = {
   schedule: { type: "cron", cron: "0 6 * * *", timezone: "Europe/Paris" },
   enabled: false,
   alerts: { channelIds: ["2c3d4e5f-6071-4829-8a0b-1c2d3e4f5a6c"], onFailure: false, rejected: { percent: null, count: 25 }, staleHours: 12 },
+  consent: { channel: "email" },
   createdAt: new Date(),
   updatedAt: new Date(),
 };
@@ -29,7 +30,7 @@ describe("the builder's starting state", () => {
     const initial = savedSyncInitial(stored);
     expect(toStoredFilter(initial.filter)).toEqual(stored.filter);
     expect(canvasToSync(initial.canvas)).toEqual({ mapping: stored.mapping, matchKey: stored.matchKey });
-    expect(initial.settings).toEqual({ name: "NL audience", onLeave: "delete", mode: "replace", replaceStrategy: "shared_table", schedule: stored.schedule, enabled: false, alerts: stored.alerts });
+    expect(initial.settings).toEqual({ name: "NL audience", onLeave: "delete", mode: "replace", replaceStrategy: "shared_table", schedule: stored.schedule, enabled: false, alerts: stored.alerts, consent: { channel: "email" } });
   });
 
   it("starts a new sync with no filter, no mapping and a manual schedule", () => {

@@ -4,6 +4,7 @@ import type { Sync } from "@/lib/db/schema";
 import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
 import { alertRulesSchema, defaultAlertRules } from "@/lib/notify/rules";
 import { emptyFilter, filterGroupSchema } from "@/lib/segment/schema";
+import { consentRuleSchema } from "@/lib/sync/config";
 import { scheduleSchema } from "@/lib/sync/schedule";
 import type { BuilderInitial } from "./sync-builder";
 
@@ -11,7 +12,7 @@ export const newSyncInitial = (datasetId?: string): BuilderInitial => ({
   datasetId,
   filter: emptyFilter(),
   canvas: { links: [], constants: [], matchTo: null },
-  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true, alerts: defaultAlertRules() },
+  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true, alerts: defaultAlertRules(), consent: null },
 });
 
 export function savedSyncInitial(sync: Sync): BuilderInitial {
@@ -20,6 +21,7 @@ export function savedSyncInitial(sync: Sync): BuilderInitial {
   const matchKey = matchKeySchema.safeParse(sync.matchKey);
   const schedule = scheduleSchema.safeParse(sync.schedule);
   const alerts = alertRulesSchema.safeParse(sync.alerts ?? {});
+  const consent = consentRuleSchema.nullable().safeParse(sync.consent ?? null);
   return {
     id: sync.id,
     datasetId: sync.datasetId,
@@ -35,6 +37,7 @@ export function savedSyncInitial(sync: Sync): BuilderInitial {
       schedule: schedule.success ? schedule.data : { type: "manual" },
       enabled: sync.enabled,
       alerts: alerts.success ? alerts.data : defaultAlertRules(),
+      consent: consent.success ? consent.data : null,
     },
   };
 }

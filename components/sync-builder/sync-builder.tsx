@@ -18,6 +18,8 @@ import { dryRunSync, loadSegmentPreview, sendOneRecord } from "@/lib/actions/syn
 import { saveSync } from "@/lib/actions/syncs/save-sync";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { emptyFilter, type FilterGroup } from "@/lib/segment/schema";
+import { consentChannels } from "@/lib/entities/catalog";
+import type { ConsentRule } from "@/lib/sync/config";
 import type { Schedule } from "@/lib/sync/schedule";
 import { type ChannelKind, kindLabels } from "@/lib/notify/channels";
 import type { AlertRules } from "@/lib/notify/rules";
@@ -34,6 +36,7 @@ export type Settings = {
   schedule: Schedule;
   enabled: boolean;
   alerts: AlertRules;
+  consent: ConsentRule | null;
 };
 export type BuilderInitial = { id?: string; datasetId?: string; filter: FilterGroup; connectionId?: string; object?: string; canvas: CanvasState; settings: Settings };
 
@@ -187,7 +190,7 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
           )}
         </Card>
       )}
-      {step === 3 && dataset && (fields.data ? <MappingCanvas columns={dataset.columns} fields={fields.data} state={canvas} onChange={setCanvas} sampleRow={sample.data?.rows[0]} /> : <p className="text-sm text-zinc-500">{fields.error ? (fields.error as Error).message : "Loading the destination's fields…"}</p>)}
+      {step === 3 && dataset && (fields.data ? <MappingCanvas columns={dataset.columns} fields={fields.data} freeFields={objects.data?.find((o) => o.name === object)?.freeFields} state={canvas} onChange={setCanvas} sampleRow={sample.data?.rows[0]} /> : <p className="text-sm text-zinc-500">{fields.error ? (fields.error as Error).message : "Loading the destination's fields…"}</p>)}
       {step === 4 && (
         <Card className="grid gap-4 p-4 sm:grid-cols-2">
           <Field label="Name" htmlFor="sync-name" error={fieldError("name")}>
@@ -197,6 +200,16 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
             <select id="on-leave" className={inputClass} value={settings.onLeave} disabled={manifest && !manifest.onLeaveDelete} onChange={(e) => set({ onLeave: e.target.value as Settings["onLeave"] })}>
               <option value="nothing">Do nothing</option>
               <option value="delete">Delete it from the destination</option>
+            </select>
+          </Field>
+          <Field label="Require consent" htmlFor="consent" error={fieldError("consent")} hint="Contacts without it are held back, and removed if they were sent before">
+            <select id="consent" className={inputClass} value={settings.consent?.channel ?? ""} onChange={(e) => set({ consent: e.target.value ? { channel: e.target.value as ConsentRule["channel"] } : null })}>
+              <option value="">No consent required</option>
+              {consentChannels.map((c) => (
+                <option key={c} value={c}>
+                  {c} consent granted
+                </option>
+              ))}
             </select>
           </Field>
           <Field label="Mode" htmlFor="mode" error={fieldError("mode")}>

@@ -2,11 +2,19 @@
 import { z } from "zod";
 import { filterGroupSchema } from "@/lib/segment/schema";
 import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
+import { consentChannels } from "@/lib/entities/catalog";
 import { alertRulesSchema } from "@/lib/notify/rules";
 import { scheduleSchema } from "./schedule";
 
 export const runModes = ["incremental", "full", "replace"] as const;
 export type RunModeName = (typeof runModes)[number];
+
+/**
+ * Consent gating: only contacts whose latest consent on this channel is "granted" are sent; a contact
+ * sent before who no longer has it is removed (whatever the on-leave choice), named by what was sent.
+ */
+export const consentRuleSchema = z.strictObject({ channel: z.enum(consentChannels, "Pick the consent channel contacts must have granted") });
+export type ConsentRule = z.output<typeof consentRuleSchema>;
 
 export const syncInputSchema = z.strictObject({
   name: z.string().trim().min(1, "Give the sync a name").max(100),
@@ -23,6 +31,7 @@ export const syncInputSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Who hears about failures, and when; left out on a change, the stored rules stay. */
   alerts: alertRulesSchema.optional(),
+  consent: consentRuleSchema.nullable().optional(),
 });
 
 export type SyncInput = z.input<typeof syncInputSchema>;

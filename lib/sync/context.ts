@@ -10,6 +10,7 @@ import { filterGroupSchema } from "@/lib/segment/schema";
 import { runRecords } from "./deliver";
 import { createHttpClient } from "./http";
 import { acquirePermit } from "./rate-budget";
+import { consentRuleSchema } from "./config";
 import { scheduleSchema } from "./schedule";
 
 export class RunGoneError extends Error {}
@@ -26,6 +27,7 @@ export async function loadRun(db: Db, runId: string) {
     matchKey: matchKeySchema.parse(sync.matchKey),
     filter: sync.filter ? filterGroupSchema.parse(sync.filter) : undefined,
     schedule: scheduleSchema.parse(sync.schedule),
+    consent: consentRuleSchema.nullable().parse(sync.consent ?? null),
   };
   const { connector, delivery } = await openDelivery(db, {
     workspaceId: sync.workspaceId,
@@ -38,6 +40,7 @@ export async function loadRun(db: Db, runId: string) {
     runId: run.id,
     syncId: sync.id,
     startedAt: run.startedAt ?? run.queuedAt,
+    consent: config.consent ?? undefined,
   });
   return { run, sync, dataset, config, connector, delivery };
 }
@@ -58,6 +61,7 @@ export async function openDelivery(
     runId: string;
     syncId: string;
     startedAt: Date;
+    consent?: { channel: string };
     /** The records `records()` gives, when they are not the run's plan (a one-record test). */
     records?: WriteRecord[];
   },
@@ -75,6 +79,7 @@ export async function openDelivery(
     runId: p.runId,
     syncId: p.syncId,
     startedAt: p.startedAt,
+    consent: p.consent,
     records: p.records ? async function* () { yield p.records!; } : () => runRecords(db, { config: { mapping: p.mapping, matchKey: p.matchKey }, runId: p.runId, syncId: p.syncId }),
   };
   return { connector, delivery };

@@ -149,7 +149,7 @@ describe.each([...(withSftp ? ["sftp" as const] : []), "ftp" as const])("CSV fil
     expect(files().filter((f) => f.startsWith("changes_")).sort()).toEqual([changes, deletions].sort());
 
     const quiet = await run(syncId, "incremental");
-    expect(quiet).toMatchObject({ status: "succeeded", planned: 0, files: [], error: "Nothing changed: no file was written" });
+    expect(quiet).toMatchObject({ status: "succeeded", planned: 0, files: [], error: null, notice: "Nothing changed: no file was written" });
   });
 
   it("wrong credentials, or a server presenting another host key, are refused with a clear error", async () => {

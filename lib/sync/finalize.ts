@@ -3,9 +3,17 @@ import { eq, sql } from "drizzle-orm";
 import type { CommitResult } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { syncRuns } from "@/lib/db/schema";
+import { formatNumber } from "@/lib/utils";
+import type { ConsentRule } from "./config";
 import type { LoadedRun } from "./context";
 
 export type RunCounts = { planned: number; created: number; updated: number; deleted: number; unchanged: number; failed: number };
+
+/** What the run's page says about a run besides its counts: the destination's note and who consent held back. */
+function runNotice(commit: CommitResult, heldBack: number, consent: ConsentRule | null): string | null {
+  const held = consent && heldBack > 0 ? `${formatNumber(heldBack)} ${heldBack === 1 ? "contact was" : "contacts were"} held back: no ${consent.channel} consent granted.` : undefined;
+  return [commit.message, held].filter(Boolean).join(" ") || null;
+}
 
 /**
  * Carries the run's outcome into the sync's diff state in set-based statements, then sets the run's
@@ -48,7 +56,7 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: CommitResul
     const status = failure ? ("failed" as const) : counts.failed > 0 ? ("partial" as const) : ("succeeded" as const);
     const [updated] = await tx
       .update(syncRuns)
-      .set({ ...counts, status, finishedAt: new Date(), error: failure ?? commit.message ?? null, files: commit.files ?? null })
+      .set({ ...counts, status, finishedAt: new Date(), error: failure ?? null, notice: runNotice(commit, run.heldBack, loaded.config.consent), files: commit.files ?? null })
       .where(eq(syncRuns.id, run.id))
       .returning();
     return { status, counts: { planned: updated!.planned, unchanged: updated!.unchanged, ...counts } };

@@ -6,6 +6,7 @@ import { syncRuns } from "@/lib/db/schema";
 import { compileDataset } from "@/lib/datasets/compile";
 import { mappingColumns } from "@/lib/mapping/schema";
 import { compileFilter } from "@/lib/segment/compile";
+import type { ConsentRule } from "./config";
 import type { LoadedRun } from "./context";
 
 const id = (name: string) => sql.identifier(name);
@@ -36,6 +37,11 @@ async function readBackDestination(db: Db, loaded: LoadedRun) {
     SELECT ${sync.workspaceId}::uuid, ${sync.id}::uuid, record_key, destination_id, 'synced', now() FROM relay_destination
     ON CONFLICT (sync_id, record_key) DO UPDATE SET destination_id = EXCLUDED.destination_id`);
 }
+
+/** Whether the contact of dataset row `d` has granted the consent: its latest consent on the channel is "granted". */
+export const consentGranted = (workspaceId: string, consent: ConsentRule) =>
+  sql`coalesce((SELECT cs.status = 'granted' FROM consents cs WHERE cs.workspace_id = ${workspaceId} AND cs.contact_id = d.id AND cs.channel = ${consent.channel}
+                ORDER BY cs.updated_at DESC, cs.id DESC LIMIT 1), false)`;
 
 /** The hash covers the mapping itself: a changed mapping re-sends every record. */
 export const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256").update(JSON.stringify([loaded.config.mapping, loaded.config.matchKey])).digest("hex").slice(0, 16);
@@ -75,10 +81,12 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
   // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
   const cols = sql.join(columns.map((c) => sql`d.${id(c)}`), sql`, `);
   const carried = sql.join(columns.map((c) => sql`c.${id(c)}`), sql`, `);
-  const result = await db.execute<{ planned: number; unchanged: number; batches: number }>(sql`
+  // Consent gating: who lacks the consent is held back.
+  const consent = config.consent ? consentGranted(sync.workspaceId, config.consent) : sql`TRUE`;
+  const result = await db.execute<{ planned: number; unchanged: number; heldBack: number; batches: number }>(sql`
     WITH cur AS (
       SELECT coalesce(${key}, '(no match key) ' || d.id) AS relay_k, ${key} IS NULL AS relay_no_key, ${cols},
-             md5(${mappingVersion(loaded)} || ROW(${cols})::text) AS relay_h
+             md5(${mappingVersion(loaded)} || ROW(${cols})::text) AS relay_h, ${consent} AS relay_consent
       FROM (${compileDataset(dataset.definition, sync.workspaceId)}) d
       WHERE ${compileFilter(config.filter, dataset.columns)}
     ),
@@ -89,9 +97,10 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
     }),
     prev AS (SELECT record_key, hash, status, destination_id FROM sync_records WHERE sync_id = ${sync.id}),
     diff AS (
-      SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, ${carried},
+      SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, c.relay_consent, ${carried},
         CASE
           WHEN c.relay_k IS NULL THEN CASE WHEN ${deletes} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL) THEN 'delete' END
+          WHEN NOT c.relay_consent THEN CASE WHEN p.hash IS NOT NULL OR p.destination_id IS NOT NULL THEN 'delete' END
           WHEN c.relay_no_key OR c.relay_copies > 1 THEN 'reject'
           WHEN p.record_key IS NULL OR (p.hash IS NULL AND p.destination_id IS NULL) THEN 'create'
           WHEN ${fresh} OR ${resend} OR p.status = 'failed' OR p.hash IS DISTINCT FROM c.relay_h THEN 'update'
@@ -101,15 +110,17 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
     planned AS (
       INSERT INTO sync_run_items (workspace_id, run_id, record_key, operation, batch, hash, row, status, message)
       SELECT ${sync.workspaceId}::uuid, ${run.id}::uuid, relay_k, relay_op, (row_number() OVER (ORDER BY relay_k) - 1) / ${batchSize}, relay_h,
-        CASE WHEN relay_h IS NOT NULL THEN ${rowJson(columns)} END,
+        CASE WHEN relay_h IS NOT NULL AND relay_op <> 'delete' THEN ${rowJson(columns)} END,
         CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
         CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
-             WHEN relay_copies > 1 THEN relay_copies || ' rows of the dataset have this match key: none of them is sent' END
+             WHEN relay_copies > 1 THEN relay_copies || ' rows of the dataset have this match key: none of them is sent'
+             WHEN NOT relay_consent THEN 'Consent no longer granted: removed' END
       FROM diff WHERE relay_op IS NOT NULL AND ${only}
       RETURNING batch
     )
     SELECT (SELECT count(*)::int FROM planned) AS planned,
-           (SELECT count(*)::int FROM diff WHERE relay_op IS NULL AND relay_h IS NOT NULL) AS unchanged,
+           (SELECT count(*)::int FROM diff WHERE relay_op IS NULL AND relay_h IS NOT NULL AND relay_consent) AS unchanged,
+           (SELECT count(*)::int FROM diff WHERE NOT relay_consent) AS "heldBack",
            (SELECT coalesce(max(batch) + 1, 0)::int FROM planned) AS batches`);
   return result.rows[0]!;
 }

@@ -7,12 +7,12 @@ import { compileDataset } from "@/lib/datasets/compile";
 import { getDataset } from "@/lib/db/queries/datasets";
 import { checkSync } from "@/lib/db/queries/syncs";
 import { syncRecords, syncRuns, syncs } from "@/lib/db/schema";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, PublicError } from "@/lib/errors";
 import { buildPayload } from "@/lib/mapping/payload";
 import { compileFilter } from "@/lib/segment/compile";
 import type { RunModeName } from "./config";
 import { loadRun, openDelivery } from "./context";
-import { planRun } from "./plan";
+import { consentGranted, planRun } from "./plan";
 
 class RolledBack extends Error {}
 
@@ -56,13 +56,14 @@ export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: s
   const config = await checkSync(db, { workspaceId: p.workspaceId, input: p.input });
   const dataset = (await getDataset(db, { workspaceId: p.workspaceId, datasetId: config.datasetId }))!;
   const where = sql`d.${sql.identifier(config.matchKey.from)}::text = ${p.key} AND ${compileFilter(config.filter, dataset.columns)}`;
-  const [row] = (await db.execute<Record<string, unknown>>(sql`SELECT * FROM (${compileDataset(dataset.definition, p.workspaceId)}) d WHERE ${where} LIMIT 1`)).rows;
+  const [row] = (await db.execute<Record<string, unknown>>(sql`SELECT *, ${config.consent ? consentGranted(p.workspaceId, config.consent) : sql`TRUE`} AS relay_consent FROM (${compileDataset(dataset.definition, p.workspaceId)}) d WHERE ${where} LIMIT 1`)).rows;
   if (!row) throw new NotFoundError(`A row with ${config.matchKey.from} "${p.key}" in the segment`);
+  if (config.consent && !row.relay_consent) throw new PublicError(`This contact has not granted ${config.consent.channel} consent: the sync would not send it`);
   const payload = buildPayload(row, config.mapping, config.matchKey);
   const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, p.key)) }) : undefined;
   const runId = crypto.randomUUID();
   const record: WriteRecord = { key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId };
-  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId, startedAt: new Date(), records: [record] });
+  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId, startedAt: new Date(), consent: config.consent ?? undefined, records: [record] });
   const state = await connector.delivery.begin(delivery);
   const { results, state: after } = await connector.delivery.write(delivery, state, [record]);
   const { files } = await connector.delivery.commit(delivery, after);

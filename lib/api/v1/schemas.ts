@@ -22,7 +22,7 @@ export const connectionOut = z.object({
   updatedAt: z.string(),
 });
 
-export const counts = z.object({ planned: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), failed: z.number() });
+export const counts = z.object({ planned: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), failed: z.number(), heldBack: z.number() });
 
 export const runOut = z.object({
   id: z.uuid(),
@@ -33,6 +33,8 @@ export const runOut = z.object({
   counts,
   progress: z.object({ delivered: z.number(), planned: z.number() }),
   error: z.string().nullable(),
+  notice: z.string().nullable(),
+  files: z.array(z.object({ name: z.string(), rows: z.number(), bytes: z.number(), sha256: z.string() })).nullable(),
   queuedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -17,7 +17,9 @@ export type RunSummary = {
   unchanged: number;
   failed: number;
   delivered: number;
+  heldBack: number;
   error: string | null;
+  notice: string | null;
   files: FileReport[] | null;
   queuedAt: string;
   startedAt: string | null;
@@ -36,7 +38,9 @@ const summary = (r: typeof syncRuns.$inferSelect): RunSummary => ({
   unchanged: r.unchanged,
   failed: r.failed,
   delivered: r.delivered,
+  heldBack: r.heldBack,
   error: r.error,
+  notice: r.notice,
   files: r.files,
   queuedAt: r.queuedAt.toISOString(),
   startedAt: r.startedAt?.toISOString() ?? null,

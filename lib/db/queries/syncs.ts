@@ -52,6 +52,8 @@ export async function checkSync(db: Db, p: { workspaceId: string; input: unknown
     const replaceProblem = config.replaceStrategy && connector.replaceProblem?.(fields, mapped, config.replaceStrategy);
     if (replaceProblem) add("replaceStrategy", replaceProblem);
   }
+  if (config.consent && dataset.definition.baseEntity !== "contacts") add("consent", "Consent applies to contacts: pick a dataset of contacts to require it");
+  if (config.consent && !manifest.onLeaveDelete) add("consent", `${manifest.name} cannot remove records, so a contact who withdraws consent would stay there`);
   const channelIds = config.alerts?.channelIds ?? [];
   if (channelIds.length) {
     const known = await db.query.notificationChannels.findMany({ where: and(eq(notificationChannels.workspaceId, p.workspaceId), inArray(notificationChannels.id, channelIds)), columns: { id: true } });
@@ -65,7 +67,7 @@ export async function createSync(db: Db, p: { workspaceId: string; input: unknow
   const config = await checkSync(db, p);
   const [created] = await db
     .insert(syncs)
-    .values({ workspaceId: p.workspaceId, ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, alerts: config.alerts ?? defaultAlertRules() })
+    .values({ workspaceId: p.workspaceId, ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, consent: config.consent ?? null, alerts: config.alerts ?? defaultAlertRules() })
     .returning();
   return created!;
 }
@@ -74,7 +76,7 @@ export async function updateSync(db: Db, p: { workspaceId: string; syncId: strin
   const config = await checkSync(db, p);
   const [updated] = await db
     .update(syncs)
-    .set({ ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, updatedAt: new Date() })
+    .set({ ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, consent: config.consent ?? null, updatedAt: new Date() })
     .where(and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId)))
     .returning();
   if (!updated) throw new NotFoundError("Sync");

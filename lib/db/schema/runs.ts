@@ -34,6 +34,10 @@ export const syncRuns = pgTable(
     unchanged: integer("unchanged").notNull().default(0),
     failed: integer("failed").notNull().default(0),
     error: text("error"),
+    /** What the destination or the engine said about a run that went through (a fallback taken, rows held back). */
+    notice: text("notice"),
+    /** Rows of the segment not sent because the contact has not granted the sync's required consent. */
+    heldBack: integer("held_back").notNull().default(0),
     runtimeRunId: text("runtime_run_id"),
     /** Batches planned and delivered so far (progress), and the connector's state between steps. */
     batches: integer("batches").notNull().default(0),

@@ -38,6 +38,8 @@ export const syncs = pgTable("syncs", {
   schedule: jsonb("schedule").$type<unknown>().notNull(),
   enabled: boolean("enabled").notNull().default(true),
   alerts: jsonb("alerts").$type<unknown>(),
+  /** Only contacts with this consent granted are sent; those who lose it are removed (see ConsentRule). */
+  consent: jsonb("consent").$type<unknown>(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,0 +1,80 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpApiSandbox, startHttpApiSandbox } from "@/connectors/http-api/sandbox";
+import { createConnection } from "@/lib/db/queries/connections";
+import { getDatasetByName } from "@/lib/db/queries/datasets";
+import { createSync } from "@/lib/db/queries/syncs";
+import { consents, syncRunItems } from "@/lib/db/schema";
+import { upsertRecords } from "@/lib/entities/upsert";
+import { startAppRuntime } from "@/lib/testing/app-runtime";
+import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { httpApiSettings } from "@/lib/testing/http-api";
+
+const { db } = connectTestDb();
+let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
+let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
+let sandbox: HttpApiSandbox;
+
+beforeAll(async () => {
+  runtime = await startAppRuntime(db);
+  ({ requestSyncRun } = await import("@/inngest/requests"));
+  sandbox = await startHttpApiSandbox();
+});
+afterAll(async () => {
+  await runtime?.stop();
+  await sandbox?.close();
+});
+
+describe("a sync that requires consent", () => {
+  it("sends only contacts who granted it, removes those who withdraw it, and says how many it held back", async () => {
+    const workspaceId = await newWorkspace(db, { seed: { contacts: 40, products: 2, orders: 10, orderItems: 20 } });
+    const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+    const connection = await createConnection(db, { workspaceId, connector: "http-api", name: "Audience", settings: httpApiSettings(sandbox), secrets: { token: sandbox.token } });
+    const sync = await createSync(db, {
+      workspaceId,
+      input: {
+        name: "Consenting contacts",
+        datasetId: dataset.id,
+        connectionId: connection.id,
+        object: "contacts",
+        mapping: [{ from: { field: "email" }, to: "email", transforms: [] }],
+        matchKey: { from: "id", to: "contact_id" },
+        // On leave: nothing. A contact who withdraws consent is removed all the same.
+        onLeave: "nothing",
+        consent: { channel: "email" },
+      },
+    });
+    const run = async () => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode: "incremental" })).id, 120_000);
+    const emailConsents = await db.query.consents.findMany({ where: and(eq(consents.workspaceId, workspaceId), eq(consents.channel, "email")) });
+    const granted = emailConsents.filter((c) => c.status === "granted").map((c) => c.contactId!);
+    const held = 40 - granted.length;
+    expect(granted.length).toBeGreaterThan(5);
+    expect(held).toBeGreaterThan(0);
+    const sent = () => [...sandbox.contacts.values()].map((c) => String(c.contact_id)).sort();
+
+    const first = await run();
+    expect(first).toMatchObject({ status: "succeeded", created: granted.length, heldBack: held });
+    expect(first.notice).toBe(`${held} ${held === 1 ? "contact was" : "contacts were"} held back: no email consent granted.`);
+    expect(sent()).toEqual([...granted].sort());
+
+    // One contact withdraws consent; one who had denied it grants it.
+    const leaving = granted[0]!;
+    const joining = emailConsents.find((c) => c.status !== "granted")!.contactId!;
+    await upsertRecords(db, {
+      workspaceId,
+      entity: "consents",
+      records: [
+        { id: `${leaving}:email:2`, contact_id: leaving, channel: "email", status: "withdrawn" },
+        { id: `${joining}:email:2`, contact_id: joining, channel: "email", status: "granted" },
+      ],
+    });
+    const second = await run();
+    expect(second).toMatchObject({ status: "succeeded", created: 1, deleted: 1, heldBack: held });
+    expect(sent()).toEqual([...granted.filter((k) => k !== leaving), joining].sort());
+    const removal = await db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, second.id), eq(syncRunItems.recordKey, leaving)) });
+    expect(removal).toMatchObject({ operation: "delete", status: "done", message: "Consent no longer granted: removed", row: null });
+
+    // Nothing changed since: nothing is sent, nobody is removed again.
+    expect(await run()).toMatchObject({ status: "succeeded", planned: 0, heldBack: held });
+  });
+});
