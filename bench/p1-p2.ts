@@ -4,35 +4,15 @@
  * on the PostgreSQL named by BENCH_DATABASE_URL (default: the machine's, 127.0.0.1:5432).
  */
 import { pipeline } from "node:stream/promises";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { createDb } from "@/lib/db/client";
 import { createConnection } from "@/lib/db/queries/connections";
-import { insertDataset } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
-import { createWorkspace } from "@/lib/db/queries/workspaces";
-import { syncRunSteps } from "@/lib/db/schema";
-import { datasetDefinitionSchema } from "@/lib/datasets/definition";
 import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { formatNumber } from "@/lib/utils";
-
-export type BenchLine = { id: string; line: string };
-
-const COLUMNS = ["id", "email", "first_name", "last_name", "country", "city", "created_at"];
-
-function peakRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
-}
-
-async function timed<T>(work: () => Promise<T>) {
-  const rss = peakRss();
-  const started = performance.now();
-  const result = await work();
-  return { result, seconds: (performance.now() - started) / 1000, peakMb: rss.stop() / 1048576 };
-}
+import { type BenchLine, benchContacts, COLUMNS, stepBreakdown, timed } from "./shared";
 
 /** `databaseUrl` names a fresh, migrated database, also set as DATABASE_URL before the app's modules loaded. */
 export async function benchP1P2(databaseUrl: string, rows: number): Promise<BenchLine[]> {
@@ -42,13 +22,7 @@ export async function benchP1P2(databaseUrl: string, rows: number): Promise<Benc
   const runtime = await startAppRuntime(db, { timeScale: 1 });
   const { requestSyncRun } = await import("@/inngest/requests");
   try {
-    const workspace = await createWorkspace(db, { name: "Bench", slug: `bench-${Date.now()}` });
-    await db.execute(sql`
-      INSERT INTO contacts (workspace_id, id, email, first_name, last_name, country, city, created_at, updated_at)
-      SELECT ${workspace.id}::uuid, 'c' || lpad(g::text, 8, '0'), 'person' || g || '@example.com', 'First' || (g % 997), 'Last' || (g % 1009),
-             (ARRAY['FR','DE','GB','ES','US','IT','NL'])[1 + g % 7], 'City ' || (g % 211), now() - make_interval(mins => g), now()
-        FROM generate_series(1, ${rows}) g`);
-    await db.execute(sql`ANALYZE contacts`);
+    const { workspace, dataset } = await benchContacts(db, rows);
     await db.execute(sql.raw(`CREATE SCHEMA dest; CREATE TABLE dest.synced (id text PRIMARY KEY, email text, first_name text, last_name text, country text, city text, created_at timestamptz);
       CREATE TABLE dest.copied (id text PRIMARY KEY, email text, first_name text, last_name text, country text, city text, created_at timestamptz)`));
 
@@ -63,7 +37,6 @@ export async function benchP1P2(databaseUrl: string, rows: number): Promise<Benc
       await Promise.all([source.end(), target.end()]);
     });
 
-    const dataset = await insertDataset(db, { workspaceId: workspace.id, name: "Bench contacts", definition: datasetDefinitionSchema.parse({ baseEntity: "contacts", fields: COLUMNS }) });
     const connection = await createConnection(db, {
       workspaceId: workspace.id,
       connector: "postgres",
@@ -86,11 +59,7 @@ export async function benchP1P2(databaseUrl: string, rows: number): Promise<Benc
       timed(async () => runtime.runEnded((await requestSyncRun(db, { workspaceId: workspace.id, syncId: sync.id, trigger: "manual", mode: "incremental" })).id, 3_600_000));
 
     const p1 = await runSync();
-    const breakdown = async (runId: string) => {
-      const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, runId) });
-      const part = (prefix: string) => steps.filter((s) => s.name.startsWith(prefix)).reduce((t, s) => t + (s.finishedAt!.getTime() - s.startedAt.getTime()), 0) / 1000;
-      return `plan ${part("Plan").toFixed(1)} s, deliver ${part("Deliver").toFixed(1)} s, finalize ${part("Finalize").toFixed(1)} s`;
-    };
+    const breakdown = (runId: string) => stepBreakdown(db, runId);
     const [synced] = (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM dest.synced`)).rows;
     if (synced!.n !== rows) throw new Error(`P1 left ${synced!.n} rows in the destination instead of ${rows}`);
 

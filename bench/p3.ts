@@ -11,7 +11,7 @@ import { createDb } from "@/lib/db/client";
 import { seedDemo } from "@/lib/demo/seed";
 import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { httpApiSettings } from "@/lib/testing/http-api";
-import type { BenchLine } from "./p1-p2";
+import type { BenchLine } from "./shared";
 
 const BUDGET = { windowSeconds: 2, maxRequests: 40 };
 

@@ -26,9 +26,11 @@ try {
   await migrateDatabase(url.toString());
   const { benchP1P2 } = await import("./p1-p2");
   const { benchP3 } = await import("./p3");
+  const { benchP4 } = await import("./p4");
   const suites = [
     { ids: ["P1", "P2"], run: () => benchP1P2(url.toString(), rows) },
     { ids: ["P3"], run: () => benchP3(url.toString(), Number(process.env.BENCH_P3_CONTACTS ?? 400)) },
+    { ids: ["P4"], run: () => benchP4(url.toString(), rows) },
   ];
   console.log(`Benchmarks on ${url.host} (${rows.toLocaleString("en-US")} rows), ${new Date().toISOString()}\n`);
   for (const suite of suites) {
