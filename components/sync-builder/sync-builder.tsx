@@ -12,9 +12,9 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, FormError, inputClass } from "@/components/ui/form";
 import { manifests } from "@/connectors/manifests";
-import type { DestinationField } from "@/connectors/types";
+import type { DestinationField, PayloadPreview } from "@/connectors/types";
 import { loadFields, loadObjects } from "@/lib/actions/connections/load-destination";
-import { dryRunSync, loadSegmentPreview, sendOneRecord } from "@/lib/actions/syncs/builder";
+import { dryRunSync, loadSegmentPreview, previewRecord, sendOneRecord } from "@/lib/actions/syncs/builder";
 import { saveSync } from "@/lib/actions/syncs/save-sync";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { emptyFilter, type FilterGroup } from "@/lib/segment/schema";
@@ -76,7 +76,7 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
   const fieldError = (path: string) => problems?.fields[path]?.join("; ");
   const stepsWithErrors = new Set(Object.keys(problems?.fields ?? {}).map(stepOf));
   const [pending, startTransition] = useTransition();
-  const [tryOut, setTryOut] = useState<{ kind: "dry" | "one"; data: unknown; error?: string }>();
+  const [tryOut, setTryOut] = useState<{ kind: "dry" | "one" | "preview"; data: unknown; error?: string }>();
   const [testKey, setTestKey] = useState("");
 
   const dataset = datasets.find((d) => d.id === datasetId);
@@ -105,6 +105,11 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
     startTransition(async () => {
       const result = await dryRunSync({ syncId: initial.id, input, mode: settings.mode });
       setTryOut(result.ok ? { kind: "dry", data: result.data } : { kind: "dry", data: null, error: problemText(result) });
+    });
+  const tryPreview = () =>
+    startTransition(async () => {
+      const result = await previewRecord({ input, key: testKey || firstKey });
+      setTryOut(result.ok ? { kind: "preview", data: result.data } : { kind: "preview", data: null, error: problemText(result) });
     });
   const trySendOne = () =>
     startTransition(async () => {
@@ -273,6 +278,9 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
                 <Field label="Record to send now" htmlFor="test-key" className="ml-4">
                   <input id="test-key" className={cn(inputClass, "w-48")} placeholder={firstKey} value={testKey} onChange={(e) => setTestKey(e.target.value)} />
                 </Field>
+                <Button variant="secondary" disabled={pending || !matchKey} onClick={tryPreview}>
+                  Preview payload
+                </Button>
                 <Button variant="secondary" disabled={pending || !matchKey} onClick={trySendOne}>
                   Test with one record
                 </Button>
@@ -282,7 +290,7 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
             )}
             {tryOut && (
               <div data-testid="try-out" className="rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm">
-                {tryOut.error ? <p className="whitespace-pre-wrap text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
+                {tryOut.error ? <p className="whitespace-pre-wrap text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : tryOut.kind === "preview" ? <PreviewTable preview={tryOut.data as PayloadPreview} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
               </div>
             )}
             {problems && (
@@ -365,5 +373,34 @@ function DryRun({ data }: { data: DryRunData }) {
       </p>
       <pre className="mt-2 max-h-64 overflow-auto text-xs">{JSON.stringify(data.samples, null, 2)}</pre>
     </div>
+  );
+}
+
+/** One record as it would leave the app: each field's mapped value, its normalised form and what is sent (a hash, for audiences). */
+function PreviewTable({ preview }: { preview: PayloadPreview }) {
+  return (
+    <table className="w-full text-xs" aria-label="Payload preview">
+      <thead className="text-left text-zinc-500">
+        <tr>
+          <th className="py-1 pr-3 font-medium">Field</th>
+          <th className="py-1 pr-3 font-medium">Mapped value</th>
+          <th className="py-1 pr-3 font-medium">Normalised</th>
+          <th className="py-1 font-medium">Sent</th>
+        </tr>
+      </thead>
+      <tbody>
+        {preview.fields.map((f) => (
+          <tr key={f.name} className="border-t border-zinc-200 align-top">
+            <td className="py-1 pr-3 font-mono">{f.name}</td>
+            <td className="py-1 pr-3 font-mono">{f.value === null || f.value === undefined ? "—" : String(f.value)}</td>
+            <td className="py-1 pr-3 font-mono">{f.normalised ?? "—"}</td>
+            <td className="py-1 font-mono break-all">
+              {f.sent ?? "—"}
+              {f.note && <span className="ml-2 font-sans text-zinc-500">({f.note})</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,9 +1,10 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { WriteRecord } from "@/connectors/types";
+import type { PayloadPreview, WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { compileDataset } from "@/lib/datasets/compile";
+import { loadConnection } from "@/lib/db/queries/connections";
 import { getDataset } from "@/lib/db/queries/datasets";
 import { checkSync } from "@/lib/db/queries/syncs";
 import { syncRecords, syncRuns, syncs } from "@/lib/db/schema";
@@ -51,15 +52,31 @@ export async function dryRun(db: Db, p: { workspaceId: string; syncId?: string; 
   return outcome!;
 }
 
-/** Sends one chosen record of the dataset now, as the sync would, and says what the destination answered. */
-export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: string; input: unknown; key: string }) {
+/** One chosen record of the segment, mapped as the sync would send it; refused when the sync would not send it. */
+async function chosenRecord(db: Db, p: { workspaceId: string; input: unknown; key: string }) {
   const config = await checkSync(db, { workspaceId: p.workspaceId, input: p.input });
   const dataset = (await getDataset(db, { workspaceId: p.workspaceId, datasetId: config.datasetId }))!;
   const where = sql`d.${sql.identifier(config.matchKey.from)}::text = ${p.key} AND ${compileFilter(config.filter, dataset.columns)}`;
   const [row] = (await db.execute<Record<string, unknown>>(sql`SELECT *, ${config.consent ? consentGranted(p.workspaceId, config.consent) : sql`TRUE`} AS relay_consent FROM (${compileDataset(dataset.definition, p.workspaceId)}) d WHERE ${where} LIMIT 1`)).rows;
   if (!row) throw new NotFoundError(`A row with ${config.matchKey.from} "${p.key}" in the segment`);
   if (config.consent && !row.relay_consent) throw new PublicError(`This contact has not granted ${config.consent.channel} consent: the sync would not send it`);
-  const payload = buildPayload(row, config.mapping, config.matchKey);
+  return { config, payload: buildPayload(row, config.mapping, config.matchKey) };
+}
+
+/**
+ * What one record would be sent as, field by field, without sending it: the destination's own
+ * transformation where it has one (audiences normalise and hash identifiers), else the mapped values.
+ */
+export async function previewOneRecord(db: Db, p: { workspaceId: string; input: unknown; key: string }): Promise<PayloadPreview> {
+  const { config, payload } = await chosenRecord(db, p);
+  const { connector, config: connection } = await loadConnection(db, { workspaceId: p.workspaceId, connectionId: config.connectionId });
+  if (connector.preview) return connector.preview(connection, config.object, payload);
+  return { fields: Object.entries(payload).map(([name, value]) => ({ name, value, normalised: null, sent: value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value), note: "sent as mapped" })) };
+}
+
+/** Sends one chosen record of the dataset now, as the sync would, and says what the destination answered. */
+export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: string; input: unknown; key: string }) {
+  const { config, payload } = await chosenRecord(db, p);
   const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, p.key)) }) : undefined;
   const runId = crypto.randomUUID();
   const record: WriteRecord = { key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId };

@@ -4,7 +4,7 @@ import { getDataset } from "@/lib/db/queries/datasets";
 import { listSegments, previewSegment, saveSegment } from "@/lib/db/queries/segments";
 import { NotFoundError } from "@/lib/errors";
 import { runModes } from "@/lib/sync/config";
-import { dryRun, testOneRecord } from "@/lib/sync/try-out";
+import { dryRun, previewOneRecord, testOneRecord } from "@/lib/sync/try-out";
 import { type ActionContext, workspaceAction } from "../workspace-action";
 
 async function datasetOf(ctx: ActionContext, datasetId: string) {
@@ -30,6 +30,11 @@ export const saveQuickFilter = workspaceAction("editSyncs", z.object({ datasetId
 /** What a run of the sync being built would do, without sending anything. */
 export const dryRunSync = workspaceAction("editSyncs", z.object({ syncId: z.uuid().optional(), input: z.unknown(), mode: z.enum(runModes) }), async (p, ctx) =>
   dryRun(ctx.db, { workspaceId: ctx.workspaceId, ...p }),
+);
+
+/** Shows what one record would be sent as (normalised and hashed for audiences), without sending it. */
+export const previewRecord = workspaceAction("editSyncs", z.object({ input: z.unknown(), key: z.string().min(1) }), async (p, ctx) =>
+  previewOneRecord(ctx.db, { workspaceId: ctx.workspaceId, ...p }),
 );
 
 /** Sends one record now and shows what the destination answered. */
