@@ -1,5 +1,7 @@
 /** The connectors' manifests and config schemas, client-safe (the builder and the connection form use them). */
 import type { z } from "zod";
+import { brevoSecretsSchema, brevoSettingsSchema } from "./brevo/config";
+import { brevoManifest } from "./brevo/manifest";
 import { ftpSecretsSchema, ftpSettingsSchema } from "./ftp/config";
 import { ftpManifest } from "./ftp/manifest";
 import { httpApiSecretsSchema, httpApiSettingsSchema } from "./http-api/config";
@@ -10,6 +12,8 @@ import { postgresSecretsSchema, postgresSettingsSchema } from "./postgres/config
 import { postgresManifest } from "./postgres/manifest";
 import { sftpSecretsSchema, sftpSettingsSchema } from "./sftp/config";
 import { sftpManifest } from "./sftp/manifest";
+import { splioSecretsSchema, splioSettingsSchema } from "./splio/config";
+import { splioManifest } from "./splio/manifest";
 import type { ConnectorManifest } from "./types";
 
 export type ConnectorConfig = { manifest: ConnectorManifest; settingsSchema: z.ZodType; secretsSchema: z.ZodType };
@@ -20,6 +24,8 @@ export const connectorConfigs: Record<string, ConnectorConfig> = {
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },
   sftp: { manifest: sftpManifest, settingsSchema: sftpSettingsSchema, secretsSchema: sftpSecretsSchema },
   ftp: { manifest: ftpManifest, settingsSchema: ftpSettingsSchema, secretsSchema: ftpSecretsSchema },
+  brevo: { manifest: brevoManifest, settingsSchema: brevoSettingsSchema, secretsSchema: brevoSecretsSchema },
+  splio: { manifest: splioManifest, settingsSchema: splioSettingsSchema, secretsSchema: splioSecretsSchema },
 };
 
 export const manifests: Record<string, ConnectorManifest> = Object.fromEntries(Object.entries(connectorConfigs).map(([id, c]) => [id, c.manifest]));

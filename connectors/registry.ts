@@ -1,9 +1,11 @@
 import "server-only";
+import { brevo } from "./brevo";
 import { ftp } from "./ftp";
 import { httpApi } from "./http-api";
 import { mysql } from "./mysql";
 import { postgres } from "./postgres";
 import { sftp } from "./sftp";
+import { splio } from "./splio";
 import type { Connector } from "./types";
 
 /** Every connector, by id. Differences between connectors live in their manifests, never in shared code. */
@@ -13,6 +15,8 @@ const registry: Record<string, Connector> = {
   "http-api": httpApi as unknown as Connector,
   sftp: sftp as unknown as Connector,
   ftp: ftp as unknown as Connector,
+  brevo: brevo as unknown as Connector,
+  splio: splio as unknown as Connector,
 };
 
 export const connectorIds = Object.keys(registry);

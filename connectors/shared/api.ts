@@ -46,21 +46,24 @@ export async function pool<T, R>(items: T[], size: number, work: (item: T) => Pr
 /** Splits a list into chunks of at most `size`. */
 export const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-const tokens = new Map<string, { token: string; expiresAt: number }>();
+const tokens = new Map<string, { token: Promise<string>; expiresAt: number }>();
 
 /**
  * An access token (OAuth, Splio, Google) kept in memory per credentials until a minute before it expires;
- * `forget` drops it when the vendor refuses it (revoked early), so the next call asks for a new one.
+ * calls that need one at the same moment share one request for it. `forget` drops a token the vendor
+ * refused (revoked early) — only that one, not a newer one another call already got.
  */
 export const tokenCache = {
   async get(cacheKey: string, issue: () => Promise<{ token: string; expiresInSeconds: number }>): Promise<string> {
     const cached = tokens.get(cacheKey);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
-    const issued = await issue();
-    tokens.set(cacheKey, { token: issued.token, expiresAt: Date.now() + Math.max(0, issued.expiresInSeconds - 60) * 1000 });
-    return issued.token;
+    const entry: { token: Promise<string>; expiresAt: number } = { token: issue().then((t) => ((entry.expiresAt = Date.now() + Math.max(0, t.expiresInSeconds - 60) * 1000), t.token)), expiresAt: Infinity };
+    tokens.set(cacheKey, entry);
+    entry.token.catch(() => tokens.get(cacheKey) === entry && tokens.delete(cacheKey));
+    return entry.token;
   },
-  forget(cacheKey: string) {
-    tokens.delete(cacheKey);
+  async forget(cacheKey: string, refused?: string) {
+    const cached = tokens.get(cacheKey);
+    if (cached && (refused === undefined || (await cached.token.catch(() => undefined)) === refused)) tokens.delete(cacheKey);
   },
 };

@@ -1,0 +1,254 @@
+import { and, asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConnection } from "@/lib/db/queries/connections";
+import { getDatasetByName } from "@/lib/db/queries/datasets";
+import { createSync } from "@/lib/db/queries/syncs";
+import { contacts, products, syncRecordLogs } from "@/lib/db/schema";
+import { upsertRecords } from "@/lib/entities/upsert";
+import { startAppRuntime } from "@/lib/testing/app-runtime";
+import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { DestinationConfigError } from "../types";
+import { brevo } from "./index";
+import { type BrevoSandbox, type BrevoSandboxOptions, startBrevoSandbox } from "./sandbox";
+
+const { db } = connectTestDb();
+let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
+let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
+const sandboxes: BrevoSandbox[] = [];
+
+beforeAll(async () => {
+  runtime = await startAppRuntime(db);
+  ({ requestSyncRun } = await import("@/inngest/requests"));
+});
+afterAll(async () => {
+  await runtime?.stop();
+  await Promise.all(sandboxes.map((s) => s.close()));
+});
+
+/** Brevo's clock in step with the tests' SYNC_TIME_SCALE (0.01): its second lasts 10 ms, as do our waits for it. */
+const sandboxWith = async (options: BrevoSandboxOptions = {}) => {
+  const sandbox = await startBrevoSandbox({ timeScale: 0.01, ...options });
+  sandboxes.push(sandbox);
+  return sandbox;
+};
+
+/** A seeded workspace, a Brevo connection adding contacts to lists 2 and 7, and a sync of its contacts matched on ext_id. */
+async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions } = {}) {
+  const sandbox = await sandboxWith(p.sandbox);
+  const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 12, products: 4, orders: 10, orderItems: 20 } });
+  const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+  // The engine's own budget out of the way: Brevo's limits are what these tests watch.
+  const connection = await createConnection(db, {
+    workspaceId,
+    connector: "brevo",
+    name: "Brevo",
+    settings: { apiBaseUrl: sandbox.url, listIds: [2, 7] },
+    secrets: { apiKey: sandbox.apiKey },
+    rateLimit: { windowSeconds: 1, maxRequests: 10_000 },
+  });
+  const sync = await createSync(db, {
+    workspaceId,
+    input: {
+      name: "Contacts to Brevo",
+      datasetId: dataset.id,
+      connectionId: connection.id,
+      object: "contacts",
+      mapping: [
+        { from: { field: "email" }, to: "email", transforms: [{ type: "trim" }, { type: "lowercase" }] },
+        { from: { field: "first_name" }, to: "FIRSTNAME", transforms: [{ type: "trim" }] },
+        { from: { field: "last_name" }, to: "LASTNAME" },
+        { from: { field: "country" }, to: "COUNTRY" },
+        { from: { field: "birth_date" }, to: "BIRTHDAY" },
+      ],
+      matchKey: { from: "id", to: "ext_id" },
+      onLeave: "delete",
+    },
+  });
+  const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 60_000);
+  const logOf = async (runId: string, key: string) =>
+    (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [
+      l.attempt,
+      l.operation,
+      l.status,
+      l.errorKind,
+      l.responseStatus,
+    ]);
+  const emailOf = async (id: string) => (await db.query.contacts.findFirst({ where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)) }))!.email!.trim().toLowerCase();
+  const extIds = () => [...sandbox.contacts.values()].map((c) => c.attributes.EXT_ID).filter(Boolean).sort();
+  const since = (from: number) => sandbox.log.slice(from).map((l) => `${l.method} ${l.path} ${l.status}`);
+  return { sandbox, workspaceId, connection, sync, run, logOf, emailOf, extIds, since };
+}
+
+const keys = (n: number) => Array.from({ length: n }, (_, i) => `c_${String(i + 1).padStart(5, "0")}`);
+
+describe("the Brevo connection", () => {
+  it("discovers the contact attributes with their types, and says plainly when the key is refused", async () => {
+    const sandbox = await sandboxWith();
+    const connection = { settings: { apiBaseUrl: sandbox.url, listIds: [] }, secrets: { apiKey: sandbox.apiKey } };
+    expect(await brevo.test(connection)).toEqual({ ok: true, message: "Connected to the Brevo account Relay Sandbox <owner@example.com>" });
+    const fields = await brevo.listFields(connection, "contacts");
+    expect(fields.filter((f) => f.key).map((f) => f.name)).toEqual(["email", "ext_id", "SMS"]);
+    expect(fields.find((f) => f.name === "BIRTHDAY")).toMatchObject({ type: "date", nullable: true });
+    expect(fields.map((f) => f.name)).not.toContain("DAYS_SINCE_SIGNUP");
+    expect((await brevo.listFields(connection, "products")).find((f) => f.key === "primary")?.name).toBe("id");
+
+    const revoked = { ...connection, secrets: { apiKey: "xkeysib-revoked" } };
+    expect(await brevo.test(revoked)).toEqual({ ok: false, message: "Brevo refused the API key (401 unauthorized: Key not found): check the key under SMTP & API → API keys" });
+    await expect(brevo.listFields(revoked, "contacts")).rejects.toBeInstanceOf(DestinationConfigError);
+  });
+});
+
+describe("syncing contacts to Brevo", () => {
+  it("creates every contact in the connection's lists, then updates only the changed ones in one batch call", async () => {
+    const t = await setup();
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "succeeded", created: 12, failed: 0 });
+    expect(t.extIds()).toEqual(keys(12));
+    expect([...t.sandbox.contacts.values()].every((c) => c.listIds.join() === "2,7")).toBe(true);
+    const c1 = t.sandbox.findContact({ extId: "c_00001" })!;
+    expect(c1.email).toBe(await t.emailOf("c_00001"));
+
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: ["c_00002", "c_00005", "c_00009"].map((id) => ({ id, first_name: `Changed ${id}` })) });
+    const before = t.sandbox.log.length;
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 3, updated: 3, created: 0 });
+    expect(t.since(before)).toEqual(["GET /contacts/attributes 200", "POST /contacts/batch 204"]);
+    const sent = t.sandbox.log.at(-1)!.body as { contacts: { id: number; attributes: Record<string, unknown>; listIds: number[] }[] };
+    expect(sent.contacts.map((c) => c.attributes.FIRSTNAME)).toEqual(["Changed c_00002", "Changed c_00005", "Changed c_00009"]);
+    expect(sent.contacts.map((c) => c.id)).toEqual(["c_00002", "c_00005", "c_00009"].map((k) => t.sandbox.findContact({ extId: k })!.id));
+    expect(t.sandbox.findContact({ extId: "c_00005" })!.attributes.FIRSTNAME).toBe("Changed c_00005");
+    expect(t.sandbox.contacts.size).toBe(12);
+  });
+
+  it("updates the contact Brevo calls a duplicate (found by email), and creates again a contact deleted in Brevo", async () => {
+    const t = await setup({ contacts: 6 });
+    // Someone added c_00004's address in Brevo by hand: creating it is refused, duplicate_parameter, without an id.
+    const existing = t.sandbox.addContact({ email: await t.emailOf("c_00004"), attributes: { FIRSTNAME: "Old" } });
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "succeeded", created: 5, updated: 1 });
+    expect(await t.logOf(first.id, "c_00004")).toEqual([
+      [1, "create", "failed", "duplicate", 400],
+      [2, "update", "ok", null, null],
+    ]);
+    const log = (await db.query.syncRecordLogs.findFirst({ where: and(eq(syncRecordLogs.runId, first.id), eq(syncRecordLogs.recordKey, "c_00004")) }))!;
+    expect(log.responseBody).toContain('"duplicate_identifiers":["email"]');
+    expect(t.sandbox.contacts.size).toBe(6);
+    expect(t.sandbox.contacts.get(existing.id)).toMatchObject({ attributes: { EXT_ID: "c_00004", FIRSTNAME: expect.not.stringMatching(/^Old$/) }, listIds: [2, 7] });
+    expect(t.sandbox.log.some((l) => l.method === "GET" && l.path === `/contacts/${encodeURIComponent(existing.email!)}` && l.query === "?identifierType=email_id")).toBe(true);
+
+    // c_00002 was deleted in Brevo; c_00003 still exists: the batch update is refused whole, then each is sent alone.
+    const gone = t.sandbox.findContact({ extId: "c_00002" })!;
+    t.sandbox.contacts.delete(gone.id);
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00002", first_name: "Back" }, { id: "c_00003", first_name: "Still here" }] });
+    const second = await t.run();
+    expect(second).toMatchObject({ status: "succeeded", created: 1, updated: 1 });
+    expect(await t.logOf(second.id, "c_00002")).toEqual([
+      [1, "update", "failed", "not_found", 404],
+      [2, "create", "ok", null, null],
+    ]);
+    expect(t.sandbox.findContact({ extId: "c_00002" })).toMatchObject({ attributes: { FIRSTNAME: "Back" }, listIds: [2, 7] });
+    expect(t.sandbox.findContact({ extId: "c_00002" })!.id).not.toBe(gone.id);
+    expect(t.sandbox.findContact({ extId: "c_00003" })!.attributes.FIRSTNAME).toBe("Still here");
+    expect(t.sandbox.contacts.size).toBe(6);
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
+  });
+
+  it("deletes in Brevo the contacts that leave the dataset", async () => {
+    const t = await setup({ contacts: 5 });
+    await t.run();
+    const leaving = t.sandbox.findContact({ extId: "c_00003" })!;
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00003")));
+    const before = t.sandbox.log.length;
+    expect(await t.run()).toMatchObject({ status: "succeeded", deleted: 1, planned: 1 });
+    expect(t.since(before)).toEqual(["GET /contacts/attributes 200", `DELETE /contacts/${leaving.id} 204`]);
+    expect(t.extIds()).toEqual(["c_00001", "c_00002", "c_00004", "c_00005"]);
+  });
+
+  it("replaces: reads every contact back, creates what Brevo lacks, updates the rest and deletes strays", async () => {
+    const t = await setup({ contacts: 5 });
+    await t.run();
+    t.sandbox.addContact({ ext_id: "stray", email: "stray@example.com" });
+    const keyless = t.sandbox.addContact({ email: "newsletter-only@example.com" });
+    t.sandbox.contacts.delete(t.sandbox.findContact({ extId: "c_00002" })!.id);
+    expect(await t.run("replace")).toMatchObject({ status: "succeeded", created: 1, updated: 4, deleted: 1 });
+    expect(t.extIds()).toEqual(keys(5));
+    expect(t.sandbox.contacts.has(keyless.id)).toBe(true);
+    expect(t.sandbox.log.some((l) => l.method === "GET" && l.path === "/contacts" && l.query === "?limit=1000&offset=0")).toBe(true);
+  });
+
+  it("slows down to Brevo's rate limit and loses no contact", async () => {
+    // One contact request per Brevo second (10 ms here): the connector must wait for each reset.
+    const t = await setup({ contacts: 30, sandbox: { limits: { contacts: { perSecond: 1 } } } });
+    const run = await t.run();
+    expect(run).toMatchObject({ status: "succeeded", created: 30, failed: 0 });
+    expect(t.extIds()).toEqual(keys(30));
+    const creates = t.sandbox.log.filter((l) => l.method === "POST" && l.path === "/contacts");
+    expect(creates.filter((l) => l.status === 201)).toHaveLength(30);
+    expect(creates.filter((l) => l.status === 201).every((l) => l.headers["x-sib-ratelimit-remaining"] === "0")).toBe(true);
+    expect(creates.at(-1)!.at - creates[0]!.at).toBeGreaterThanOrEqual(270);
+  });
+
+  it("stops at once when Brevo's hourly budget is spent, and the next run sends the rest without duplicates", async () => {
+    const t = await setup({ contacts: 10, sandbox: { limits: { contacts: { perHour: 6 } } } });
+    const failed = await t.run();
+    expect(failed).toMatchObject({ status: "failed", error: expect.stringMatching(/^Brevo's request limit is spent \(6 requests per window\) and resets in \d+ min: the run stops here, and the records not sent go with the next run/) });
+    // The requests in flight when the budget ran out (4 at a time) are the only ones refused: no retry storm.
+    expect(t.sandbox.log.filter((l) => l.status === 429).length).toBeLessThanOrEqual(4);
+    const created = t.sandbox.contacts.size;
+    expect(created).toBeGreaterThan(0);
+    expect(created).toBeLessThan(10);
+
+    t.sandbox.configure({ limits: {} });
+    const next = await t.run();
+    // What the failed run created has no state here yet: Brevo calls it a duplicate (ext_id), and it is updated.
+    expect(next).toMatchObject({ status: "succeeded", failed: 0, created: 10 - created, updated: created });
+    expect(t.extIds()).toEqual(keys(10));
+  });
+
+  it("fails at once, without retries, when Brevo refuses the API key", async () => {
+    const t = await setup({ contacts: 3 });
+    t.sandbox.configure({ apiKey: "xkeysib-rotated" });
+    const before = t.sandbox.log.length;
+    const run = await t.run();
+    expect(run).toMatchObject({ status: "failed", error: "Brevo refused the API key (401 unauthorized: Key not found): check the key under SMTP & API → API keys" });
+    expect(t.since(before)).toEqual(["GET /contacts/attributes 401"]);
+    expect(t.sandbox.contacts.size).toBe(0);
+  });
+});
+
+describe("syncing products to Brevo", () => {
+  it("upserts products by id and marks those that leave as deleted", async () => {
+    const sandbox = await sandboxWith();
+    const workspaceId = await newWorkspace(db, { seed: { contacts: 2, products: 4, orders: 2, orderItems: 2 } });
+    const dataset = (await getDatasetByName(db, { workspaceId, name: "Products" }))!;
+    const connection = await createConnection(db, { workspaceId, connector: "brevo", name: "Brevo", settings: { apiBaseUrl: sandbox.url }, secrets: { apiKey: sandbox.apiKey }, rateLimit: { windowSeconds: 1, maxRequests: 10_000 } });
+    const sync = await createSync(db, {
+      workspaceId,
+      input: {
+        name: "Catalogue",
+        datasetId: dataset.id,
+        connectionId: connection.id,
+        object: "products",
+        mapping: [
+          { from: { field: "name" }, to: "name" },
+          { from: { field: "sku" }, to: "sku" },
+          { from: { field: "price" }, to: "price" },
+          { from: { field: "category" }, to: "categories" },
+        ],
+        matchKey: { from: "id", to: "id" },
+        onLeave: "delete",
+      },
+    });
+    const run = async () => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode: "incremental" })).id, 60_000);
+    expect(await run()).toMatchObject({ status: "succeeded", created: 4 });
+    expect([...sandbox.products.keys()].sort()).toEqual(["p_0001", "p_0002", "p_0003", "p_0004"]);
+    expect(sandbox.products.get("p_0001")).toMatchObject({ price: expect.any(Number), categories: [expect.any(String)] });
+
+    await upsertRecords(db, { workspaceId, entity: "products", records: [{ id: "p_0002", name: "Renamed" }] });
+    await db.delete(products).where(and(eq(products.workspaceId, workspaceId), eq(products.id, "p_0003")));
+    expect(await run()).toMatchObject({ status: "succeeded", updated: 1, deleted: 1 });
+    expect(sandbox.products.get("p_0002")!.name).toBe("Renamed");
+    expect(sandbox.products.get("p_0003")!.deletedAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+    expect(sandbox.log.filter((l) => l.path === "/products").map((l) => l.status).slice(-2).sort()).toEqual([204, 204]);
+  });
+});

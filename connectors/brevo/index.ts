@@ -1,0 +1,103 @@
+import "server-only";
+import { directHttpClient } from "@/lib/sync/http";
+import { PublicError } from "@/lib/errors";
+import { type Connector, DestinationConfigError, type DestinationObject } from "../types";
+import { attributeTypes, type AttributeTypes, type BrevoAttribute, contactFields, unknownAttributes } from "./attributes";
+import { assertAuthorised, brevoCall, type Connection, credentialsProblem, messageOf } from "./client";
+import { type BrevoSecrets, type BrevoSettings, brevoSecretsSchema, brevoSettingsSchema } from "./config";
+import { writeContacts } from "./contacts";
+import { brevoManifest } from "./manifest";
+import { productFields, writeProducts } from "./products";
+
+const OBJECTS: DestinationObject[] = [
+  { name: "contacts", label: "Contacts", description: "Contacts with their attributes, added to the lists the connection names" },
+  { name: "products", label: "Products", description: "E-commerce products (needs Brevo's eCommerce app)" },
+];
+/** GET /contacts pages at most 1,000 contacts [B5]. */
+const PAGE = 1_000;
+
+async function readAttributes(connection: Connection, http = directHttpClient()): Promise<BrevoAttribute[]> {
+  const a = await brevoCall(http, connection, "GET", "/contacts/attributes");
+  assertAuthorised(a);
+  const attributes = (a.json as { attributes?: unknown } | undefined)?.attributes;
+  if (a.status !== 200 || !Array.isArray(attributes)) throw new DestinationConfigError(`Brevo did not list the contact attributes (${messageOf(a)})`);
+  return attributes as BrevoAttribute[];
+}
+
+function assertObject(object: string) {
+  if (!OBJECTS.some((o) => o.name === object)) throw new DestinationConfigError(`Brevo has no object "${object}" here: pick contacts or products`);
+}
+
+export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
+  manifest: brevoManifest,
+  settingsSchema: brevoSettingsSchema,
+  secretsSchema: brevoSecretsSchema,
+
+  async test(connection) {
+    try {
+      const a = await brevoCall(directHttpClient(), connection, "GET", "/account");
+      const problem = credentialsProblem(a);
+      if (problem) return { ok: false, message: problem };
+      if (a.status !== 200) return { ok: false, message: `Brevo answered GET /account with ${messageOf(a)}` };
+      const account = (a.json ?? {}) as { email?: string; companyName?: string };
+      return { ok: true, message: `Connected to the Brevo account ${[account.companyName, account.email && `<${account.email}>`].filter(Boolean).join(" ") || "of this key"}` };
+    } catch (error) {
+      if (error instanceof PublicError) return { ok: false, message: error.message };
+      return { ok: false, message: `Could not reach Brevo at ${connection.settings.apiBaseUrl}: ${(error as Error).message}` };
+    }
+  },
+
+  async listObjects() {
+    return OBJECTS;
+  },
+
+  async listFields(connection, object) {
+    assertObject(object);
+    return object === "products" ? productFields : contactFields(await readAttributes(connection));
+  },
+
+  // The contract passes the whole sync config; only contacts can be listed back for a replace.
+  checkSync(_connection, sync: { mode: string; onLeave: string; object?: string }) {
+    if (sync.mode === "replace" && sync.object === "products") return "Brevo cannot list products, so a replace cannot tell which to remove: replace works for contacts";
+    return undefined;
+  },
+
+  /** Every contact of the account by its Brevo id and the value of the match key (contacts without one are not the sync's). */
+  async *read(ctx) {
+    if (ctx.object !== "contacts") throw new DestinationConfigError("Brevo cannot list products: a replace works for contacts only");
+    const keyOf = (c: { email?: string; attributes?: Record<string, unknown> }) =>
+      ctx.key === "email" ? c.email : ctx.key === "ext_id" ? (c.attributes?.EXT_ID ?? (c as { ext_id?: unknown }).ext_id) : c.attributes?.[ctx.key.toUpperCase()];
+    for (let offset = 0; ; offset += PAGE) {
+      const a = await brevoCall(ctx.http, ctx.connection, "GET", `/contacts?limit=${PAGE}&offset=${offset}`);
+      assertAuthorised(a);
+      const page = a.json as { contacts?: { id: number; email?: string; attributes?: Record<string, unknown> }[]; count?: number } | undefined;
+      if (a.status !== 200 || !Array.isArray(page?.contacts)) throw new Error(`Listing the Brevo contacts failed: ${messageOf(a)}`);
+      yield page.contacts.flatMap((c) => {
+        const key = keyOf(c);
+        return key === undefined || key === null || key === "" ? [] : [{ destinationId: String(c.id), key: String(key) }];
+      });
+      if (page.contacts.length < PAGE || (page.count !== undefined && offset + PAGE >= page.count)) return;
+    }
+  },
+
+  delivery: {
+    /** Reads the attributes' types once per run: values are converted to them, since Brevo drops mismatched values silently. */
+    async begin(ctx) {
+      assertObject(ctx.object);
+      if (ctx.object !== "contacts") return {};
+      const types = attributeTypes(await readAttributes(ctx.connection, ctx.http));
+      const missing = unknownAttributes(ctx.fields, types);
+      if (missing.length) throw new DestinationConfigError(`The Brevo account has no contact attribute ${missing.join(", ")} any more: create it in Brevo or change the mapping`);
+      // Only the mapped attributes: the state is stored with the run.
+      return { types: Object.fromEntries(ctx.fields.map((f) => f.toUpperCase()).filter((f) => types[f]).map((f) => [f, types[f]])) };
+    },
+    async write(ctx, state, records) {
+      const results = ctx.object === "products" ? await writeProducts(ctx, records) : await writeContacts(ctx, state.types as AttributeTypes, records);
+      return { results, state };
+    },
+    async commit() {
+      return {};
+    },
+    async abort() {},
+  },
+};
