@@ -10,6 +10,8 @@ import { mysqlSecretsSchema, mysqlSettingsSchema } from "./mysql/config";
 import { mysqlManifest } from "./mysql/manifest";
 import { postgresSecretsSchema, postgresSettingsSchema } from "./postgres/config";
 import { postgresManifest } from "./postgres/manifest";
+import { salesforceSecretsSchema, salesforceSettingsSchema } from "./salesforce/config";
+import { salesforceManifest } from "./salesforce/manifest";
 import { sftpSecretsSchema, sftpSettingsSchema } from "./sftp/config";
 import { sftpManifest } from "./sftp/manifest";
 import { splioSecretsSchema, splioSettingsSchema } from "./splio/config";
@@ -24,6 +26,7 @@ export const connectorConfigs: Record<string, ConnectorConfig> = {
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },
   sftp: { manifest: sftpManifest, settingsSchema: sftpSettingsSchema, secretsSchema: sftpSecretsSchema },
   ftp: { manifest: ftpManifest, settingsSchema: ftpSettingsSchema, secretsSchema: ftpSecretsSchema },
+  salesforce: { manifest: salesforceManifest, settingsSchema: salesforceSettingsSchema, secretsSchema: salesforceSecretsSchema },
   brevo: { manifest: brevoManifest, settingsSchema: brevoSettingsSchema, secretsSchema: brevoSecretsSchema },
   splio: { manifest: splioManifest, settingsSchema: splioSettingsSchema, secretsSchema: splioSecretsSchema },
 };

@@ -4,6 +4,7 @@ import { ftp } from "./ftp";
 import { httpApi } from "./http-api";
 import { mysql } from "./mysql";
 import { postgres } from "./postgres";
+import { salesforce } from "./salesforce";
 import { sftp } from "./sftp";
 import { splio } from "./splio";
 import type { Connector } from "./types";
@@ -15,6 +16,7 @@ const registry: Record<string, Connector> = {
   "http-api": httpApi as unknown as Connector,
   sftp: sftp as unknown as Connector,
   ftp: ftp as unknown as Connector,
+  salesforce: salesforce as unknown as Connector,
   brevo: brevo as unknown as Connector,
   splio: splio as unknown as Connector,
 };

@@ -1,0 +1,162 @@
+/** Writing a run's records through sObject Collections, with Salesforce's business retries. */
+import "server-only";
+import { chunks, excerpt, isRunFatal, technicalFailure } from "../shared/api";
+import {
+  type DeliveryContext,
+  DestinationConfigError,
+  type EarlierAttempt,
+  type HttpResponse,
+  QuotaExhausted,
+  type RecordResult,
+  type WriteOp,
+  type WriteRecord,
+} from "../types";
+import { classify, type CollectionResult, errorText } from "./answers";
+import { assertPermitted, describeObject, isApiName, sfCall } from "./client";
+import type { SalesforceSecrets, SalesforceSettings } from "./config";
+
+type Ctx = DeliveryContext<SalesforceSettings, SalesforceSecrets>;
+
+/** How this run writes: upserts on an external ID field, or creates and updates by Id; why it stopped, if it did. */
+export type SalesforceState = { keyField: string; upsertField?: string; stopped?: { message: string; quota: boolean } };
+
+type Op = WriteOp;
+type Pending = { record: WriteRecord; op: Op; id?: string };
+type Outcome = { result: RecordResult } | { retry: Pending; earlier: EarlierAttempt };
+
+const COLLECTION_SIZE = 200;
+const MAX_ROUNDS = 3;
+const ORDER: Op[] = ["delete", "upsert", "update", "create"];
+
+/** Reads the object's describe once per run: the match key decides how records are written; missing fields stop the run before any write. */
+export async function beginWriting(ctx: Ctx): Promise<SalesforceState> {
+  const d = await describeObject(ctx.http, ctx.connection, ctx.object);
+  if (!d) throw new DestinationConfigError(`Salesforce has no object "${ctx.object}" that the integration user can see`);
+  const fields = new Map(d.fields.map((f) => [f.name.toLowerCase(), f]));
+  const missing = ctx.fields.filter((name) => !fields.has(name.toLowerCase()));
+  if (missing.length) throw new DestinationConfigError(`${ctx.object} has no field ${missing.join(", ")} that the integration user can see: it was deleted, renamed or hidden from the user`);
+  const key = fields.get(ctx.key.toLowerCase())!;
+  if (key.name !== "Id" && !key.externalId && !key.unique) throw new DestinationConfigError(`${ctx.object}.${key.name} is no longer unique nor an external ID: pick another match key`);
+  return { keyField: key.name, ...(key.externalId ? { upsertField: key.name } : {}) };
+}
+
+export function assertNotStopped(state: SalesforceState) {
+  if (state.stopped) throw state.stopped.quota ? new QuotaExhausted(state.stopped.message) : new DestinationConfigError(state.stopped.message);
+}
+
+function firstAttempt(record: WriteRecord, state: SalesforceState): Pending | RecordResult {
+  if (record.op === "delete") return record.destinationId ? { record, op: "delete", id: record.destinationId } : { key: record.key, status: "ok", op: "delete" };
+  if (state.upsertField) return { record, op: "upsert" };
+  if (state.keyField === "Id") return { record, op: "update", id: record.key };
+  return record.destinationId ? { record, op: "update", id: record.destinationId } : { record, op: "create" };
+}
+
+/** The record as Salesforce takes it: its type, its fields, and `id` only for an update. */
+function sobject(type: string, p: Pending) {
+  const fields = Object.fromEntries(Object.entries(p.record.payload ?? {}).filter(([name]) => name.toLowerCase() !== "id"));
+  return { attributes: { type }, ...fields, ...(p.op === "update" ? { id: p.id } : {}) };
+}
+
+function outcome(p: Pending, item: CollectionResult, state: SalesforceState): Outcome {
+  const key = p.record.key;
+  const response = { status: 200, body: JSON.stringify(item) };
+  if (item.success) {
+    if (p.op === "delete") return { result: { key, status: "ok", op: "delete" } };
+    const op = p.op === "upsert" ? (item.created ? "create" : "update") : p.op;
+    return { result: { key, status: "ok", op, destinationId: item.id ?? p.id } };
+  }
+  const f = classify(item);
+  // Deleting a record that is already gone leaves what was asked.
+  if (p.op === "delete" && f.kind === "not_found") return { result: { key, status: "ok", op: "delete" } };
+  if (f.kind === "duplicate" && f.existingId && (p.op === "create" || p.op === "upsert"))
+    return { retry: { record: p.record, op: "update", id: f.existingId }, earlier: { op: p.op, kind: "duplicate", message: `${f.message}: updating ${f.existingId}`, response } };
+  if (f.kind === "not_found" && p.op === "update" && state.keyField !== "Id")
+    return { retry: { record: p.record, op: "create" }, earlier: { op: "update", kind: "not_found", message: `${f.message}: the record ${p.id} is gone, creating it again`, response } };
+  const gone = f.kind === "not_found" && p.op === "update" ? ": a sync matching on Id cannot create it again" : "";
+  return { result: { key, status: "failed", kind: f.kind, message: f.message + gone, existingId: f.existingId, response } };
+}
+
+/** One collection request for up to 200 records of one operation; an outcome per record, in input order. */
+async function send(ctx: Ctx, state: SalesforceState, op: Op, group: Pending[]): Promise<Outcome[]> {
+  let a: HttpResponse;
+  try {
+    a =
+      op === "delete"
+        ? await sfCall(ctx.http, ctx.connection, { method: "DELETE", path: `/composite/sobjects?ids=${group.map((p) => p.id).join(",")}&allOrNone=false` })
+        : await sfCall(ctx.http, ctx.connection, {
+            method: op === "create" ? "POST" : "PATCH",
+            path: op === "upsert" ? `/composite/sobjects/${ctx.object}/${state.upsertField}` : "/composite/sobjects",
+            body: { allOrNone: false, records: group.map((p) => sobject(ctx.object, p)) },
+          });
+  } catch (error) {
+    return group.map((p) => ({ result: technicalFailure(p.record.key, error) }));
+  }
+  assertPermitted(a, `the ${op} of ${ctx.object} records`);
+  if (a.status === 200 && Array.isArray(a.json) && a.json.length === group.length) return (a.json as CollectionResult[]).map((item, i) => outcome(group[i]!, item, state));
+  // Refused as a whole (400: a field Salesforce does not know, a value it cannot read): every record fails with the reason.
+  const message = a.status === 200 ? `Salesforce answered ${Array.isArray(a.json) ? a.json.length : "no"} results for ${group.length} records` : `Salesforce refused the ${op} request: ${errorText(a)}`;
+  return group.map((p) => ({ result: { key: p.record.key, status: "failed", kind: a.status === 200 ? "technical" : "rejected", message, response: excerpt(a) } }));
+}
+
+/**
+ * Writes a batch: each operation as collection requests, then the business retries as further rounds — a
+ * create or upsert refused with DUPLICATE_VALUE updates the record Salesforce named, an update of a record
+ * that is gone creates it again. When the run must stop (quota spent, session refused) after some records
+ * went through, those are kept, the rest fail, and the next write or the commit stops the run.
+ */
+export async function writeRecords(ctx: Ctx, state: SalesforceState, records: WriteRecord[]): Promise<{ results: RecordResult[]; state: SalesforceState }> {
+  assertNotStopped(state);
+  const results = new Map<string, RecordResult>();
+  const earlier = new Map<string, EarlierAttempt[]>();
+  let pending: Pending[] = [];
+  for (const record of records) {
+    const first = firstAttempt(record, state);
+    if ("status" in first) results.set(record.key, first);
+    else pending.push(first);
+  }
+  let next = state;
+  try {
+    for (let round = 0; pending.length && round < MAX_ROUNDS; round++) {
+      const retries: Pending[] = [];
+      for (const op of ORDER)
+        for (const group of chunks(pending.filter((p) => p.op === op), COLLECTION_SIZE)) {
+          const outcomes = await send(ctx, state, op, group);
+          group.forEach((p, i) => {
+            const o = outcomes[i]!;
+            if ("result" in o) return results.set(p.record.key, { ...o.result, earlier: earlier.get(p.record.key) });
+            earlier.set(p.record.key, [...(earlier.get(p.record.key) ?? []), o.earlier]);
+            retries.push(o.retry);
+          });
+        }
+      pending = retries;
+    }
+    for (const p of pending) {
+      const tries = earlier.get(p.record.key)!;
+      results.set(p.record.key, { key: p.record.key, status: "failed", kind: tries.at(-1)!.kind, message: `Salesforce kept refusing the record: ${tries.at(-1)!.message}`, earlier: tries });
+    }
+  } catch (error) {
+    if (!isRunFatal(error) || ![...results.values()].some((r) => r.status === "ok")) throw error;
+    const message = (error as Error).message;
+    next = { ...state, stopped: { message, quota: error instanceof QuotaExhausted } };
+    for (const r of records) if (!results.has(r.key)) results.set(r.key, { key: r.key, status: "failed", kind: "technical", message, earlier: earlier.get(r.key) });
+  }
+  return { results: records.map((r) => results.get(r.key)!), state: next };
+}
+
+/** Every record of the object that has a value for the match key, by SOQL, page after page (nextRecordsUrl). */
+export async function* readRecords(ctx: Ctx): AsyncIterable<{ destinationId: string; key: string }[]> {
+  if (ctx.key.toLowerCase() === "id")
+    throw new DestinationConfigError(`A replace deletes the ${ctx.object} records it reads back; matching on Id would read every one of them: match on an external ID field`);
+  if (!isApiName(ctx.object) || !isApiName(ctx.key)) throw new DestinationConfigError(`"${ctx.object}.${ctx.key}" is not a Salesforce API name`);
+  let path = `/query?q=${encodeURIComponent(`SELECT Id, ${ctx.key} FROM ${ctx.object} WHERE ${ctx.key} != null`)}`;
+  for (;;) {
+    const a = await sfCall(ctx.http, ctx.connection, { method: "GET", path });
+    assertPermitted(a, `reading ${ctx.object} records`);
+    if (a.status !== 200) throw new DestinationConfigError(`Reading back the ${ctx.object} records failed: ${errorText(a)}`);
+    const page = a.json as { done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] };
+    const keyOf = (r: Record<string, unknown>) => Object.entries(r).find(([name]) => name.toLowerCase() === ctx.key.toLowerCase())?.[1];
+    yield page.records.map((r) => ({ destinationId: String(r.Id), key: String(keyOf(r)) }));
+    if (page.done || !page.nextRecordsUrl) return;
+    path = page.nextRecordsUrl;
+  }
+}
