@@ -6,6 +6,8 @@ import { ftpSecretsSchema, ftpSettingsSchema } from "./ftp/config";
 import { ftpManifest } from "./ftp/manifest";
 import { httpApiSecretsSchema, httpApiSettingsSchema } from "./http-api/config";
 import { httpApiManifest } from "./http-api/manifest";
+import { metaAudiencesSecretsSchema, metaAudiencesSettingsSchema } from "./meta-audiences/config";
+import { metaAudiencesManifest } from "./meta-audiences/manifest";
 import { mysqlSecretsSchema, mysqlSettingsSchema } from "./mysql/config";
 import { mysqlManifest } from "./mysql/manifest";
 import { postgresSecretsSchema, postgresSettingsSchema } from "./postgres/config";
@@ -21,6 +23,7 @@ import type { ConnectorManifest } from "./types";
 export type ConnectorConfig = { manifest: ConnectorManifest; settingsSchema: z.ZodType; secretsSchema: z.ZodType };
 
 export const connectorConfigs: Record<string, ConnectorConfig> = {
+  "meta-audiences": { manifest: metaAudiencesManifest, settingsSchema: metaAudiencesSettingsSchema, secretsSchema: metaAudiencesSecretsSchema },
   postgres: { manifest: postgresManifest, settingsSchema: postgresSettingsSchema, secretsSchema: postgresSecretsSchema },
   mysql: { manifest: mysqlManifest, settingsSchema: mysqlSettingsSchema, secretsSchema: mysqlSecretsSchema },
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },

@@ -2,6 +2,7 @@ import "server-only";
 import { brevo } from "./brevo";
 import { ftp } from "./ftp";
 import { httpApi } from "./http-api";
+import { metaAudiences } from "./meta-audiences";
 import { mysql } from "./mysql";
 import { postgres } from "./postgres";
 import { salesforce } from "./salesforce";
@@ -11,6 +12,7 @@ import type { Connector } from "./types";
 
 /** Every connector, by id. Differences between connectors live in their manifests, never in shared code. */
 const registry: Record<string, Connector> = {
+  "meta-audiences": metaAudiences as unknown as Connector,
   postgres: postgres as unknown as Connector,
   mysql: mysql as unknown as Connector,
   "http-api": httpApi as unknown as Connector,

@@ -1,0 +1,164 @@
+/**
+ * The delivery lifecycle called step by step, as the engine calls it across steps and restarts: sessions
+ * spanning batches, a replayed write, a run resumed after Meta's 90-minute window, replace fallbacks.
+ */
+import crypto from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import type { DeliveryContext, DeliveryState, WriteRecord } from "@/connectors/types";
+import { createHttpClient } from "@/lib/sync/http";
+import { metaAudiences } from ".";
+import { type MetaAudiencesSecrets, type MetaAudiencesSettings, metaAudiencesSettingsSchema } from "./config";
+import { graphLimits, regainAccessMs } from "./graph";
+import { type MetaSandbox, type MetaSandboxOptions, startMetaSandbox } from "./sandbox";
+import type { MetaState } from "./upload";
+
+const sandboxes: MetaSandbox[] = [];
+afterAll(() => Promise.all(sandboxes.map((s) => s.close())));
+const sha = (v: string) => crypto.createHash("sha256").update(v).digest("hex");
+
+async function setup(options: MetaSandboxOptions = {}, mode: DeliveryContext["mode"] = "incremental") {
+  const sandbox = await startMetaSandbox(options);
+  sandboxes.push(sandbox);
+  const audience = sandbox.addAudience({ name: "Lifecycle", members: [{ EMAIL: sha("stray@example.com") }] });
+  const connection = { settings: metaAudiencesSettingsSchema.parse({ adAccountId: sandbox.adAccountId, apiBaseUrl: sandbox.url }), secrets: { accessToken: sandbox.token } };
+  const ctx: DeliveryContext<MetaAudiencesSettings, MetaAudiencesSecrets> = {
+    connection,
+    http: createHttpClient({ delaysMs: [10, 10, 10], timeScale: 0.01, outbound: { allowPrivate: true } }),
+    object: audience.id,
+    mode,
+    fields: ["EXTERN_ID", "EMAIL"],
+    key: "EXTERN_ID",
+    runId: crypto.randomUUID(),
+    syncId: crypto.randomUUID(),
+    startedAt: new Date(),
+    records: async function* () {},
+  };
+  const d = metaAudiences.delivery;
+  const uploads = () => sandbox.log.filter((l) => /\/users(replace)?$/.test(l.path)).map((l) => {
+    const s = l.params.session as { session_id: number; batch_seq: number; last_batch_flag: boolean };
+    return `${l.method} ${l.path.split("/").at(-1)} ${s.session_id === sessionIds(0) ? "A" : "B"}${s.batch_seq}${s.last_batch_flag ? " last" : ""} ${l.status}`;
+  });
+  const sessionIds = (i: number) => [...new Set(sandbox.log.filter((l) => l.params.session).map((l) => (l.params.session as { session_id: number }).session_id))][i];
+  return { sandbox, audience, ctx, d, uploads, members: () => sandbox.audience(audience.id)!.members.map((m) => m.EXTERN_ID ?? "stray").sort() };
+}
+
+const batch = (from: number, to: number, op: WriteRecord["op"] = "create"): WriteRecord[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ key: `p${from + i}`, op, payload: { EXTERN_ID: `p${from + i}`, EMAIL: `Person${from + i}@Example.com ` } }));
+const statusOf = (written: { results: { status: string }[] }) => written.results.map((r) => r.status);
+
+describe("Meta upload sessions through the delivery lifecycle", () => {
+  it("spans one /users session over the run's batches; a replayed write resends the same batch_seq and the session goes on", async () => {
+    const t = await setup();
+    const s0 = await t.d.begin(t.ctx);
+    const w1 = await t.d.write(t.ctx, s0, batch(1, 3));
+    const w2 = await t.d.write(t.ctx, w1.state, batch(4, 6));
+    // The step crashed before its state was stored: the engine replays the batch with the state before it.
+    const replay = await t.d.write(t.ctx, w1.state, batch(4, 6));
+    expect(replay.state).toEqual(w2.state);
+    const w3 = await t.d.write(t.ctx, replay.state, batch(7, 8));
+    expect([...statusOf(w1), ...statusOf(replay), ...statusOf(w3)].every((s) => s === "ok")).toBe(true);
+    expect(w1.results[0]).toMatchObject({ op: "create", identifiers: { EXTERN_ID: "p1", EMAIL: sha("person1@example.com") } });
+    const commit = await t.d.commit(t.ctx, w3.state);
+    expect(commit.message).toMatch(/^Added 8 in "Lifecycle"/);
+    expect(t.uploads()).toEqual(["POST users A1 200", "POST users A2 200", "POST users A2 200", "POST users A3 200", "POST users A4 last 200"]);
+    expect(t.sandbox.sessions.get(String((w3.state as unknown as MetaState).sessions.add!.id))).toMatchObject({ closed: true, lastSeq: 4, received: 9 });
+    expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "stray"]);
+  });
+
+  it("opens a new session when a resumed run comes back after Meta's 90-minute window", async () => {
+    const t = await setup();
+    const w1 = await t.d.write(t.ctx, await t.d.begin(t.ctx), batch(1, 2));
+    const later = structuredClone(w1.state) as unknown as MetaState;
+    later.sessions.add!.startedAt -= 2 * 3_600_000;
+    t.sandbox.advance(2 * 3_600_000);
+    const w2 = await t.d.write(t.ctx, later as unknown as DeliveryState, batch(3, 4));
+    await t.d.commit(t.ctx, w2.state);
+    expect(t.uploads()).toEqual(["POST users A1 200", "POST users B1 200", "POST users B2 last 200"]);
+    expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "stray"]);
+  });
+
+  it("continues in a new session after a request that got no answer, and fails those records as technical", async () => {
+    const t = await setup();
+    t.sandbox.inject({ code: 2, times: 4 });
+    const w1 = await t.d.write(t.ctx, await t.d.begin(t.ctx), batch(1, 2));
+    expect(w1.results).toEqual([expect.objectContaining({ status: "failed", kind: "technical" }), expect.objectContaining({ status: "failed", kind: "technical" })]);
+    const w2 = await t.d.write(t.ctx, w1.state, batch(3, 4));
+    expect(statusOf(w2)).toEqual(["ok", "ok"]);
+    await t.d.commit(t.ctx, w2.state);
+    expect(t.uploads()).toEqual(["POST users A1 503", "POST users A1 503", "POST users A1 503", "POST users A1 503", "POST users B1 200", "POST users B2 last 200"]);
+  });
+
+  it("replaces over several batches in one usersreplace session, the audience swapped when the session ends", async () => {
+    const t = await setup({}, "replace");
+    let state = await t.d.begin(t.ctx);
+    for (const [from, to] of [[1, 3], [4, 5], [6, 6]] as const) state = (await t.d.write(t.ctx, state, batch(from, to, "update"))).state;
+    expect(t.members()).toEqual(["stray"]);
+    const commit = await t.d.commit(t.ctx, state);
+    expect(commit).toEqual({ message: expect.stringMatching(/^Replaced the audience with 6 people in "Lifecycle"/) });
+    expect(t.uploads()).toEqual(["POST usersreplace A1 200", "POST usersreplace A2 200", "POST usersreplace A3 200", "POST usersreplace A4 last 200"]);
+    expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "p5", "p6"]);
+  });
+
+  it("sends the rest of a replace through /users when Meta says its window timed out (2650/1870158)", async () => {
+    const t = await setup({}, "replace");
+    const w1 = await t.d.write(t.ctx, await t.d.begin(t.ctx), batch(1, 2, "update"));
+    t.sandbox.advance(91 * 60_000);
+    const w2 = await t.d.write(t.ctx, w1.state, batch(3, 4, "update"));
+    expect(statusOf(w2)).toEqual(["ok", "ok"]);
+    const commit = await t.d.commit(t.ctx, w2.state);
+    expect(t.uploads()).toEqual(["POST usersreplace A1 200", "POST usersreplace A2 400", "POST users B1 200", "POST users B2 last 200"]);
+    expect(commit.message).toContain("the rest went through /users because Replace timed out");
+    expect(t.members()).toEqual(["p1", "p2", "p3", "p4"]);
+  });
+
+  it("waits for Meta to apply a replace (pending), and ends an unfinished replace on abort so Meta keeps what arrived", async () => {
+    const t = await setup({ replaceProcessingMs: 60_000 }, "replace");
+    const w1 = await t.d.write(t.ctx, await t.d.begin(t.ctx), batch(1, 2, "update"));
+    const first = await t.d.commit(t.ctx, w1.state);
+    expect(first.pending).toMatchObject({ waitSeconds: 30, message: 'Meta is replacing the people of "Lifecycle"' });
+    t.sandbox.advance(61_000);
+    expect(await t.d.commit(t.ctx, first.pending!.state)).toEqual({ message: expect.stringMatching(/^Replaced the audience with 2 people/) });
+    expect(t.uploads()).toHaveLength(2);
+
+    const other = await setup({}, "replace");
+    const open = await other.d.write(other.ctx, await other.d.begin(other.ctx), batch(1, 1, "update"));
+    await other.d.abort(other.ctx, open.state);
+    expect(other.uploads()).toEqual(["POST usersreplace A1 200", "POST usersreplace A2 last 200"]);
+    expect(other.members()).toEqual(["p1"]);
+  });
+});
+
+describe("the Meta connection", () => {
+  it("tests the token and the ad account, and says plainly what is wrong", async () => {
+    const t = await setup();
+    const conn = t.ctx.connection;
+    expect(await metaAudiences.test(conn)).toEqual({ ok: true, message: `Connected to "Relay sandbox" (${t.sandbox.adAccountId}): 1 customer-list audience` });
+    expect(await metaAudiences.test({ ...conn, secrets: { accessToken: "expired-token-000000000000" } })).toEqual({ ok: false, message: expect.stringMatching(/^Meta refused the access token/) });
+    expect(await metaAudiences.test({ ...conn, settings: { ...conn.settings, graphVersion: "v19.0" } })).toEqual({ ok: false, message: expect.stringMatching(/^Graph API v19.0 is no longer served/) });
+    expect(await metaAudiences.test({ ...conn, settings: { ...conn.settings, adAccountId: "act_42" } })).toEqual({ ok: false, message: expect.stringMatching(/^The token cannot reach act_42/) });
+  });
+
+  it("lists customer-list audiences only, offers the identifiers as fields, and refuses a website audience", async () => {
+    const t = await setup();
+    const website = t.sandbox.addAudience({ name: "Visitors", subtype: "WEBSITE" });
+    expect(await metaAudiences.listObjects(t.ctx.connection)).toEqual([{ name: t.audience.id, label: "Lifecycle", description: "Customer list, about 1 person" }]);
+    const fields = await metaAudiences.listFields(t.ctx.connection, t.audience.id);
+    expect(fields.map((f) => `${f.name}${f.key ? `:${f.key}` : ""}`)).toEqual(["EXTERN_ID:primary", "EMAIL:unique", "PHONE:unique", "FN", "LN", "CT", "ST", "ZIP", "COUNTRY", "DOBY", "GEN"]);
+    await expect(metaAudiences.listFields(t.ctx.connection, website.id)).rejects.toThrow('"Visitors" is not a customer-list audience');
+    await expect(metaAudiences.delivery.begin({ ...t.ctx, object: website.id })).rejects.toThrow("not a customer-list audience (subtype WEBSITE)");
+  });
+
+  it("reads Meta's throttles as waits: the header's minutes for 80003 (a run-ending limit past 10), a minute for a busy audience, none for other answers", () => {
+    const answer = (status: number, error: unknown, headers: Record<string, string> = {}) => ({ status, headers: new Headers(headers), text: "", json: { error } });
+    const usage = JSON.stringify({ "1000000001": [{ type: "custom_audience", call_count: 100, estimated_time_to_regain_access: 7 }], "2": [{ estimated_time_to_regain_access: 2 }] });
+    expect(regainAccessMs(new Headers({ "x-business-use-case-usage": usage }))).toBe(7 * 60_000);
+    expect(graphLimits(answer(400, { code: 80003, error_subcode: 2446079 }, { "x-business-use-case-usage": usage }))).toEqual({ retryAfterMs: 420_000 });
+    expect(graphLimits(answer(400, { code: 17 }))).toEqual({ retryAfterMs: 60_000 });
+    const longer = JSON.stringify({ "1000000001": [{ type: "custom_audience", estimated_time_to_regain_access: 45 }] });
+    expect(graphLimits(answer(400, { code: 80003 }, { "x-business-use-case-usage": longer }))).toEqual({ exhausted: expect.stringContaining("access returns in about 45 minutes") });
+    expect(graphLimits(answer(400, { code: 2650, error_subcode: 1870145 }))).toEqual({ retryAfterMs: 60_000 });
+    expect(graphLimits(answer(400, { code: 2, is_transient: true }))).toEqual({ retryAfterMs: 5_000 });
+    expect(graphLimits(answer(500, { code: 1 }))).toBeUndefined();
+    expect(graphLimits(answer(400, { code: 100 }))).toBeUndefined();
+  });
+});
