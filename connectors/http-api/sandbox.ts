@@ -2,7 +2,8 @@
  * A local HTTP API that follows the convention the HTTP API connector is configured for, and can be told
  * to misbehave: rate limits (429 + Retry-After), injected 5xx / timeouts / resets / lost replies, unique
  * emails (409 with the existing id), 404 on records that are gone, 422 on records a `reject` rule refuses
- * (as an API's own validation would). It counts every request it receives.
+ * (as an API's own validation would), 401 once its token is changed (a revoked token). It counts every
+ * request it receives.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,7 +21,7 @@ type Logged = { at: number; method: string; path: string; status: number | "drop
 
 export async function startHttpApiSandbox(options: SandboxOptions = {}) {
   const token = options.token ?? "sandbox-token";
-  let settings = { ...options };
+  let settings = { token, ...options };
   const contacts = new Map<string, Contact>();
   const idempotent = new Map<string, { status: number; body: unknown }>();
   const log: Logged[] = [];
@@ -40,7 +41,7 @@ export async function startHttpApiSandbox(options: SandboxOptions = {}) {
       res.end(body === undefined ? "" : JSON.stringify(body));
     };
 
-    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: "unauthorized", message: "Invalid or missing bearer token" });
+    if (req.headers.authorization !== `Bearer ${settings.token}`) return send(401, { error: "unauthorized", message: "Invalid or missing bearer token" });
     const limit = settings.rateLimit;
     if (limit) {
       const recent = log.filter((l) => l !== entry && l.at > entry.at - limit.windowMs && l.status !== 429);

@@ -39,6 +39,12 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: CommitResul
       SELECT workspace_id, ${sync.id}::uuid, record_key, NULL, 'failed', message, 1, now()
         FROM sync_run_items WHERE run_id = ${run.id} AND status = 'failed' AND operation <> 'reject'
       ON CONFLICT (sync_id, record_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error, attempts = sync_records.attempts + 1, updated_at = now()`);
+    // A replace that failed may have left the destination holding only part of the dataset (an audience
+    // replace empties it first): the next run sends every record this one did not deliver.
+    if (run.mode === "replace" && failure)
+      await tx.execute(sql`
+        UPDATE sync_records r SET status = 'failed', error = 'Not confirmed by a replace run that failed: sent again' WHERE r.sync_id = ${sync.id}
+           AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = ${run.id} AND i.record_key = r.record_key AND i.status = 'done')`);
     if (run.mode === "replace" && !failure)
       await tx.execute(sql`
         DELETE FROM sync_records r WHERE r.sync_id = ${sync.id}
