@@ -4,6 +4,10 @@ import { brevoSecretsSchema, brevoSettingsSchema } from "./brevo/config";
 import { brevoManifest } from "./brevo/manifest";
 import { ftpSecretsSchema, ftpSettingsSchema } from "./ftp/config";
 import { ftpManifest } from "./ftp/manifest";
+import { googleAudiencesSecretsSchema, googleAudiencesSettingsSchema } from "./google-audiences/config";
+import { googleAudiencesManifest } from "./google-audiences/manifest";
+import { hubspotSecretsSchema, hubspotSettingsSchema } from "./hubspot/config";
+import { hubspotManifest } from "./hubspot/manifest";
 import { httpApiSecretsSchema, httpApiSettingsSchema } from "./http-api/config";
 import { httpApiManifest } from "./http-api/manifest";
 import { metaAudiencesSecretsSchema, metaAudiencesSettingsSchema } from "./meta-audiences/config";
@@ -18,20 +22,25 @@ import { sftpSecretsSchema, sftpSettingsSchema } from "./sftp/config";
 import { sftpManifest } from "./sftp/manifest";
 import { splioSecretsSchema, splioSettingsSchema } from "./splio/config";
 import { splioManifest } from "./splio/manifest";
+import { zendeskSecretsSchema, zendeskSettingsSchema } from "./zendesk/config";
+import { zendeskManifest } from "./zendesk/manifest";
 import type { ConnectorManifest } from "./types";
 
 export type ConnectorConfig = { manifest: ConnectorManifest; settingsSchema: z.ZodType; secretsSchema: z.ZodType };
 
 export const connectorConfigs: Record<string, ConnectorConfig> = {
   "meta-audiences": { manifest: metaAudiencesManifest, settingsSchema: metaAudiencesSettingsSchema, secretsSchema: metaAudiencesSecretsSchema },
+  "google-audiences": { manifest: googleAudiencesManifest, settingsSchema: googleAudiencesSettingsSchema, secretsSchema: googleAudiencesSecretsSchema },
   postgres: { manifest: postgresManifest, settingsSchema: postgresSettingsSchema, secretsSchema: postgresSecretsSchema },
   mysql: { manifest: mysqlManifest, settingsSchema: mysqlSettingsSchema, secretsSchema: mysqlSecretsSchema },
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },
   sftp: { manifest: sftpManifest, settingsSchema: sftpSettingsSchema, secretsSchema: sftpSecretsSchema },
   ftp: { manifest: ftpManifest, settingsSchema: ftpSettingsSchema, secretsSchema: ftpSecretsSchema },
   salesforce: { manifest: salesforceManifest, settingsSchema: salesforceSettingsSchema, secretsSchema: salesforceSecretsSchema },
+  hubspot: { manifest: hubspotManifest, settingsSchema: hubspotSettingsSchema, secretsSchema: hubspotSecretsSchema },
   brevo: { manifest: brevoManifest, settingsSchema: brevoSettingsSchema, secretsSchema: brevoSecretsSchema },
   splio: { manifest: splioManifest, settingsSchema: splioSettingsSchema, secretsSchema: splioSecretsSchema },
+  zendesk: { manifest: zendeskManifest, settingsSchema: zendeskSettingsSchema, secretsSchema: zendeskSecretsSchema },
 };
 
 export const manifests: Record<string, ConnectorManifest> = Object.fromEntries(Object.entries(connectorConfigs).map(([id, c]) => [id, c.manifest]));

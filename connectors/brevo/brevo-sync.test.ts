@@ -1,35 +1,23 @@
 import { and, asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { contacts, products, syncRecordLogs } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { DestinationConfigError } from "../types";
 import { brevo } from "./index";
-import { type BrevoSandbox, type BrevoSandboxOptions, startBrevoSandbox } from "./sandbox";
+import { type BrevoSandboxOptions, startBrevoSandbox } from "./sandbox";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
-const sandboxes: BrevoSandbox[] = [];
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await Promise.all(sandboxes.map((s) => s.close()));
-});
+const runtime = syncTestRuntime(db);
 
 /** Brevo's clock in step with the tests' SYNC_TIME_SCALE (0.01): its second lasts 10 ms, as do our waits for it. */
 const sandboxWith = async (options: BrevoSandboxOptions = {}) => {
   const sandbox = await startBrevoSandbox({ timeScale: 0.01, ...options });
-  sandboxes.push(sandbox);
-  return sandbox;
+  return runtime.closeAfter(sandbox);
 };
 
 /** A seeded workspace, a Brevo connection adding contacts to lists 2 and 7, and a sync of its contacts matched on ext_id. */
@@ -64,7 +52,7 @@ async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions } = {
       onLeave: "delete",
     },
   });
-  const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 60_000);
+  const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
   const logOf = async (runId: string, key: string) =>
     (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [
       l.attempt,
@@ -239,7 +227,7 @@ describe("syncing products to Brevo", () => {
         onLeave: "delete",
       },
     });
-    const run = async () => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode: "incremental" })).id, 60_000);
+    const run = () => runtime.run({ workspaceId, syncId: sync.id }, 60_000);
     expect(await run()).toMatchObject({ status: "succeeded", created: 4 });
     expect([...sandbox.products.keys()].sort()).toEqual(["p_0001", "p_0002", "p_0003", "p_0004"]);
     expect(sandbox.products.get("p_0001")).toMatchObject({ price: expect.any(Number), categories: [expect.any(String)] });

@@ -1,30 +1,19 @@
 /** The Meta connector through the real engine (plan → begin → deliver → commit → finalize) against the sandbox, with the demo seed's contacts. */
 import crypto from "node:crypto";
 import { and, asc, eq, ne } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { consents, contacts, syncRecordLogs, syncRecords, syncRunSteps } from "@/lib/db/schema";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { metaAudiences } from ".";
 import { type MetaSandbox, type MetaSandboxOptions, startMetaSandbox } from "./sandbox";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
-const sandboxes: MetaSandbox[] = [];
+const runtime = syncTestRuntime(db);
 const sha = (v: string) => crypto.createHash("sha256").update(v).digest("hex");
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await Promise.all(sandboxes.map((s) => s.close()));
-});
 
 const notInUs = { type: "group" as const, combinator: "and" as const, children: [{ type: "condition" as const, column: "country", operator: "not_equals" as const, value: "US" }] };
 const mapping = [
@@ -40,7 +29,7 @@ const mapping = [
 /** A workspace with demo contacts, a sandbox ad account with an audience, and a sync of the contacts outside the US to it. */
 async function setup(p: { contacts?: number; sandbox?: MetaSandboxOptions; object?: (audienceId: string) => string; consent?: { channel: "email" } } = {}) {
   const sandbox = await startMetaSandbox(p.sandbox);
-  sandboxes.push(sandbox);
+  runtime.closeAfter(sandbox);
   const audience = sandbox.addAudience({ name: "Newsletter readers" });
   const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 24, products: 2, orders: 5, orderItems: 10 } });
   const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
@@ -50,7 +39,7 @@ async function setup(p: { contacts?: number; sandbox?: MetaSandboxOptions; objec
     workspaceId,
     input: { name: "Readers to Meta", datasetId: dataset.id, filter: notInUs, connectionId: connection.id, object: p.object?.(audience.id) ?? audience.id, mapping, matchKey: { from: "id", to: "EXTERN_ID" }, onLeave: "delete", consent: p.consent },
   });
-  const run = async (mode: "incremental" | "replace" = "incremental") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 60_000);
+  const run = async (mode: "incremental" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
   const people = () => db.query.contacts.findMany({ where: and(eq(contacts.workspaceId, workspaceId), ne(contacts.country, "US")), orderBy: asc(contacts.id) });
   const uploads = () => sandbox.log.filter((l) => /\/users(replace)?$/.test(l.path));
   const logOf = (runId: string, key: string) => db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) });

@@ -1,37 +1,25 @@
 /** Syncs to the Salesforce sandbox through the real engine (plan → deliver → finalize on the local executor). */
 import crypto from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { contacts, syncRecordLogs, syncRecords, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { salesforce } from ".";
 import { type SalesforceSandbox, type SalesforceSandboxOptions, sandboxConnection, startSalesforceSandbox } from "./sandbox";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
-const sandboxes: SalesforceSandbox[] = [];
+const runtime = syncTestRuntime(db);
 const rsa = () => crypto.generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
 const keys = rsa();
 
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await Promise.all(sandboxes.map((s) => s.close()));
-});
-
 async function startSandbox(options: SalesforceSandboxOptions = {}) {
   const sandbox = await startSalesforceSandbox({ publicKey: keys.publicKey, ...options });
-  sandboxes.push(sandbox);
-  return sandbox;
+  return runtime.closeAfter(sandbox);
 }
 
 const connectionOf = (sandbox: SalesforceSandbox, auth: "client_credentials" | "jwt_bearer" = "client_credentials") =>
@@ -65,7 +53,7 @@ async function setup(p: { contacts?: number; object?: "Contact" | "Lead"; auth?:
   const keyField = lead ? "Relay_Key__c" : "Relay_Id__c";
   const run = async (mode: "incremental" | "replace" = "incremental") => {
     const requests = sandbox.log.length;
-    const ended = await runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 60_000);
+    const ended = await runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
     return { ...ended, requests: sandbox.log.slice(requests) };
   };
   return {

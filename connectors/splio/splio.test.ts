@@ -1,31 +1,20 @@
 import { and, asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createConnection, loadConnection, updateConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { contacts, orders, products, syncRecordLogs, syncRunItems } from "@/lib/db/schema";
 import type { DemoScale } from "@/lib/demo/generate";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import type { ConnectionConfig } from "../types";
 import type { SplioSecrets, SplioSettings } from "./config";
 import { splio } from "./index";
 import { type SplioSandbox, type SplioSandboxOptions, startSplioSandbox } from "./sandbox";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
-const sandboxes: SplioSandbox[] = [];
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await Promise.all(sandboxes.map((s) => s.close()));
-});
+const runtime = syncTestRuntime(db);
 
 /** A universe keyed on email with two contact custom fields, one product custom field and a "web" store; its clock runs as fast as the engine's waits. */
 async function sandbox(options: SplioSandboxOptions = {}) {
@@ -41,8 +30,7 @@ async function sandbox(options: SplioSandboxOptions = {}) {
     stores: ["web"],
     ...options,
   });
-  sandboxes.push(s);
-  return s;
+  return runtime.closeAfter(s);
 }
 
 const contactsSync = {
@@ -92,7 +80,7 @@ async function setup(s: SplioSandbox, shape: SyncShape, p: { seed?: Partial<Demo
     workspaceId,
     input: { name: `${shape.object} to Splio`, datasetId: dataset.id, connectionId: connection.id, object: shape.object, mapping: shape.mapping, matchKey: shape.matchKey, onLeave: "delete" },
   });
-  const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 60_000);
+  const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
   const logOf = async (runId: string, key: string) =>
     (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [
       l.attempt,

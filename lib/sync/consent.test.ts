@@ -1,28 +1,21 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type HttpApiSandbox, startHttpApiSandbox } from "@/connectors/http-api/sandbox";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { consents, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { httpApiSettings } from "@/lib/testing/http-api";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
+const runtime = syncTestRuntime(db);
 let sandbox: HttpApiSandbox;
 
 beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-  sandbox = await startHttpApiSandbox();
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await sandbox?.close();
+  sandbox = runtime.closeAfter(await startHttpApiSandbox());
 });
 
 describe("a sync that requires consent", () => {
@@ -44,7 +37,7 @@ describe("a sync that requires consent", () => {
         consent: { channel: "email" },
       },
     });
-    const run = async () => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode: "incremental" })).id, 120_000);
+    const run = () => runtime.run({ workspaceId, syncId: sync.id });
     const emailConsents = await db.query.consents.findMany({ where: and(eq(consents.workspaceId, workspaceId), eq(consents.channel, "email")) });
     const granted = emailConsents.filter((c) => c.status === "granted").map((c) => c.contactId!);
     const held = 40 - granted.length;

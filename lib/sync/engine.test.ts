@@ -9,21 +9,14 @@ import { buildPayload } from "@/lib/mapping/payload";
 import { mappingSchema } from "@/lib/mapping/schema";
 import { compileFilter } from "@/lib/segment/compile";
 import type { FilterGroup } from "@/lib/segment/schema";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace, smallScale } from "@/lib/testing/db";
 import { type Destination, mysqlAvailable, mysqlDestination, postgresDestination } from "@/lib/testing/destinations";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import type { SyncInput } from "./config";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
+const runtime = syncTestRuntime(db);
 const withMysql = await mysqlAvailable();
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(() => runtime?.stop());
 
 const TABLES = {
   postgres: `CREATE TABLE customers (customer_id text PRIMARY KEY, email varchar(60), full_name text, country char(2), orders integer,
@@ -63,10 +56,7 @@ describe.each([["postgres"], ...(withMysql ? [["mysql"]] : [])] as ["postgres" |
   const input = (extra: Partial<SyncInput> = {}): SyncInput => ({
     name: "Customers", datasetId: dataset.id, filter: segment, connectionId, object: "customers", mapping, matchKey, mode: "incremental", onLeave: "nothing", ...extra,
   });
-  const run = async (mode: "incremental" | "full" | "replace" = "incremental") => {
-    const queued = await requestSyncRun(db, { workspaceId, syncId, trigger: "manual", mode });
-    return runtime.runEnded(queued.id);
-  };
+  const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId, mode }, 60_000);
   const destinationRows = async () => (await dest.query<Row>("SELECT customer_id, email, full_name, country, orders, spent, last_order, source FROM customers ORDER BY customer_id")).map(normalise);
   const expectedRows = async (filter = segment) => {
     const rows = await previewDatasetRows(db, { workspaceId, definition: dataset.definition, limit: 100_000, offset: 0, where: compileFilter(filter, dataset.columns) });

@@ -12,26 +12,19 @@ import { buildPayload } from "@/lib/mapping/payload";
 import { mappingSchema } from "@/lib/mapping/schema";
 import { compileFilter } from "@/lib/segment/compile";
 import type { FilterGroup } from "@/lib/segment/schema";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { connectTestDb, newWorkspace, smallScale } from "@/lib/testing/db";
 import { startFtpServer } from "@/lib/testing/ftp-server";
 import { sftpServerAvailable, startSftpServer } from "@/lib/testing/sftp-server";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import type { SyncInput } from "./config";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
+const runtime = syncTestRuntime(db);
 const withSftp = sftpServerAvailable();
 if (!withSftp) {
   if (process.env.CI) throw new Error("CI must provide OpenSSH's sftp-server (apt-get install openssh-sftp-server) for the SFTP tests");
   console.warn("[files] OpenSSH's sftp-server is not installed (apt-get install openssh-sftp-server): the SFTP file tests are skipped");
 }
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(() => runtime?.stop());
 
 const ACCOUNT = { user: "relay", password: "s3cret pass" };
 const segment: FilterGroup = { type: "group", combinator: "and", children: [{ type: "condition", column: "country", operator: "equals", value: "NL" }] };
@@ -61,7 +54,7 @@ describe.each([...(withSftp ? ["sftp" as const] : []), "ftp" as const])("CSV fil
   const settings = (extra: Record<string, unknown>) => ({ host: "127.0.0.1", port: server.port, user: ACCOUNT.user, folder, ...(kind === "ftp" ? { tls: "none" } : {}), ...extra });
   const local = (name: string) => path.join(server.root, kind === "ftp" ? "" : "out", name);
   const files = () => fs.readdirSync(path.join(server.root, kind === "ftp" ? "" : "out")).sort();
-  const run = async (syncId: string, mode: "incremental" | "replace") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId, trigger: "manual", mode })).id, 90_000);
+  const run = (syncId: string, mode: "incremental" | "replace") => runtime.run({ workspaceId, syncId, mode }, 90_000);
 
   const expected = async () => {
     const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;

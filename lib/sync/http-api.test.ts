@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HttpApiSandbox, startHttpApiSandbox, type SandboxOptions } from "@/connectors/http-api/sandbox";
+import { describe, expect, it } from "vitest";
+import { startHttpApiSandbox, type SandboxOptions } from "@/connectors/http-api/sandbox";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
@@ -9,28 +9,16 @@ import * as resendRoute from "@/app/api/v1/runs/[id]/resend/route";
 import { contacts, syncRecordLogs, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { apiAs } from "@/lib/testing/api";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
 import { httpApiSettings } from "@/lib/testing/http-api";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
-const sandboxes: HttpApiSandbox[] = [];
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  ({ requestSyncRun } = await import("@/inngest/requests"));
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await Promise.all(sandboxes.map((s) => s.close()));
-});
+const runtime = syncTestRuntime(db);
 
 /** A workspace with a few contacts, a sandbox API and a sync of the contacts to it. */
 async function setup(options: SandboxOptions = {}, contacts = 30, token?: string) {
-  const sandbox = await startHttpApiSandbox(options);
-  sandboxes.push(sandbox);
+  const sandbox = runtime.closeAfter(await startHttpApiSandbox(options));
   const workspaceId = await newWorkspace(db, { seed: { contacts, products: 2, orders: 10, orderItems: 20 } });
   const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
   const connection = await createConnection(db, { workspaceId, connector: "http-api", name: "CRM", settings: httpApiSettings(sandbox), secrets: { token: token ?? sandbox.token } });
@@ -50,7 +38,7 @@ async function setup(options: SandboxOptions = {}, contacts = 30, token?: string
       onLeave: "delete",
     },
   });
-  const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "manual", mode })).id, 120_000);
+  const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode });
   const logOf = (runId: string, key: string) =>
     db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) });
   const itemOf = (runId: string, key: string) => db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, runId), eq(syncRunItems.recordKey, key)) });

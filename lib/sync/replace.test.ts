@@ -5,10 +5,10 @@ import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { httpApiSettings } from "@/lib/testing/http-api";
-import { useSyncRuntime } from "@/lib/testing/sync-runtime";
+import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 
 const { db } = connectTestDb();
-const runtime = useSyncRuntime(db);
+const runtime = syncTestRuntime(db);
 
 describe("a replace run that fails partway", () => {
   it("leaves no record behind: the next run sends again every record the replace did not deliver", async () => {

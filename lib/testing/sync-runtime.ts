@@ -9,7 +9,7 @@ import { startAppRuntime } from "./app-runtime";
 
 type Closable = { close(): Promise<unknown> | unknown };
 
-export function useSyncRuntime(db: Db) {
+export function syncTestRuntime(db: Db) {
   let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
   let requestSyncRun: (typeof import("@/inngest/requests"))["requestSyncRun"];
   const servers: Closable[] = [];

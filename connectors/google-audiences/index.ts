@@ -1,0 +1,103 @@
+import "server-only";
+import { directHttpClient } from "@/lib/sync/http";
+import { type Connector, DestinationConfigError, type DestinationField, type DestinationObject } from "../types";
+import { type DataManager, dataManager, describeError, googleError } from "./client";
+import { type GoogleAudiencesSecrets, type GoogleAudiencesSettings, googleAudiencesSecretsSchema, googleAudiencesSettingsSchema } from "./config";
+import { accountPath, beginDelivery, commitDelivery, defaultConsent, writeMembers } from "./delivery";
+import { googleAudiencesManifest } from "./manifest";
+import { draftMember } from "./normalize";
+
+type UserList = { id?: string; displayName?: string; readOnly?: boolean; ingestedUserListInfo?: { uploadKeyTypes?: string[] } };
+
+/** The identifiers Google matches on (Data Manager UserIdentifier), the consent of each member, and Relay's own key. */
+const fields: DestinationField[] = [
+  { name: "member_id", type: "string", required: true, nullable: false, key: "primary", description: "Your id for this person (such as the contact id): Relay remembers what it sent under it. Never sent to Google" },
+  { name: "email", type: "string", required: false, nullable: true, description: "Lower-cased, spaces removed, Gmail dots and +tags dropped, then SHA-256 hashed" },
+  { name: "phone", type: "string", required: false, nullable: true, description: "Made E.164 (+ and country code; national numbers take region_code or the default phone country), then SHA-256 hashed" },
+  { name: "first_name", type: "string", required: false, nullable: true, description: "Address match: lower-cased, no punctuation or prefix (Mrs.), then SHA-256 hashed" },
+  { name: "last_name", type: "string", required: false, nullable: true, description: "Address match: lower-cased, no punctuation or suffix (Jr.), then SHA-256 hashed" },
+  { name: "region_code", type: "string", required: false, nullable: true, description: "Address match: ISO 3166-1 alpha-2 country (FR, US), sent in clear; also the country of national phone numbers" },
+  { name: "postal_code", type: "string", required: false, nullable: true, description: "Address match: postal code (US: 5 digits or ZIP+4), sent in clear" },
+  { name: "ad_user_data", type: "string", required: false, nullable: true, description: "This member's consent to ad user data: true/false, GRANTED/DENIED or granted/denied; empty = the connection's default" },
+  { name: "ad_personalization", type: "string", required: false, nullable: true, description: "This member's consent to ad personalisation: as ad_user_data" },
+];
+
+async function getUserList(api: DataManager, s: GoogleAudiencesSettings, id: string): Promise<UserList> {
+  const answer = await api.call("GET", `${accountPath(s)}/userLists/${id}`);
+  if (answer.status === 404) throw new DestinationConfigError(`Google has no user list ${id} in ${s.operatingAccountType} account ${s.operatingAccountId}`);
+  if (answer.status !== 200) throw new Error(`Reading user list ${id} failed: ${describeError(googleError(answer))}`);
+  return answer.json as UserList;
+}
+
+/** The account's Customer Match lists (contact info uploads) that can be written to. */
+async function customerMatchLists(api: DataManager, s: GoogleAudiencesSettings): Promise<DestinationObject[]> {
+  const out: DestinationObject[] = [];
+  let pageToken = "";
+  do {
+    const answer = await api.call("GET", `${accountPath(s)}/userLists?pageSize=1000${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ""}`);
+    if (answer.status !== 200) throw new Error(`Listing the account's user lists failed: ${describeError(googleError(answer))}`);
+    const page = answer.json as { userLists?: UserList[]; nextPageToken?: string };
+    for (const list of page.userLists ?? [])
+      if (list.id && !list.readOnly && list.ingestedUserListInfo?.uploadKeyTypes?.includes("CONTACT_ID"))
+        out.push({ name: list.id, label: list.displayName ?? list.id, description: `Customer Match list ${list.id}` });
+    pageToken = page.nextPageToken ?? "";
+  } while (pageToken);
+  return out;
+}
+
+export const googleAudiences: Connector<GoogleAudiencesSettings, GoogleAudiencesSecrets> = {
+  manifest: googleAudiencesManifest,
+  settingsSchema: googleAudiencesSettingsSchema,
+  secretsSchema: googleAudiencesSecretsSchema,
+
+  async test(connection) {
+    const s = connection.settings;
+    try {
+      const api = dataManager(directHttpClient(), connection);
+      if (s.userListId) {
+        const list = await getUserList(api, s, s.userListId);
+        return { ok: true, message: `Signed in as ${api.email}; user list ${s.userListId} "${list.displayName ?? ""}" of account ${s.operatingAccountId} is reachable` };
+      }
+      const lists = await customerMatchLists(api, s);
+      return { ok: true, message: `Signed in as ${api.email}; account ${s.operatingAccountId} has ${lists.length} Customer Match lists to write to` };
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
+  },
+
+  async listObjects(connection) {
+    const s = connection.settings;
+    const api = dataManager(directHttpClient(), connection);
+    if (!s.userListId) return customerMatchLists(api, s);
+    const list = await getUserList(api, s, s.userListId);
+    return [{ name: s.userListId, label: list.displayName ?? s.userListId, description: `Customer Match list ${s.userListId}` }];
+  },
+
+  async listFields() {
+    return fields;
+  },
+
+  preview(connection, _object, payload) {
+    const s = connection.settings;
+    const draft = draftMember(payload, { encoding: s.encoding, phoneCountry: s.defaultPhoneCountry?.toUpperCase(), key: "member_id" });
+    const consent = { ...defaultConsent(s), ...draft.consent };
+    const effective = `adUserData ${consent.adUserData}, adPersonalization ${consent.adPersonalization}`;
+    const unplaced = draft.problems.filter((p) => !draft.preview.some((f) => f.note === p));
+    return {
+      fields: [
+        ...draft.preview,
+        { name: "consent", value: null, normalised: effective, sent: effective, note: "The consent Google receives for this member" },
+        ...unplaced.map((note) => ({ name: "member", value: null, normalised: null, sent: null, note })),
+      ],
+    };
+  },
+
+  delivery: {
+    begin: beginDelivery,
+    write: writeMembers,
+    commit: commitDelivery,
+    async abort() {
+      // Google keeps no upload session: what was ingested stays, and the next run carries on from the diff state.
+    },
+  },
+};

@@ -1,0 +1,92 @@
+import "server-only";
+import { directHttpClient } from "@/lib/sync/http";
+import { PublicError } from "@/lib/errors";
+import { type Connector, DestinationConfigError, type DeliveryContext } from "../types";
+import { type Api, call, describe, ok, pages, type ZendeskConnection } from "./client";
+import { baseUrlOf, type ZendeskSecrets, type ZendeskSettings, zendeskSecretsSchema, zendeskSettingsSchema } from "./config";
+import { discoverFields, isObjectName, keyOf, type ObjectName, objects } from "./fields";
+import { zendeskManifest } from "./manifest";
+import { writeOrganizations } from "./organizations";
+import { stateOf } from "./results";
+import { writeUsers } from "./users";
+
+type Ctx = DeliveryContext<ZendeskSettings, ZendeskSecrets>;
+
+const direct = (connection: ZendeskConnection): Api => ({ http: directHttpClient(), connection });
+const inRun = (ctx: Ctx): Api => ({ http: ctx.http, connection: ctx.connection });
+
+function objectOf(name: string): ObjectName {
+  if (!isObjectName(name)) throw new DestinationConfigError(`Zendesk has no object "${name}" here: pick users or organizations`);
+  return name;
+}
+
+/** Whether bulk user imports are on: create_or_update_many with no users answers 403 while Zendesk Support has them off. */
+async function bulkNote(api: Api): Promise<string> {
+  const a = await call(api, "POST", "/users/create_or_update_many", { users: [] });
+  return a.status === 403
+    ? ` Bulk user imports are off for this account (create_or_update_many answered ${describe(a)}): users will be written one at a time, which is slower — ask Zendesk Support to enable them.`
+    : "";
+}
+
+async function testConnection(connection: ZendeskConnection) {
+  const api = direct(connection);
+  const base = baseUrlOf(connection.settings);
+  try {
+    const a = await call(api, "GET", "/users/me");
+    if (a.status === 401) return { ok: false as const, message: `Zendesk refused the email and API token (${describe(a)}): check both, and that token access is on (Admin Center → Apps and integrations → Zendesk API)` };
+    if (a.status === 404) return { ok: false as const, message: `No Zendesk account answers at ${base}: check the subdomain` };
+    if (!ok(a)) return { ok: false as const, message: `Zendesk answered ${describe(a)} to GET /api/v2/users/me` };
+    const me = (a.json as { user?: { id?: unknown; name?: string; role?: string } }).user;
+    if (!me?.id) return { ok: false as const, message: "Zendesk did not recognise the credentials (it answered as an anonymous user): check the email and API token" };
+    if (me.role === "end-user") return { ok: false as const, message: `${connection.settings.email} is an end user in Zendesk: the API needs an agent or an admin` };
+    const deletes = me.role === "admin" ? "" : " As an agent it cannot delete users: on-leave delete and replace need an admin.";
+    return { ok: true as const, message: `Connected to ${base} as ${me.name ?? connection.settings.email} (${me.role ?? "unknown role"}).${deletes}${await bulkNote(api)}` };
+  } catch (error) {
+    if (error instanceof PublicError) return { ok: false as const, message: error.message };
+    return { ok: false as const, message: `Could not reach Zendesk at ${base}: ${(error as Error).message}` };
+  }
+}
+
+export const zendesk: Connector<ZendeskSettings, ZendeskSecrets> = {
+  manifest: zendeskManifest,
+  settingsSchema: zendeskSettingsSchema,
+  secretsSchema: zendeskSecretsSchema,
+
+  test: testConnection,
+
+  async listObjects() {
+    return Object.entries(objects).map(([name, o]) => ({ name, label: o.label, description: o.description }));
+  },
+
+  async listFields(connection, object) {
+    return discoverFields(direct(connection), objectOf(object));
+  },
+
+  /** Every end user (users) or organization Zendesk holds with a value for the match key; agents and admins are never listed, so never deleted. */
+  async *read(ctx) {
+    const object = objectOf(ctx.object);
+    const path = object === "users" ? "/users?role=end-user" : "/organizations";
+    for await (const page of pages<Record<string, unknown>>(inRun(ctx), path, object))
+      yield page.flatMap((r) => {
+        const key = r.active === false ? undefined : keyOf(object, r, ctx.key);
+        return key === undefined ? [] : [{ destinationId: String(r.id), key }];
+      });
+  },
+
+  delivery: {
+    async begin() {
+      return {};
+    },
+    async write(ctx, state, records) {
+      const api = inRun(ctx);
+      if (objectOf(ctx.object) === "users") return writeUsers(api, stateOf(state), records);
+      return { results: await writeOrganizations(api, records), state };
+    },
+    /** The run's page says when Zendesk refused a bulk endpoint and the run fell back to single calls. */
+    async commit(_ctx, state) {
+      const notes = stateOf(state).notes ?? [];
+      return notes.length ? { message: notes.join(" ") } : {};
+    },
+    async abort() {},
+  },
+};
