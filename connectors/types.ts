@@ -150,7 +150,7 @@ export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> 
   listObjects(connection: ConnectionConfig<S, K>): Promise<DestinationObject[]>;
   listFields(connection: ConnectionConfig<S, K>, object: string): Promise<DestinationField[]>;
   /** Why this connection cannot serve a sync with these choices, or undefined when it can. */
-  checkSync?(connection: ConnectionConfig<S, K>, sync: { mode: RunMode; onLeave: "nothing" | "delete" }): string | undefined;
+  checkSync?(connection: ConnectionConfig<S, K>, sync: { object: string; mode: RunMode; onLeave: "nothing" | "delete" }): string | undefined;
   /** Why a replace strategy cannot be used with these fields, or undefined when it can. */
   replaceProblem?(fields: DestinationField[], mapped: string[], strategy: ReplaceStrategy): string | undefined;
   /**

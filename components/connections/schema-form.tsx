@@ -13,6 +13,8 @@ type JsonSchema = {
   anyOf?: JsonSchema[];
   /** Set with `.meta({ advanced: true })`: shown under "Advanced", closed by default (an API base URL). */
   advanced?: boolean;
+  /** Set with `.meta({ multiline: true })`: a text area (a PEM private key, a JSON key file). */
+  multiline?: boolean;
 };
 
 const label = (name: string) => name.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
@@ -102,12 +104,24 @@ function Fields({ json, values, onChange, errors, path, secret, entries }: Field
               <input id={id} type="checkbox" className="size-4" checked={Boolean(value ?? prop.default)} onChange={(e) => set(e.target.checked)} />
             ) : kind === "enum" ? (
               <select id={id} className={inputClass} value={String(value ?? prop.default ?? "")} onChange={(e) => set(e.target.value)}>
+                {prop.default === undefined && <option value="">— choose —</option>}
                 {prop.enum!.map((o) => (
                   <option key={String(o)} value={String(o)}>
                     {String(o)}
                   </option>
                 ))}
               </select>
+            ) : prop.multiline ? (
+              <textarea
+                id={id}
+                rows={6}
+                className={`${inputClass} font-mono text-xs`}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder={secret ? "Leave empty to keep the stored value" : undefined}
+                value={value === undefined ? "" : String(value)}
+                onChange={(e) => set(e.target.value)}
+              />
             ) : (
               <input
                 id={id}

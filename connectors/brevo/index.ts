@@ -57,7 +57,7 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
   },
 
   // The contract passes the whole sync config; only contacts can be listed back for a replace.
-  checkSync(_connection, sync: { mode: string; onLeave: string; object?: string }) {
+  checkSync(_connection, sync) {
     if (sync.mode === "replace" && sync.object === "products") return "Brevo cannot list products, so a replace cannot tell which to remove: replace works for contacts";
     return undefined;
   },

@@ -81,7 +81,8 @@ export const googleAudiencesSecretsSchema = z.strictObject({
     .superRefine((text, ctx) => {
       const parsed = parseServiceAccountKey(text);
       if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
-    }),
+    })
+    .meta({ description: "The service account's JSON key file, pasted whole", multiline: true }),
 });
 
 export type GoogleAudiencesSettings = z.output<typeof googleAudiencesSettingsSchema>;

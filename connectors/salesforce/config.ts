@@ -44,7 +44,7 @@ export const salesforceSecretsSchema = z.strictObject({
     .max(20_000)
     .regex(PEM_PRIVATE_KEY, "Paste the unencrypted PEM private key, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----")
     .optional()
-    .meta({ description: "JWT bearer: the PEM private key whose certificate is uploaded on the connected app." }),
+    .meta({ description: "JWT bearer: the PEM private key whose certificate is uploaded on the connected app.", multiline: true }),
 });
 
 export type SalesforceSettings = z.output<typeof salesforceSettingsSchema>;

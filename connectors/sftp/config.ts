@@ -18,7 +18,7 @@ export const sftpSettingsSchema = z.strictObject({
 export const sftpSecretsSchema = z
   .strictObject({
     password: z.string().max(1_024).optional(),
-    privateKey: z.string().max(20_000).optional().describe("An OpenSSH or PEM private key"),
+    privateKey: z.string().max(20_000).optional().meta({ description: "An OpenSSH or PEM private key", multiline: true }),
     passphrase: z.string().max(1_024).optional(),
   })
   .refine((s) => s.password || s.privateKey, { message: "Enter a password or a private key", path: ["password"] });

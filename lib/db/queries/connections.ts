@@ -36,7 +36,8 @@ export async function createConnection(db: Db, p: { workspaceId: string } & Conn
   const connector = connectorOf(p.connector);
   const secrets = parseWith(connector.secretsSchema, p.secrets ?? {}, "The secrets do not fit");
   const settings = await pinned(connector, parseWith(connector.settingsSchema, p.settings, "The settings do not fit") as Record<string, unknown>, secrets);
-  const rate = p.rateLimit ?? connector.manifest.defaultRateLimit;
+  // Left out, the connector's suggested budget; null, none (the user cleared it).
+  const rate = p.rateLimit === undefined ? connector.manifest.defaultRateLimit : p.rateLimit;
   const [created] = await db
     .insert(connections)
     .values({
