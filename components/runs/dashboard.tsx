@@ -110,7 +110,7 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
                           Cancel
                         </Button>
                       ) : (
-                        <RunNow syncId={s.id} name={s.name} onStarted={refresh} />
+                        <RunNow syncId={s.id} name={s.name} mode={s.mode} connector={s.connector} onStarted={refresh} />
                       ))}
                   </Td>
                 </tr>

@@ -4,21 +4,31 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/form";
+import { manifests } from "@/connectors/manifests";
+import type { RunMode } from "@/connectors/types";
 import { runSyncNow } from "@/lib/actions/syncs/runs";
 import { cn } from "@/lib/utils";
 
-/** "Run now" with the mode: incremental, full resend or replace; `follow` opens the run's page once it is queued. */
-export function RunNow({ syncId, name, onStarted, follow }: { syncId: string; name: string; onStarted?: (runId: string) => void; follow?: boolean }) {
+const labels: Record<RunMode, string> = { incremental: "incremental", full: "full resend", replace: "replace" };
+
+/**
+ * "Run now" in the sync's own mode, or another one its destination supports; `follow` opens the run's
+ * page once it is queued.
+ */
+export function RunNow({ syncId, name, mode: syncMode, connector, onStarted, follow }: { syncId: string; name: string; mode: RunMode; connector: string; onStarted?: (runId: string) => void; follow?: boolean }) {
   const router = useRouter();
-  const [mode, setMode] = useState<"incremental" | "full" | "replace">("incremental");
+  const [mode, setMode] = useState<RunMode>(syncMode);
+  const modes = manifests[connector]?.modes ?? [syncMode];
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string>();
   return (
     <span className="flex items-center gap-1.5">
-      <select aria-label={`Run mode of ${name}`} className={cn(inputClass, "w-auto py-1 text-xs")} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-        <option value="incremental">incremental</option>
-        <option value="full">full resend</option>
-        <option value="replace">replace</option>
+      <select aria-label={`Run mode of ${name}`} className={cn(inputClass, "w-auto py-1 text-xs")} value={mode} onChange={(e) => setMode(e.target.value as RunMode)}>
+        {modes.map((m) => (
+          <option key={m} value={m}>
+            {labels[m]}
+          </option>
+        ))}
       </select>
       <Button
         aria-label={`Run ${name} now`}

@@ -18,28 +18,32 @@ function FilesCard({ files }: { files: FileReport[] }) {
   return (
     <Card>
       <CardHeader title="Files written" />
-      <table className="w-full text-sm" aria-label="Files written">
-        <thead className="text-left text-xs text-zinc-500">
-          <tr>
-            <th className="px-4 py-2 font-medium">File</th>
-            <th className="px-4 py-2 text-right font-medium">Rows</th>
-            <th className="px-4 py-2 text-right font-medium">Size</th>
-            <th className="px-4 py-2 font-medium">SHA-256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {files.map((f) => (
-            <tr key={f.name} className="border-t border-zinc-100">
-              <td className="px-4 py-2 font-mono text-xs">{f.name}</td>
-              <td className="px-4 py-2 text-right tabular-nums">{formatNumber(f.rows)}</td>
-              <td className="px-4 py-2 text-right tabular-nums">{formatBytes(f.bytes)}</td>
-              <td className="max-w-0 truncate px-4 py-2 font-mono text-xs" title={f.sha256}>
-                {f.sha256}
-              </td>
+      {files.length === 0 ? (
+        <p className="px-4 py-3 text-sm text-zinc-500">No file was written by this run.</p>
+      ) : (
+        <table className="w-full text-sm" aria-label="Files written">
+          <thead className="text-left text-xs text-zinc-500">
+            <tr>
+              <th className="px-4 py-2 font-medium">File</th>
+              <th className="px-4 py-2 text-right font-medium">Rows</th>
+              <th className="px-4 py-2 text-right font-medium">Size</th>
+              <th className="px-4 py-2 font-medium">SHA-256</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {files.map((f) => (
+              <tr key={f.name} className="border-t border-zinc-100">
+                <td className="px-4 py-2 font-mono text-xs">{f.name}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(f.rows)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatBytes(f.bytes)}</td>
+                <td className="max-w-0 truncate px-4 py-2 font-mono text-xs" title={f.sha256}>
+                  {f.sha256}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </Card>
   );
 }
@@ -140,13 +144,13 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
           ))}
         </dl>
       </Card>
-      {run.files && run.files.length > 0 && <FilesCard files={run.files} />}
+      {detail.results === "run" && <FilesCard files={run.files ?? []} />}
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Card className="2xl:self-start">
           <CardHeader title="Steps" />
           <StepTimeline steps={detail.steps} />
         </Card>
-        <RecordLog runId={run.id} running={running} canResend={canRun && !running} />
+        {detail.results !== "run" && <RecordLog runId={run.id} running={running} canResend={canRun && !running} />}
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { nextDueTime, scheduleSchema } from "@/lib/sync/schedule";
+import { manifests } from "@/connectors/manifests";
 import type { FileReport } from "@/connectors/types";
 import type { Db } from "../client";
 import { connections, datasets, syncRuns, syncs, syncRunSteps } from "../schema";
@@ -89,15 +90,17 @@ export async function syncRunHistory(db: Db, p: { workspaceId: string; syncId: s
   return runs.map(summary);
 }
 
-/** A run with its sync's name and the history of its steps (each attempt). */
+/** A run with its sync's name, how its destination reports outcomes (per record, or per run for files) and the history of its steps. */
 export async function runDetail(db: Db, p: { workspaceId: string; runId: string }) {
   const run = await db.query.syncRuns.findFirst({ where: and(eq(syncRuns.id, p.runId), eq(syncRuns.workspaceId, p.workspaceId)) });
   if (!run) return undefined;
-  const sync = await db.query.syncs.findFirst({ where: eq(syncs.id, run.syncId), columns: { id: true, name: true } });
+  const sync = await db.query.syncs.findFirst({ where: eq(syncs.id, run.syncId), columns: { id: true, name: true, connectionId: true } });
+  const connection = await db.query.connections.findFirst({ where: eq(connections.id, sync!.connectionId), columns: { connector: true } });
   const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, run.id), orderBy: asc(syncRunSteps.startedAt) });
   return {
     run: summary(run),
-    sync: sync!,
+    sync: { id: sync!.id, name: sync!.name },
+    results: (connection && manifests[connection.connector]?.results) ?? "record",
     steps: steps.map((s) => ({ id: s.id, name: s.name, status: s.status, attempt: s.attempt, error: s.error, startedAt: s.startedAt.toISOString(), finishedAt: s.finishedAt?.toISOString() ?? null })),
   };
 }

@@ -35,7 +35,7 @@ export default async function SyncPage({ params }: { params: Promise<{ id: strin
         description={`${dataset?.name ?? "?"} → ${connection?.name ?? "?"} · ${sync.object}${sync.enabled ? "" : " (paused)"}`}
         actions={
           <>
-            {can(role, "runSyncs") && <RunNow syncId={sync.id} name={sync.name} follow />}
+            {can(role, "runSyncs") && <RunNow syncId={sync.id} name={sync.name} mode={sync.mode} connector={connection?.connector ?? ""} follow />}
             {canEdit && <DeleteSync id={sync.id} name={sync.name} />}
           </>
         }
