@@ -29,8 +29,6 @@ import type { ConnectorManifest } from "./types";
 export type ConnectorConfig = { manifest: ConnectorManifest; settingsSchema: z.ZodType; secretsSchema: z.ZodType };
 
 export const connectorConfigs: Record<string, ConnectorConfig> = {
-  "meta-audiences": { manifest: metaAudiencesManifest, settingsSchema: metaAudiencesSettingsSchema, secretsSchema: metaAudiencesSecretsSchema },
-  "google-audiences": { manifest: googleAudiencesManifest, settingsSchema: googleAudiencesSettingsSchema, secretsSchema: googleAudiencesSecretsSchema },
   postgres: { manifest: postgresManifest, settingsSchema: postgresSettingsSchema, secretsSchema: postgresSecretsSchema },
   mysql: { manifest: mysqlManifest, settingsSchema: mysqlSettingsSchema, secretsSchema: mysqlSecretsSchema },
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },
@@ -39,8 +37,10 @@ export const connectorConfigs: Record<string, ConnectorConfig> = {
   salesforce: { manifest: salesforceManifest, settingsSchema: salesforceSettingsSchema, secretsSchema: salesforceSecretsSchema },
   hubspot: { manifest: hubspotManifest, settingsSchema: hubspotSettingsSchema, secretsSchema: hubspotSecretsSchema },
   brevo: { manifest: brevoManifest, settingsSchema: brevoSettingsSchema, secretsSchema: brevoSecretsSchema },
-  splio: { manifest: splioManifest, settingsSchema: splioSettingsSchema, secretsSchema: splioSecretsSchema },
   zendesk: { manifest: zendeskManifest, settingsSchema: zendeskSettingsSchema, secretsSchema: zendeskSecretsSchema },
+  splio: { manifest: splioManifest, settingsSchema: splioSettingsSchema, secretsSchema: splioSecretsSchema },
+  "meta-audiences": { manifest: metaAudiencesManifest, settingsSchema: metaAudiencesSettingsSchema, secretsSchema: metaAudiencesSecretsSchema },
+  "google-audiences": { manifest: googleAudiencesManifest, settingsSchema: googleAudiencesSettingsSchema, secretsSchema: googleAudiencesSecretsSchema },
 };
 
 export const manifests: Record<string, ConnectorManifest> = Object.fromEntries(Object.entries(connectorConfigs).map(([id, c]) => [id, c.manifest]));

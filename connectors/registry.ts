@@ -15,8 +15,6 @@ import type { Connector } from "./types";
 
 /** Every connector, by id. Differences between connectors live in their manifests, never in shared code. */
 const registry: Record<string, Connector> = {
-  "meta-audiences": metaAudiences as unknown as Connector,
-  "google-audiences": googleAudiences as unknown as Connector,
   postgres: postgres as unknown as Connector,
   mysql: mysql as unknown as Connector,
   "http-api": httpApi as unknown as Connector,
@@ -25,8 +23,10 @@ const registry: Record<string, Connector> = {
   salesforce: salesforce as unknown as Connector,
   hubspot: hubspot as unknown as Connector,
   brevo: brevo as unknown as Connector,
-  splio: splio as unknown as Connector,
   zendesk: zendesk as unknown as Connector,
+  splio: splio as unknown as Connector,
+  "meta-audiences": metaAudiences as unknown as Connector,
+  "google-audiences": googleAudiences as unknown as Connector,
 };
 
 export const connectorIds = Object.keys(registry);

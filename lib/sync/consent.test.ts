@@ -1,10 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type HttpApiSandbox, startHttpApiSandbox } from "@/connectors/http-api/sandbox";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
-import { consents, syncRunItems } from "@/lib/db/schema";
+import { consents, contacts, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { httpApiSettings } from "@/lib/testing/http-api";
@@ -69,5 +69,13 @@ describe("a sync that requires consent", () => {
 
     // Nothing changed since: nothing is sent, nobody is removed again.
     expect(await run()).toMatchObject({ status: "succeeded", planned: 0, heldBack: held });
+
+    // Two sent contacts leave the dataset; on-leave is "nothing": the one who still consents stays, the one who withdrew is removed.
+    const [staying, withdrawing] = granted.filter((k) => k !== leaving);
+    await upsertRecords(db, { workspaceId, entity: "consents", records: [{ id: `${withdrawing}:email:2`, contact_id: withdrawing, channel: "email", status: "withdrawn" }] });
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, [staying!, withdrawing!])));
+    expect(await run()).toMatchObject({ status: "succeeded", deleted: 1 });
+    expect(sent()).toContain(staying);
+    expect(sent()).not.toContain(withdrawing);
   });
 });

@@ -30,21 +30,24 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: CommitResul
         FROM sync_run_items WHERE run_id = ${run.id} AND status = 'done' AND operation <> 'delete'
       ON CONFLICT (sync_id, record_key) DO UPDATE SET hash = EXCLUDED.hash, status = 'synced', error = NULL, attempts = 0, updated_at = now(),
         destination_id = coalesce(EXCLUDED.destination_id, sync_records.destination_id), identifiers = coalesce(EXCLUDED.identifiers, sync_records.identifiers)`);
-    await tx.execute(sql`
-      DELETE FROM sync_records r USING sync_run_items i
-       WHERE r.sync_id = ${sync.id} AND i.run_id = ${run.id} AND i.record_key = r.record_key AND i.operation = 'delete' AND i.status = 'done'`);
+    // A replace that failed may have left the destination holding only part of the dataset (an audience
+    // replace empties it first, a removal may not have been applied): the next runs send again, and remove
+    // again, every record this one did not deliver.
+    const unconfirmed = run.mode === "replace" && failure !== undefined;
+    if (!unconfirmed)
+      await tx.execute(sql`
+        DELETE FROM sync_records r USING sync_run_items i
+         WHERE r.sync_id = ${sync.id} AND i.run_id = ${run.id} AND i.record_key = r.record_key AND i.operation = 'delete' AND i.status = 'done'`);
     // A record that failed keeps the hash of its last good delivery, so the next run sends it again.
     await tx.execute(sql`
       INSERT INTO sync_records (workspace_id, sync_id, record_key, hash, status, error, attempts, updated_at)
       SELECT workspace_id, ${sync.id}::uuid, record_key, NULL, 'failed', message, 1, now()
         FROM sync_run_items WHERE run_id = ${run.id} AND status = 'failed' AND operation <> 'reject'
       ON CONFLICT (sync_id, record_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error, attempts = sync_records.attempts + 1, updated_at = now()`);
-    // A replace that failed may have left the destination holding only part of the dataset (an audience
-    // replace empties it first): the next run sends every record this one did not deliver.
-    if (run.mode === "replace" && failure)
+    if (unconfirmed)
       await tx.execute(sql`
         UPDATE sync_records r SET status = 'failed', error = 'Not confirmed by a replace run that failed: sent again' WHERE r.sync_id = ${sync.id}
-           AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = ${run.id} AND i.record_key = r.record_key AND i.status = 'done')`);
+           AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = ${run.id} AND i.record_key = r.record_key AND i.status = 'done' AND i.operation <> 'delete')`);
     if (run.mode === "replace" && !failure)
       await tx.execute(sql`
         DELETE FROM sync_records r WHERE r.sync_id = ${sync.id}

@@ -149,14 +149,23 @@ describe("syncing to an HTTP API", () => {
     expect(new Set(keys).size).toBe(80);
   });
 
-  it("replaces: reads back what the API holds, updates and creates what the dataset has, deletes what it lacks", async () => {
+  it("replaces: reads back what the API holds, updates and creates what the dataset has, deletes what it lacks of its own records", async () => {
     const t = await setup({}, 6);
     await t.run();
+    // Someone else's record, and one of theirs whose key the dataset now has: the first is left alone, the second taken over.
     t.sandbox.contacts.set("ct_stray", { id: "ct_stray", contact_id: "stray", email: "stray@example.com" });
+    t.sandbox.contacts.set("ct_theirs", { id: "ct_theirs", contact_id: "c_new", email: "old@example.com" });
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_new", email: "new@example.com", first_name: "New" }] });
+    // One of the sync's records deleted in the API, one gone from the dataset.
     t.sandbox.contacts.delete(t.byKey("c_00002")[0]!.id);
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00006")));
     const replaced = await t.run("replace");
     expect(replaced).toMatchObject({ status: "succeeded", created: 1, updated: 5, deleted: 1 });
-    expect([...t.sandbox.contacts.values()].map((c) => c.contact_id).sort()).toEqual(["c_00001", "c_00002", "c_00003", "c_00004", "c_00005", "c_00006"]);
+    expect([...t.sandbox.contacts.values()].map((c) => c.contact_id).sort()).toEqual(["c_00001", "c_00002", "c_00003", "c_00004", "c_00005", "c_new", "stray"]);
+    expect(t.sandbox.contacts.get("ct_theirs")).toMatchObject({ email: "new@example.com" });
+    // The next replace still leaves the stray alone, and now counts c_new as the sync's own.
+    expect(await t.run("replace")).toMatchObject({ status: "succeeded", created: 0, deleted: 0 });
+    expect(t.sandbox.contacts.has("ct_stray")).toBe(true);
   });
 
   it("fails at once, without retries, when the API refuses the credentials", async () => {

@@ -22,7 +22,8 @@ function rowJson(columns: string[]): SQL {
 /**
  * Makes the diff state match what an API destination holds: its records' ids under their keys, and no
  * state for keys it does not hold. The plan then updates what exists, creates what is missing and deletes
- * what the dataset lacks.
+ * what the dataset lacks — of the records this sync wrote: records others made (listed in `relay_foreign`)
+ * are updated when the dataset has their key, never deleted.
  */
 async function readBackDestination(db: Db, loaded: LoadedRun) {
   const { sync } = loaded;
@@ -31,6 +32,9 @@ async function readBackDestination(db: Db, loaded: LoadedRun) {
     if (page.length === 0) continue;
     await db.execute(sql`INSERT INTO relay_destination SELECT key, id FROM jsonb_to_recordset(${JSON.stringify(page.map((p) => ({ key: p.key, id: p.destinationId })))}::jsonb) AS v(key text, id text) ON CONFLICT DO NOTHING`);
   }
+  await db.execute(sql`
+    CREATE TEMP TABLE relay_foreign ON COMMIT DROP AS
+    SELECT d.record_key FROM relay_destination d WHERE NOT EXISTS (SELECT 1 FROM sync_records r WHERE r.sync_id = ${sync.id} AND r.record_key = d.record_key)`);
   await db.execute(sql`DELETE FROM sync_records r WHERE r.sync_id = ${sync.id} AND NOT EXISTS (SELECT 1 FROM relay_destination d WHERE d.record_key = r.record_key)`);
   await db.execute(sql`
     INSERT INTO sync_records (workspace_id, sync_id, record_key, destination_id, status, updated_at)
@@ -38,9 +42,17 @@ async function readBackDestination(db: Db, loaded: LoadedRun) {
     ON CONFLICT (sync_id, record_key) DO UPDATE SET destination_id = EXCLUDED.destination_id`);
 }
 
-/** Whether the contact of dataset row `d` has granted the consent: its latest consent on the channel is "granted". */
-export const consentGranted = (workspaceId: string, consent: ConsentRule) =>
-  sql`coalesce((SELECT cs.status = 'granted' FROM consents cs WHERE cs.workspace_id = ${workspaceId} AND cs.contact_id = d.id AND cs.channel = ${consent.channel}
+/** Records others made that the replace did not take over (the dataset lacks their key): out of the sync's state again. */
+async function forgetForeign(db: Db, loaded: LoadedRun) {
+  await db.execute(sql`
+    DELETE FROM sync_records r USING relay_foreign f
+     WHERE r.sync_id = ${loaded.sync.id} AND r.record_key = f.record_key
+       AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = ${loaded.run.id} AND i.record_key = r.record_key)`);
+}
+
+/** Whether a contact (dataset row `d` by default) has granted the consent: its latest consent on the channel is "granted". */
+export const consentGranted = (workspaceId: string, consent: ConsentRule, contactId: SQL = sql`d.id`) =>
+  sql`coalesce((SELECT cs.status = 'granted' FROM consents cs WHERE cs.workspace_id = ${workspaceId} AND cs.contact_id = ${contactId} AND cs.channel = ${consent.channel}
                 ORDER BY cs.updated_at DESC, cs.id DESC LIMIT 1), false)`;
 
 /** The hash covers the mapping itself: a changed mapping re-sends every record. */
@@ -58,6 +70,7 @@ export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
     await tx.execute(sql`DELETE FROM sync_run_items WHERE run_id = ${loaded.run.id}`);
     if (loaded.run.mode === "replace" && loaded.connector.read) await readBackDestination(tx, loaded);
     const counts = await planItems(tx, loaded, batchSize);
+    if (loaded.run.mode === "replace" && loaded.connector.read) await forgetForeign(tx, loaded);
     await tx.update(syncRuns).set(counts).where(eq(syncRuns.id, loaded.run.id));
     return counts;
   });
@@ -81,8 +94,12 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
   // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
   const cols = sql.join(columns.map((c) => sql`d.${id(c)}`), sql`, `);
   const carried = sql.join(columns.map((c) => sql`c.${id(c)}`), sql`, `);
-  // Consent gating: who lacks the consent is held back.
+  // Consent gating: who lacks the consent is held back. A contact sent before who left the segment is
+  // removed, whatever the on-leave choice, once they no longer have it (when the key is not the contact's
+  // id, their consent cannot be looked up: they are removed).
   const consent = config.consent ? consentGranted(sync.workspaceId, config.consent) : sql`TRUE`;
+  const consentLost = !config.consent ? sql`FALSE` : unique ? sql`NOT ${consentGranted(sync.workspaceId, config.consent, sql`p.record_key`)}` : sql`TRUE`;
+  const foreign = apiReplace ? sql`EXISTS (SELECT 1 FROM relay_foreign f WHERE f.record_key = p.record_key)` : sql`FALSE`;
   const result = await db.execute<{ planned: number; unchanged: number; heldBack: number; batches: number }>(sql`
     WITH cur AS (
       SELECT coalesce(${key}, '(no match key) ' || d.id) AS relay_k, ${key} IS NULL AS relay_no_key, ${cols},
@@ -99,7 +116,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
     diff AS (
       SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, c.relay_consent, ${carried},
         CASE
-          WHEN c.relay_k IS NULL THEN CASE WHEN ${deletes} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL) THEN 'delete' END
+          WHEN c.relay_k IS NULL THEN CASE WHEN (${deletes} OR ${consentLost}) AND NOT ${foreign} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL) THEN 'delete' END
           WHEN NOT c.relay_consent THEN CASE WHEN p.hash IS NOT NULL OR p.destination_id IS NOT NULL THEN 'delete' END
           WHEN c.relay_no_key OR c.relay_copies > 1 THEN 'reject'
           WHEN p.record_key IS NULL OR (p.hash IS NULL AND p.destination_id IS NULL) THEN 'create'
@@ -114,7 +131,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
         CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
         CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
              WHEN relay_copies > 1 THEN relay_copies || ' rows of the dataset have this match key: none of them is sent'
-             WHEN NOT relay_consent THEN 'Consent no longer granted: removed' END
+             WHEN NOT relay_consent OR (relay_op = 'delete' AND NOT ${deletes}) THEN 'Consent no longer granted: removed' END
       FROM diff WHERE relay_op IS NOT NULL AND ${only}
       RETURNING batch
     )
