@@ -152,14 +152,16 @@ describe("syncing contacts to Brevo", () => {
     expect(t.extIds()).toEqual(["c_00001", "c_00002", "c_00004", "c_00005"]);
   });
 
-  it("replaces: reads every contact back, creates what Brevo lacks, updates the rest and deletes strays", async () => {
+  it("replaces: reads every contact back, creates what Brevo lacks, updates the rest and deletes its own contacts that left", async () => {
     const t = await setup({ contacts: 5 });
     await t.run();
+    // Others' contacts, with or without an ext_id, are never the sync's to delete.
     t.sandbox.addContact({ ext_id: "stray", email: "stray@example.com" });
     const keyless = t.sandbox.addContact({ email: "newsletter-only@example.com" });
     t.sandbox.contacts.delete(t.sandbox.findContact({ extId: "c_00002" })!.id);
-    expect(await t.run("replace")).toMatchObject({ status: "succeeded", created: 1, updated: 4, deleted: 1 });
-    expect(t.extIds()).toEqual(keys(5));
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00005")));
+    expect(await t.run("replace")).toMatchObject({ status: "succeeded", created: 1, updated: 3, deleted: 1 });
+    expect(t.extIds()).toEqual([...keys(4), "stray"]);
     expect(t.sandbox.contacts.has(keyless.id)).toBe(true);
     expect(t.sandbox.log.some((l) => l.method === "GET" && l.path === "/contacts" && l.query === "?limit=1000&offset=0")).toBe(true);
   });
@@ -238,5 +240,14 @@ describe("syncing products to Brevo", () => {
     expect(sandbox.products.get("p_0002")!.name).toBe("Renamed");
     expect(sandbox.products.get("p_0003")!.deletedAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
     expect(sandbox.log.filter((l) => l.path === "/products").map((l) => l.status).slice(-2).sort()).toEqual([204, 204]);
+
+    // A product removed in Brevo meanwhile: the delete's upsert is a create without name (400), so it is gone already.
+    sandbox.products.delete("p_0004");
+    await db.delete(products).where(and(eq(products.workspaceId, workspaceId), eq(products.id, "p_0004")));
+    const before = sandbox.log.length;
+    expect(await run()).toMatchObject({ status: "succeeded", deleted: 1, failed: 0 });
+    expect(sandbox.log.slice(before).map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(["POST /products 400"]);
+    expect(sandbox.products.has("p_0004")).toBe(false);
+    expect(await run()).toMatchObject({ status: "succeeded", planned: 0 });
   });
 });

@@ -3,15 +3,22 @@
  * creates (201) or updates (204) one product by its id: an upsert, so a product deleted in Brevo is simply
  * created again. POST /products/batch answers only counts, not which product failed, so each product is
  * its own call. Brevo has no product delete: leaving sets `deletedAt`, Brevo's mark of a deleted product.
+ * A product Brevo no longer has makes that upsert a create without `name` (400): it is gone already.
  */
 import { excerpt, pool, technicalFailure } from "../shared/api";
-import type { DeliveryContext, DestinationField, RecordResult, WriteRecord } from "../types";
-import { assertAuthorised, brevoCall, messageOf } from "./client";
+import type { DeliveryContext, DestinationField, HttpResponse, RecordResult, WriteRecord } from "../types";
+import { assertAuthorised, brevoCall, errorOf, messageOf } from "./client";
 import type { BrevoSecrets, BrevoSettings } from "./config";
 
 type Ctx = DeliveryContext<BrevoSettings, BrevoSecrets>;
 
 const CONCURRENCY = 2;
+
+/** The answer to a delete's `{id, deletedAt}` upsert of an id Brevo does not have: a create refused for want of `name`. */
+function isAbsent(a: HttpResponse): boolean {
+  const e = errorOf(a);
+  return a.status === 400 && (e.code === "missing_parameter" || /\bname\b/i.test(e.message ?? ""));
+}
 
 export const productFields: DestinationField[] = [
   { name: "id", type: "string", required: true, nullable: false, key: "primary", description: "The product's id in your shop" },
@@ -57,7 +64,7 @@ async function upsertProduct(ctx: Ctx, record: WriteRecord): Promise<RecordResul
     const a = await brevoCall(ctx.http, ctx.connection, "POST", "/products", { ...made.body, updateEnabled: true });
     assertAuthorised(a);
     const id = String(made.body.id);
-    if (record.op === "delete" && a.status >= 200 && a.status < 300) return { key: record.key, status: "ok", op: "delete" };
+    if (record.op === "delete" && ((a.status >= 200 && a.status < 300) || isAbsent(a))) return { key: record.key, status: "ok", op: "delete" };
     if (a.status === 201) return { key: record.key, status: "ok", op: "create", destinationId: id };
     if (a.status === 204 || a.status === 200) return { key: record.key, status: "ok", op: "update", destinationId: id };
     return { key: record.key, status: "failed", kind: "rejected", message: messageOf(a), response: excerpt(a) };

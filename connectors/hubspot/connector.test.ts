@@ -126,7 +126,7 @@ describe("batch writes", () => {
       return answer(200, { status: "COMPLETE", results: inputs.map((i, n) => ({ id: String(900 + n), new: true, properties: { ...i.properties, relay_id: i.id.toUpperCase() } })).reverse() });
     };
     const ctx = deliveryContext({ key: "relay_id", fields: ["relay_id", "firstname"], http });
-    const state = { kinds: { relay_id: "string" as const, firstname: "string" as const }, idProperty: "relay_id" };
+    const state = { kinds: { relay_id: "string" as const, firstname: "string" as const } };
     const results = await writeRecords(ctx, state, [record("a", { relay_id: "a", firstname: "A" }, "11"), record("b", { relay_id: "b", firstname: "B" }, "12"), record("c", { relay_id: "c" }), record("d", { relay_id: "d" })]);
     expect(results).toEqual([
       { key: "a", status: "ok", op: "update" },
@@ -137,19 +137,37 @@ describe("batch writes", () => {
     expect(sent[1]).toEqual({ inputs: [{ idProperty: "relay_id", id: "c", properties: { relay_id: "c" }, objectWriteTraceId: "0" }, { idProperty: "relay_id", id: "d", properties: { relay_id: "d" }, objectWriteTraceId: "1" }] });
   });
 
-  it("creates when the match property is not unique, reading each input's fate from the 207 by its trace id", async () => {
-    const ctx = deliveryContext({ object: "products", key: "hs_sku", fields: ["hs_sku", "name", "price"] });
+  it("upserts new records on the unique match property, reading each input's fate from the 207 by its trace id", async () => {
+    const ctx = deliveryContext({ object: "products", key: "relay_id", fields: ["relay_id", "name", "price"] });
     const state = deliveryState(ctx, sandbox.store.properties.products);
-    expect(state.idProperty).toBeNull();
     const before = sandbox.log.length;
-    const results = await writeRecords(ctx, state, [record("SKU-1", { hs_sku: "SKU-1", name: "Mug", price: 9.5 }), record("SKU-2", { hs_sku: "SKU-2", name: "Cup", price: "cheap" }), record("SKU-3", { hs_sku: "SKU-3", name: "Pot", price: 20 })]);
-    expect(sandbox.log.slice(before).map((l) => `${l.path} ${l.status}`)).toEqual(["/crm/v3/objects/products/batch/create 207"]);
-    expect(results.find((r) => r.key === "SKU-2")).toMatchObject({ status: "failed", kind: "rejected", message: "VALIDATION_ERROR: Property values were not valid: price: cheap was not a valid integer." });
-    for (const key of ["SKU-1", "SKU-3"]) {
+    const results = await writeRecords(ctx, state, [record("P-1", { relay_id: "P-1", name: "Mug", price: 9.5 }), record("P-2", { relay_id: "P-2", name: "Cup", price: "cheap" }), record("P-3", { relay_id: "P-3", name: "Pot", price: 20 })]);
+    expect(sandbox.log.slice(before).map((l) => `${l.path} ${l.status}`)).toEqual(["/crm/v3/objects/products/batch/upsert 207"]);
+    expect(results.find((r) => r.key === "P-2")).toMatchObject({ status: "failed", kind: "rejected", message: "VALIDATION_ERROR: Property values were not valid: price: cheap was not a valid integer." });
+    for (const key of ["P-1", "P-3"]) {
       const ok = results.find((r) => r.key === key)!;
       expect(ok).toMatchObject({ status: "ok", op: "create" });
-      expect(sandbox.store.records.products.get((ok as { destinationId: string }).destinationId)!.properties.hs_sku).toBe(key);
+      expect(sandbox.store.records.products.get((ok as { destinationId: string }).destinationId)!.properties.relay_id).toBe(key);
     }
+  });
+
+  it("refuses at delivery begin when the match property is no longer unique, instead of creating (a replayed create duplicates)", async () => {
+    const relayId = sandbox.store.properties.products.find((p) => p.name === "relay_id")!;
+    relayId.hasUniqueValue = false; // the uniqueness was removed in HubSpot after the sync was set up
+    try {
+      const before = sandbox.log.length;
+      const error = await hubspot.delivery.begin(deliveryContext({ object: "products", key: "relay_id", fields: ["relay_id", "name"] })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DestinationConfigError);
+      expect((error as Error).message).toBe("products.relay_id is no longer a unique property in HubSpot: make it unique or match on another");
+      expect(sandbox.log.slice(before).map((l) => l.path)).toEqual(["/crm/v3/properties/products"]);
+    } finally {
+      relayId.hasUniqueValue = true;
+    }
+    expect(() => deliveryState({ object: "products", key: "hs_sku", fields: ["hs_sku", "name"] }, sandbox.store.properties.products)).toThrow(
+      "products.hs_sku is no longer a unique property in HubSpot: make it unique or match on another",
+    );
+    // A contact's email is unique by HubSpot's own rule, whatever the property says.
+    expect(deliveryState({ object: "contacts", key: "email", fields: ["email"] }, sandbox.store.properties.contacts)).toEqual({ kinds: { email: "string" } });
   });
 
   it("finds the refused input of an all-or-nothing 400 by sending each alone, and refuses read-only or unknown mapped properties up front", async () => {

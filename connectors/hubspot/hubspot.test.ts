@@ -136,19 +136,23 @@ describe("syncing to HubSpot", () => {
     expect(t.sandbox.records()).toHaveLength(9);
   });
 
-  it("replaces: lists every contact (paged with `after`), updates and recreates what the dataset has, archives what it lacks", async () => {
+  it("replaces: lists every contact (paged with `after`), updates and recreates what the dataset has, archives its own contacts it lacks", async () => {
     const t = await setup({ maxPageSize: 4 }, 10);
     await t.run();
+    // Others' contacts, with or without a relay_id, are never the sync's to archive.
     const stray = t.sandbox.seed("contacts", { email: "stray@example.com", relay_id: "stray" });
     const foreign = t.sandbox.seed("contacts", { email: "someone@example.com" });
     t.sandbox.remove("contacts", t.byKey("c_00006")!.id);
+    const leaving = t.byKey("c_00010")!;
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00010")));
     const before = t.sandbox.log.length;
     const run = await t.run("replace");
-    expect(run).toMatchObject({ status: "succeeded", created: 1, updated: 9, deleted: 1 });
+    expect(run).toMatchObject({ status: "succeeded", created: 1, updated: 8, deleted: 1 });
     expect(t.calls(before).filter((c) => c.startsWith("GET objects/contacts"))).toHaveLength(3);
-    expect(t.sandbox.store.archived.contacts.has(stray.id)).toBe(true);
+    expect(t.sandbox.store.archived.contacts.has(leaving.id)).toBe(true);
+    expect(t.sandbox.store.records.contacts.has(stray.id)).toBe(true);
     expect(t.sandbox.store.records.contacts.has(foreign.id)).toBe(true);
-    expect(t.sandbox.records().map((r) => r.properties.relay_id).filter(Boolean).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `c_${String(i + 1).padStart(5, "0")}`));
+    expect(t.sandbox.records().map((r) => r.properties.relay_id).filter(Boolean).sort()).toEqual([...Array.from({ length: 9 }, (_, i) => `c_${String(i + 1).padStart(5, "0")}`), "stray"]);
   });
 
   it("rejects a record HubSpot refuses (207 VALIDATION_ERROR), with HubSpot's reason, and delivers the others", async () => {

@@ -2,7 +2,8 @@
  * Writes a batch of records through HubSpot's batch endpoints and reads back each record's outcome. HubSpot
  * answers in no particular order: each input carries an `objectWriteTraceId`, and results are matched by
  * it (or by the id / unique value they echo). Business retries happen here: an update of a record HubSpot no
- * longer has becomes a create; a contact that already exists (409 "Existing ID: N") becomes an update of N.
+ * longer has is upserted again; a contact that already exists (409 "Existing ID: N") becomes an update of N.
+ * New records are only ever upserted on the unique match property, so a replayed call creates no duplicate.
  */
 import "server-only";
 import { excerpt, isRunFatal, technicalFailure } from "../shared/api";
@@ -12,10 +13,10 @@ import type { HubspotSecrets, HubspotSettings } from "./config";
 import { type HubspotProperty, hubspotValue, isUniqueProperty, isWritable, type ValueKind, valueKind } from "./properties";
 
 type Ctx = DeliveryContext<HubspotSettings, HubspotSecrets>;
-type Op = "create" | "update" | "upsert";
+type Op = "update" | "upsert";
 
-/** What a run keeps between steps: how each mapped property's values travel, and the property to upsert on (if unique). */
-export type HubspotState = { kinds: Record<string, ValueKind>; idProperty: string | null };
+/** What a run keeps between steps: how each mapped property's values travel. */
+export type HubspotState = { kinds: Record<string, ValueKind> };
 
 type Item = { record: WriteRecord; properties: Record<string, string>; earlier: EarlierAttempt[]; id?: string };
 type Verdict =
@@ -34,10 +35,10 @@ export function deliveryState(ctx: Pick<Ctx, "object" | "fields" | "key">, prope
   if (unknown.length) throw new DestinationConfigError(`HubSpot ${ctx.object} have no ${plural(unknown, "property", "properties")} (deleted or renamed in HubSpot?): fix the sync's mapping`);
   const readOnly = ctx.fields.filter((f) => !isWritable(byName.get(f)!));
   if (readOnly.length) throw new DestinationConfigError(`HubSpot does not let apps write the read-only ${plural(readOnly, "property", "properties")} of ${ctx.object}: remove ${readOnly.length > 1 ? "them" : "it"} from the mapping`);
-  return {
-    kinds: Object.fromEntries(ctx.fields.map((f) => [f, valueKind(byName.get(f))])),
-    idProperty: isUniqueProperty(ctx.object, byName.get(ctx.key)!) ? ctx.key : null,
-  };
+  // batch/create is not safe to replay (a re-sent POST makes a second record): only a unique property is upserted on.
+  if (!isUniqueProperty(ctx.object, byName.get(ctx.key)!))
+    throw new DestinationConfigError(`${ctx.object}.${ctx.key} is no longer a unique property in HubSpot: make it unique or match on another`);
+  return { kinds: Object.fromEntries(ctx.fields.map((f) => [f, valueKind(byName.get(f))])) };
 }
 
 /** "Property values were not valid: [{…"name":"email","message":"…"}]" → "Property values were not valid: email: …" */
@@ -60,10 +61,9 @@ const kindOf = (error: HubspotError): ErrorKind => (error.category === "OBJECT_N
 /** What HubSpot echoes of an input in results and in `context.ids`: the record id for updates, else the match property's value. */
 const echoOf = (ctx: Ctx, op: Op, item: Item) => (op === "update" ? lower(item.id) : lower(item.properties[ctx.key]));
 
-function inputOf(ctx: Ctx, state: HubspotState, op: Op, item: Item) {
+function inputOf(ctx: Ctx, op: Op, item: Item) {
   if (op === "update") return { id: item.id, properties: item.properties };
-  if (op === "upsert") return { idProperty: state.idProperty, id: item.properties[state.idProperty!], properties: item.properties };
-  return { properties: item.properties };
+  return { idProperty: ctx.key, id: item.properties[ctx.key], properties: item.properties };
 }
 
 /** Matches a 2xx answer's results and errors to the inputs, whatever their order. */
@@ -104,7 +104,7 @@ async function contactsByEmail(ctx: Ctx, items: Item[]): Promise<Map<Item, strin
  * A whole call refused (HubSpot's all-or-nothing answer names at most the first bad input): contacts whose
  * email exists are found by a batch read, and the rest is sent again; otherwise each input goes alone.
  */
-async function refusedCall(ctx: Ctx, state: HubspotState, op: Op, items: Item[], answer: HttpResponse, depth: number): Promise<Verdict[]> {
+async function refusedCall(ctx: Ctx, op: Op, items: Item[], answer: HttpResponse, depth: number): Promise<Verdict[]> {
   const error = errorOf(answer);
   const response = excerpt(answer);
   if (items.length === 1 || ![400, 409, 422].includes(answer.status)) return items.map((item) => ({ item, kind: "refused", error, response }));
@@ -119,18 +119,18 @@ async function refusedCall(ctx: Ctx, state: HubspotState, op: Op, items: Item[],
         response,
         existingId,
       }));
-      return [...clashes, ...(await send(ctx, state, op, items.filter((i) => !owners.has(i)), depth + 1))];
+      return [...clashes, ...(await send(ctx, op, items.filter((i) => !owners.has(i)), depth + 1))];
     }
   }
   const verdicts: Verdict[] = [];
-  for (const item of items) verdicts.push(...(await send(ctx, state, op, [item], depth + 1)));
+  for (const item of items) verdicts.push(...(await send(ctx, op, [item], depth + 1)));
   return verdicts;
 }
 
 /** One batch call (≤ 100 inputs, each with its trace id) and each input's verdict. */
-async function send(ctx: Ctx, state: HubspotState, op: Op, items: Item[], depth = 0): Promise<Verdict[]> {
+async function send(ctx: Ctx, op: Op, items: Item[], depth = 0): Promise<Verdict[]> {
   if (items.length === 0) return [];
-  const inputs = items.map((item, i) => ({ ...inputOf(ctx, state, op, item), objectWriteTraceId: String(i) }));
+  const inputs = items.map((item, i) => ({ ...inputOf(ctx, op, item), objectWriteTraceId: String(i) }));
   let answer: HttpResponse;
   try {
     answer = await ctx.http(hubspotRequest(ctx.connection, "POST", `/crm/v3/objects/${ctx.object}/batch/${op}`, { inputs }));
@@ -141,7 +141,7 @@ async function send(ctx: Ctx, state: HubspotState, op: Op, items: Item[], depth 
   assertAuthorised(answer, `${op === "upsert" ? "create or update" : op} ${ctx.object}`);
   if (op === "upsert") assertUniqueMatch(answer, ctx.key);
   if (answer.status >= 200 && answer.status < 300) return settle(ctx, op, items, answer);
-  return refusedCall(ctx, state, op, items, answer, depth);
+  return refusedCall(ctx, op, items, answer, depth);
 }
 
 const earlierOf = (item: Item) => (item.earlier.length ? item.earlier : undefined);
@@ -184,8 +184,8 @@ export async function writeRecords(ctx: Ctx, state: HubspotState, records: Write
   const writes = items.filter((i) => i.record.op !== "delete");
   const fresh = writes.filter((i) => !i.id);
 
-  // Known records are updated by their HubSpot id; one HubSpot no longer has is created again.
-  for (const v of await send(ctx, state, "update", writes.filter((i) => i.id))) {
+  // Known records are updated by their HubSpot id; one HubSpot no longer has is upserted again.
+  for (const v of await send(ctx, "update", writes.filter((i) => i.id))) {
     if (v.kind === "ok") results.push(ok(v.item, "update", v.id));
     else if (v.kind === "refused" && v.error.category === "OBJECT_NOT_FOUND") {
       v.item.earlier.push({ op: "update", kind: "not_found", message: `HubSpot no longer has ${v.item.id} (${messageOf(v.error)}): creating it again`, response: v.response });
@@ -194,20 +194,18 @@ export async function writeRecords(ctx: Ctx, state: HubspotState, records: Write
     } else results.push(failed(v));
   }
 
-  // New records are upserted on the unique match property (created when it is not unique); a contact
-  // that already exists under its email is updated instead.
-  const createOp = state.idProperty ? "upsert" : "create";
+  // New records are upserted on the unique match property; a contact that already exists under its email is updated instead.
   const clashes: Item[] = [];
-  for (const v of await send(ctx, state, createOp, fresh)) {
+  for (const v of await send(ctx, "upsert", fresh)) {
     if (v.kind === "ok") results.push(ok(v.item, v.isNew === false ? "update" : "create", v.id));
     else if (v.kind === "refused" && v.error.category === "CONFLICT" && (v.existingId ?? existingIdOf(v.error.message))) {
       const existingId = (v.existingId ?? existingIdOf(v.error.message))!;
-      v.item.earlier.push({ op: createOp, kind: "duplicate", message: `${messageOf(v.error)}: updating ${existingId}`, response: v.response });
+      v.item.earlier.push({ op: "upsert", kind: "duplicate", message: `${messageOf(v.error)}: updating ${existingId}`, response: v.response });
       v.item.id = existingId;
       clashes.push(v.item);
     } else results.push(failed(v));
   }
-  for (const v of await send(ctx, state, "update", clashes)) results.push(v.kind === "ok" ? ok(v.item, "update", v.id) : failed(v));
+  for (const v of await send(ctx, "update", clashes)) results.push(v.kind === "ok" ? ok(v.item, "update", v.id) : failed(v));
 
   results.push(...(await archive(ctx, items.filter((i) => i.record.op === "delete"))));
   return results;

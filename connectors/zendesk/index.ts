@@ -20,14 +20,6 @@ function objectOf(name: string): ObjectName {
   return name;
 }
 
-/** Whether bulk user imports are on: create_or_update_many with no users answers 403 while Zendesk Support has them off. */
-async function bulkNote(api: Api): Promise<string> {
-  const a = await call(api, "POST", "/users/create_or_update_many", { users: [] });
-  return a.status === 403
-    ? ` Bulk user imports are off for this account (create_or_update_many answered ${describe(a)}): users will be written one at a time, which is slower — ask Zendesk Support to enable them.`
-    : "";
-}
-
 async function testConnection(connection: ZendeskConnection) {
   const api = direct(connection);
   const base = baseUrlOf(connection.settings);
@@ -40,7 +32,7 @@ async function testConnection(connection: ZendeskConnection) {
     if (!me?.id) return { ok: false as const, message: "Zendesk did not recognise the credentials (it answered as an anonymous user): check the email and API token" };
     if (me.role === "end-user") return { ok: false as const, message: `${connection.settings.email} is an end user in Zendesk: the API needs an agent or an admin` };
     const deletes = me.role === "admin" ? "" : " As an agent it cannot delete users: on-leave delete and replace need an admin.";
-    return { ok: true as const, message: `Connected to ${base} as ${me.name ?? connection.settings.email} (${me.role ?? "unknown role"}).${deletes}${await bulkNote(api)}` };
+    return { ok: true as const, message: `Connected to ${base} as ${me.name ?? connection.settings.email} (${me.role ?? "unknown role"}).${deletes}` };
   } catch (error) {
     if (error instanceof PublicError) return { ok: false as const, message: error.message };
     return { ok: false as const, message: `Could not reach Zendesk at ${base}: ${(error as Error).message}` };

@@ -61,7 +61,7 @@ async function upsertOne(api: Api, record: WriteRecord): Promise<RecordResult> {
     assertAllowed(a, "create organizations");
     const id = (a.json as { organization?: Organization } | undefined)?.organization?.id;
     if ((a.status === 200 || a.status === 201) && id !== undefined && id !== null)
-      return settled(earlier.length ? { ...record, op: "create", destinationId: null } : record, { created: a.status === 201, id: String(id), noun: "organization", response: excerpt(a), earlier });
+      return settled(record, { created: a.status === 201, id: String(id), earlier });
     if (!isDuplicate(a)) return failed(record, a, earlier);
     const holder = await namedOrganization(api, organization.name);
     const ours = holder && (!holder.external_id || organization.external_id === undefined || String(holder.external_id).toLowerCase() === String(organization.external_id).toLowerCase());

@@ -10,24 +10,24 @@ const record = (p: Partial<WriteRecord> = {}): WriteRecord => ({ key: "c_1", op:
 
 describe("Zendesk job results", () => {
   it("maps Created, Updated and Failed items of create_or_update_many to record results", () => {
-    expect(fromJobItem(record(), { id: 35436, status: "Created", email: "a@example.com" }, "user")).toEqual({ key: "c_1", status: "ok", op: "create", destinationId: "35436" });
-    expect(fromJobItem(record({ op: "update", destinationId: "35436" }), { id: 35436, status: "Updated", email: "a@example.com" }, "user")).toEqual({
+    expect(fromJobItem(record(), { id: 35436, status: "Created", email: "a@example.com" })).toEqual({ key: "c_1", status: "ok", op: "create", destinationId: "35436" });
+    expect(fromJobItem(record({ op: "update", destinationId: "35436" }), { id: 35436, status: "Updated", email: "a@example.com" })).toEqual({
       key: "c_1",
       status: "ok",
       op: "update",
       destinationId: "35436",
     });
     const failed = { id: 2, error: "UserUpdateError", details: "Email: a@b is not properly formatted", status: "Failed" };
-    expect(fromJobItem(record(), failed, "user")).toEqual({ key: "c_1", status: "failed", kind: "rejected", message: "UserUpdateError: Email: a@b is not properly formatted", response: { status: 200, body: JSON.stringify(failed) } });
-    expect(fromJobItem(record(), { id: 7, error: "UserUpdateError", details: "Email: a@example.com is already being used by another user", status: "Failed" }, "user")).toMatchObject({ status: "failed", kind: "duplicate" });
-    expect(fromJobItem(record(), undefined, "user")).toMatchObject({ status: "failed", kind: "technical" });
+    expect(fromJobItem(record(), failed)).toEqual({ key: "c_1", status: "failed", kind: "rejected", message: "UserUpdateError: Email: a@b is not properly formatted", response: { status: 200, body: JSON.stringify(failed) } });
+    expect(fromJobItem(record(), { id: 7, error: "UserUpdateError", details: "Email: a@example.com is already being used by another user", status: "Failed" })).toMatchObject({ status: "failed", kind: "duplicate" });
+    expect(fromJobItem(record(), undefined)).toMatchObject({ status: "failed", kind: "technical" });
   });
 
-  it("reports Zendesk's own resolution of a duplicate create and of an update of a deleted user as the business retries", () => {
-    const duplicate = fromJobItem(record({ op: "create" }), { id: 9, status: "Updated", email: "a@example.com" }, "user");
-    expect(duplicate).toMatchObject({ status: "ok", op: "update", destinationId: "9", earlier: [{ op: "create", kind: "duplicate", response: { status: 200 } }] });
-    const recreated = fromJobItem(record({ op: "update", destinationId: "5" }), { id: 12, status: "Created", email: "a@example.com" }, "user");
-    expect(recreated).toMatchObject({ status: "ok", op: "create", destinationId: "12", earlier: [{ op: "update", kind: "not_found", message: "Zendesk has no user 5 any more (deleted): it created user 12 for this record" }] });
+  it("reports Zendesk's own resolution of a planned create (an existing user updated) and of a planned update (a deleted user created) as the one request it was", () => {
+    const existing = fromJobItem(record({ op: "create" }), { id: 9, status: "Updated", email: "a@example.com" });
+    expect(existing).toEqual({ key: "c_1", status: "ok", op: "update", destinationId: "9" });
+    const recreated = fromJobItem(record({ op: "update", destinationId: "5" }), { id: 12, status: "Created", email: "a@example.com" });
+    expect(recreated).toEqual({ key: "c_1", status: "ok", op: "create", destinationId: "12" });
   });
 
   it("pairs results with the records sent in request order, by email when a result belongs to another record", () => {

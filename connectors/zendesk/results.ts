@@ -1,7 +1,5 @@
 /** How Zendesk's answers become record results. Pure: unit-tested on the vendor's documented shapes. */
-import type { DeliveryState, DestinationResponse, EarlierAttempt, RecordResult, WriteRecord } from "../types";
-
-export type Noun = "user" | "organization";
+import type { DeliveryState, EarlierAttempt, RecordResult, WriteRecord } from "../types";
 
 /** What a run keeps between batches: bulk endpoints Zendesk refused (403), and notes for the run's page. */
 export type ZendeskState = { bulkOff?: string[]; notes?: string[] };
@@ -16,27 +14,22 @@ export function refuseBulk(state: ZendeskState, endpoint: string, why: string, i
 }
 
 /**
- * A record Zendesk created or updated. Its upserts settle on their own what the engine's business retries
- * do elsewhere: a planned update that Zendesk answered by creating means the record was gone (deleted);
- * a planned create it answered by updating means it existed already (matched on email / external ID).
+ * A record Zendesk created or updated, as the one request it was: create_or_update settles on its own a
+ * planned create of a user it already had (update) or a planned update of one deleted (create), so the op
+ * is what Zendesk did and `earlier` holds only requests actually sent before (none for a single call).
  */
-export function settled(record: WriteRecord, p: { created: boolean; id: string; noun: Noun; response: DestinationResponse; earlier?: EarlierAttempt[] }): RecordResult {
-  const earlier = [...(p.earlier ?? [])];
-  if (!earlier.length && p.created && record.destinationId && record.destinationId !== p.id)
-    earlier.push({ op: "update", kind: "not_found", message: `Zendesk has no ${p.noun} ${record.destinationId} any more (deleted): it created ${p.noun} ${p.id} for this record`, response: p.response });
-  if (!earlier.length && !p.created && record.op === "create")
-    earlier.push({ op: "create", kind: "duplicate", message: `Zendesk already had this ${p.noun} (${p.id}, matched on its email or external ID): it was updated`, response: p.response });
-  return { key: record.key, status: "ok", op: p.created ? "create" : "update", destinationId: p.id, ...(earlier.length ? { earlier } : {}) };
+export function settled(record: WriteRecord, p: { created: boolean; id: string; earlier?: EarlierAttempt[] }): RecordResult {
+  return { key: record.key, status: "ok", op: p.created ? "create" : "update", destinationId: p.id, ...(p.earlier?.length ? { earlier: p.earlier } : {}) };
 }
 
 const DUPLICATE = /already being used|already been taken|DuplicateValue/i;
 
 /** The per-record result of a create_or_update_many job item (`Created` / `Updated` / `Failed`), by the documented shapes. */
-export function fromJobItem(record: WriteRecord, item: Record<string, unknown> | undefined, noun: Noun): RecordResult {
+export function fromJobItem(record: WriteRecord, item: Record<string, unknown> | undefined): RecordResult {
   if (!item) return { key: record.key, status: "failed", kind: "technical", message: "Zendesk's job reported no result for this record: it goes again next run" };
   const response = { status: 200, body: JSON.stringify(item) };
   if ((item.status === "Created" || item.status === "Updated") && item.id !== undefined && item.id !== null)
-    return settled(record, { created: item.status === "Created", id: String(item.id), noun, response });
+    return settled(record, { created: item.status === "Created", id: String(item.id) });
   const message = [item.error, item.details].filter((t) => typeof t === "string" && t).join(": ") || `Zendesk's job answered ${JSON.stringify(item).slice(0, 200)}`;
   if (item.status === "Failed") return { key: record.key, status: "failed", kind: DUPLICATE.test(message) ? "duplicate" : "rejected", message, response };
   return { key: record.key, status: "failed", kind: "technical", message: `Unexpected job result: ${message}`, response };

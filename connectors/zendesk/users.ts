@@ -42,7 +42,7 @@ async function upsertOne(api: Api, record: WriteRecord): Promise<RecordResult> {
     assertAuthorised(a);
     if (a.status === 403) throw new DestinationConfigError(`Zendesk refused to create or update users (${describe(a)}): the token's user must be an admin or an agent allowed to manage users`);
     const id = (a.json as { user?: { id?: unknown } } | undefined)?.user?.id;
-    if ((a.status === 200 || a.status === 201) && id !== undefined && id !== null) return settled(record, { created: a.status === 201, id: String(id), noun: "user", response: excerpt(a) });
+    if ((a.status === 200 || a.status === 201) && id !== undefined && id !== null) return settled(record, { created: a.status === 201, id: String(id) });
     const result: RecordResult = { key: record.key, status: "failed", kind: isDuplicate(a) ? "duplicate" : a.status === 404 ? "not_found" : "rejected", message: describe(a), response: excerpt(a) };
     return await withHolder(api, result, user);
   } catch (error) {
@@ -59,7 +59,7 @@ async function upsertMany(api: Api, records: WriteRecord[]): Promise<{ results: 
     if ("refused" in started) return { results: records.map((r) => refusedBy(r, started.refused)) };
     const job = await awaitJob(api, started.job.id);
     const items = pairResults(users, job.results ?? []);
-    return { results: await Promise.all(records.map((r, i) => withHolder(api, fromJobItem(r, items[i], "user"), users[i]!))) };
+    return { results: await Promise.all(records.map((r, i) => withHolder(api, fromJobItem(r, items[i]), users[i]!))) };
   } catch (error) {
     if (isRunFatal(error)) throw error;
     return { results: records.map((r) => technicalFailure(r.key, error)) };

@@ -3,7 +3,7 @@ import { DestinationConfigError } from "@/connectors/types";
 import { getDb } from "@/lib/db/client";
 import { PublicError } from "@/lib/errors";
 import { loadRun, RunGoneError } from "@/lib/sync/context";
-import { abortDelivery, beginDelivery, commitDelivery, deliverBatches, DestinationUnreachable } from "@/lib/sync/deliver";
+import { abortDelivery, beginDelivery, commitDelivery, deliverBatches, deliversAtCommit, DestinationUnreachable } from "@/lib/sync/deliver";
 import { finalizeRun } from "@/lib/sync/finalize";
 import { planRun } from "@/lib/sync/plan";
 import { claimRun, endRunWith, trackStep } from "@/lib/sync/runs";
@@ -60,11 +60,11 @@ export const syncRun = inngest.createFunction(
 
     const plan = await tracked("plan", "Plan", async () => {
       const loaded = await loadRun(db, runId);
-      return planRun(db, loaded, loaded.connector.manifest.batchSize);
+      return { ...(await planRun(db, loaded, loaded.connector.manifest.batchSize)), atCommit: deliversAtCommit(loaded) };
     });
     await tracked("begin", "Open delivery", async () => beginDelivery(db, await loadRun(db, runId)));
     const perStep = Math.max(1, Math.ceil(plan.batches / MAX_DELIVERY_STEPS));
-    for (let next = 0; next < plan.batches; ) {
+    for (let next = 0; next < plan.batches && !plan.atCommit; ) {
       const from = next;
       next = await tracked(`deliver-${from}`, `Deliver from batch ${from + 1} of ${plan.batches}`, async () =>
         deliverBatches(db, await loadRun(db, runId), { from, min: from + perStep, until: plan.batches, budgetMs: STEP_BUDGET_MS }),

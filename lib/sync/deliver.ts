@@ -139,11 +139,23 @@ export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: numbe
   return batch;
 }
 
-/** Commits the delivery; a pending answer's state is stored for the next commit, after the wait. */
+/** Destinations that take the whole run at once (files) have no deliver steps: commit delivers everything. */
+export const deliversAtCommit = (loaded: Pick<LoadedRun, "connector">) => loaded.connector.manifest.results === "run";
+
+/**
+ * Commits the delivery; a pending answer's state is stored for the next commit, after the wait. For a
+ * destination that takes the whole run at commit, its records are done only once the commit succeeded,
+ * so a failed upload leaves them pending for the next run.
+ */
 export async function commitDelivery(db: Db, loaded: LoadedRun): Promise<CommitResult> {
   const state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id) }))?.deliveryState ?? {};
   const result = await loaded.connector.delivery.commit(loaded.delivery, state);
   if (result.pending) await db.update(syncRuns).set({ deliveryState: result.pending.state }).where(eq(syncRuns.id, loaded.run.id));
+  else if (deliversAtCommit(loaded))
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`UPDATE sync_run_items SET status = 'done', result_op = operation, attempts = attempts + 1 WHERE run_id = ${loaded.run.id} AND status = 'pending'`);
+      await tx.update(syncRuns).set({ delivered: sql`${syncRuns.planned}` }).where(eq(syncRuns.id, loaded.run.id));
+    });
   return result;
 }
 

@@ -143,6 +143,15 @@ describe.each([...(withSftp ? ["sftp" as const] : []), "ftp" as const])("CSV fil
 
     const quiet = await run(syncId, "incremental");
     expect(quiet).toMatchObject({ status: "succeeded", planned: 0, files: [], error: null, notice: "Nothing changed: no file was written" });
+
+    // An upload that fails loses nothing: the change goes in the next run's file.
+    await upsertRecords(db, { workspaceId, entity: "contacts", records: [{ id: "zz_unicode", city: "Basel" }] });
+    server.cutAfter(0);
+    expect(await run(syncId, "incremental")).toMatchObject({ status: "failed", files: null });
+    server.cutAfter(undefined);
+    const retried = await run(syncId, "incremental");
+    expect(retried).toMatchObject({ status: "succeeded", updated: 1 });
+    expect(read(path.basename(retried.files![0]!.name)).slice(1).map((r) => r[0])).toEqual(["zz_unicode"]);
   });
 
   it("wrong credentials, or a server presenting another host key, are refused with a clear error", async () => {
