@@ -159,7 +159,7 @@ export type Connector<S = Record<string, unknown>, K = Record<string, unknown>> 
    */
   pin?: { settings: string[]; read(connection: ConnectionConfig<S, K>): Promise<Partial<S>> };
   /** Shows what a mapped record would be sent as (destinations that transform values: normalisation, hashing). */
-  preview?(connection: ConnectionConfig<S, K>, object: string, payload: Record<string, unknown>): PayloadPreview;
+  preview?(connection: ConnectionConfig<S, K>, object: string, payload: Record<string, unknown>, sync: { consent?: { channel: string } }): PayloadPreview;
   /** For replace on APIs: every record the destination holds, as its id and the value of the match key field. */
   read?(ctx: DeliveryContext<S, K>): AsyncIterable<{ destinationId: string; key: string }[]>;
   delivery: {

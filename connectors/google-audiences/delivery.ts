@@ -9,6 +9,7 @@ import { chunks, excerpt, technicalFailure } from "../shared/api";
 import { type CommitResult, type DeliveryContext, type DeliveryState, DestinationConfigError, type RecordResult, type WriteRecord } from "../types";
 import { dataManager, type DataManager, describeError, googleError } from "./client";
 import { digitsOf, type GoogleAudiencesSecrets, type GoogleAudiencesSettings } from "./config";
+import { DENIED_NOT_SENT, effectiveConsent, mayBeSent, memberConsent, requestConsent } from "./consent";
 import { type Consent, draftMember, type Identifiers, readIdentifiers, staleIdentifiers, userIdentifiers } from "./normalize";
 
 type Ctx = DeliveryContext<GoogleAudiencesSettings, GoogleAudiencesSecrets>;
@@ -33,24 +34,11 @@ export function destinationOf(s: Settings, userListId: string) {
   };
 }
 
-const consentOf = (value: "GRANTED" | "DENIED") => (value === "GRANTED" ? "CONSENT_GRANTED" : "CONSENT_DENIED");
-export const defaultConsent = (s: Settings): Consent => ({ adUserData: consentOf(s.defaultAdUserData), adPersonalization: consentOf(s.defaultAdPersonalization) });
-
-/**
- * The request's consent: granted when the sync sends only contacts who granted the consent it requires
- * (the engine holds back the others), else the connection's defaults.
- */
-const requestConsent = (ctx: Ctx): Consent =>
-  ctx.consent ? { adUserData: "CONSENT_GRANTED", adPersonalization: "CONSENT_GRANTED" } : defaultConsent(ctx.connection.settings);
-
-/** A member's own consent when the mapping gave any, completed from the request's (a member's consent replaces the request's). */
-const memberConsent = (given: Partial<Consent>, ctx: Ctx): Consent | undefined => (given.adUserData || given.adPersonalization ? { ...requestConsent(ctx), ...given } : undefined);
-
 function requestBody(ctx: Ctx, kind: "ingest" | "remove", items: Outgoing[]) {
   const s = ctx.connection.settings;
   const audienceMembers = items.map((i) => ({ userData: { userIdentifiers: userIdentifiers(i.identifiers, s.encoding) }, ...(kind === "ingest" && i.consent ? { consent: i.consent } : {}) }));
   const body = { destinations: [destinationOf(s, ctx.object)], audienceMembers, encoding: s.encoding };
-  return kind === "ingest" ? { ...body, consent: requestConsent(ctx), termsOfService: { customerMatchTermsOfServiceStatus: "ACCEPTED" } } : body;
+  return kind === "ingest" ? { ...body, consent: requestConsent(s, ctx), termsOfService: { customerMatchTermsOfServiceStatus: "ACCEPTED" } } : body;
 }
 
 /** Which members a 400 names (`audience_members[3].user_data…`), with Google's reason. */
@@ -108,16 +96,20 @@ async function send(api: DataManager, ctx: Ctx, kind: "ingest" | "remove", items
   return out;
 }
 
-/** Drafts each record's member; records that would make Google refuse the request are rejected here and never sent. */
+/**
+ * Drafts each record's member; records that would make Google refuse the request are rejected here and
+ * never sent, nor are members who denied consent to ad user data (what was sent of them before is removed).
+ */
 function prepare(ctx: Ctx, records: WriteRecord[]) {
   const s = ctx.connection.settings;
   const settled = new Map<string, RecordResult>();
   const ingest: Outgoing[] = [];
   const remove: Outgoing[] = [];
+  const denied = new Set<string>();
   for (const r of records) {
+    const before = readIdentifiers(r.identifiers);
     if (r.op === "delete") {
-      const sent = readIdentifiers(r.identifiers);
-      if (sent) remove.push({ key: r.key, identifiers: sent });
+      if (before) remove.push({ key: r.key, identifiers: before });
       else settled.set(r.key, { key: r.key, status: "ok", op: "delete" }); // nothing of it was ever sent
       continue;
     }
@@ -126,36 +118,45 @@ function prepare(ctx: Ctx, records: WriteRecord[]) {
       settled.set(r.key, failed(r.key, "rejected", `${draft.problems.join("; ")}: nothing was sent for this record`));
       continue;
     }
-    ingest.push({ key: r.key, identifiers: draft.identifiers, consent: memberConsent(draft.consent, ctx) });
+    if (!mayBeSent(effectiveConsent(s, ctx, draft.consent))) {
+      denied.add(r.key);
+      if (before) remove.push({ key: r.key, identifiers: before });
+      else settled.set(r.key, failed(r.key, "rejected", DENIED_NOT_SENT));
+      continue;
+    }
+    ingest.push({ key: r.key, identifiers: draft.identifiers, consent: memberConsent(s, ctx, draft.consent) });
     // A replace removes whatever it did not add; otherwise identifiers the member no longer has are removed.
-    const before = ctx.mode === "replace" ? undefined : readIdentifiers(r.identifiers);
-    const stale = before && staleIdentifiers(before, draft.identifiers);
+    const stale = ctx.mode !== "replace" && before ? staleIdentifiers(before, draft.identifiers) : undefined;
     if (stale) remove.push({ key: r.key, identifiers: stale });
   }
-  return { settled, ingest, remove };
+  return { settled, ingest, remove, denied };
 }
 
+/** A record's outcome from what its removal and its ingest each came to. */
+function outcomeOf(r: WriteRecord, removed: RecordResult | "ok" | undefined, added: RecordResult | "ok" | undefined, denied: boolean, sent?: Identifiers): RecordResult {
+  if (r.op === "delete") return removed === "ok" ? { key: r.key, status: "ok", op: "delete" } : removed!;
+  if (denied)
+    return removed === "ok"
+      ? failed(r.key, "rejected", `${DENIED_NOT_SENT}; what was sent of this member before was removed from the audience`)
+      : { ...(removed as Failed), message: `${DENIED_NOT_SENT}, and removing what was sent of this member before failed: ${(removed as Failed).message}` };
+  if (added !== "ok") return added!;
+  if (removed && removed !== "ok" && removed.status === "failed") return { ...removed, message: `Added with its new identifiers, but removing the old ones failed: ${removed.message}` };
+  const op = r.op === "update" || (r.op === "upsert" && r.identifiers) ? "update" : "create";
+  return { key: r.key, status: "ok", op, identifiers: sent! };
+}
+
+/**
+ * Removals go first: Customer Match removes the user an identifier matches, so removing a member's old
+ * email after adding its new one could drop the person just added.
+ */
 export async function writeMembers(ctx: Ctx, state: DeliveryState, records: WriteRecord[]) {
-  const { settled, ingest, remove } = prepare(ctx, records);
+  const { settled, ingest, remove, denied } = prepare(ctx, records);
   const api = dataManager(ctx.http, ctx.connection);
   const requestIds: string[] = [];
-  const ingested = ingest.length ? await send(api, ctx, "ingest", ingest, requestIds) : new Map<string, RecordResult | "ok">();
   const removed = remove.length ? await send(api, ctx, "remove", remove, []) : new Map<string, RecordResult | "ok">();
+  const ingested = ingest.length ? await send(api, ctx, "ingest", ingest, requestIds) : new Map<string, RecordResult | "ok">();
   const sentIds = new Map(ingest.map((i) => [i.key, i.identifiers]));
-  const results = records.map((r): RecordResult => {
-    const done = settled.get(r.key);
-    if (done) return done;
-    if (r.op === "delete") {
-      const outcome = removed.get(r.key)!;
-      return outcome === "ok" ? { key: r.key, status: "ok", op: "delete" } : outcome;
-    }
-    const added = ingested.get(r.key)!;
-    if (added !== "ok") return added;
-    const stale = removed.get(r.key);
-    if (stale && stale !== "ok" && stale.status === "failed") return { ...stale, message: `Added with its new identifiers, but removing the old ones failed: ${stale.message}` };
-    const op = r.op === "update" || (r.op === "upsert" && r.identifiers) ? "update" : "create";
-    return { key: r.key, status: "ok", op, identifiers: sentIds.get(r.key)! };
-  });
+  const results = records.map((r) => settled.get(r.key) ?? outcomeOf(r, removed.get(r.key), ingested.get(r.key), denied.has(r.key), sentIds.get(r.key)));
   const s = state as State;
   // A replace must not remove members it failed to add again: commit refuses to when any upload failed for technical reasons.
   const unsent = results.filter((r) => r.status === "failed" && r.kind === "technical").length;

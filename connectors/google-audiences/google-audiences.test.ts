@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createConnection, updateConnection } from "@/lib/db/queries/connections";
-import { getDatasetByName } from "@/lib/db/queries/datasets";
+import { getDatasetByName, insertDataset } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { contacts, syncRecordLogs, syncRecords, syncRunSteps } from "@/lib/db/schema";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
@@ -27,7 +27,7 @@ const identifiersMapping: MappingEntry[] = [
 ];
 
 /** A workspace with the demo's contacts, a sandbox Google, and a sync of the contacts in COUNTRIES to its Customer Match list. */
-async function setup(p: { contacts?: number; sandbox?: Partial<GoogleSandboxOptions>; mapping?: MappingEntry[]; defaultConsent?: "GRANTED" | "DENIED"; consent?: { channel: "email" } } = {}) {
+async function setup(p: { contacts?: number; sandbox?: Partial<GoogleSandboxOptions>; mapping?: MappingEntry[]; defaultConsent?: "GRANTED" | "DENIED"; consent?: { channel: "email" }; postalCodes?: boolean } = {}) {
   const sandbox = runtime.closeAfter(
     await startGoogleAudiencesSandbox({
       serviceAccount: { email: account.email, publicKey: account.publicKey },
@@ -36,7 +36,11 @@ async function setup(p: { contacts?: number; sandbox?: Partial<GoogleSandboxOpti
     }),
   );
   const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 30, products: 2, orders: 10, orderItems: 20 } });
-  const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+  const contactsDataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+  // The demo has no postal codes: a dataset of the contacts with one read from their traits.
+  const dataset = p.postalCodes
+    ? await insertDataset(db, { workspaceId, name: "Contacts with postal codes", definition: { ...contactsDataset.definition, traits: [{ key: "postal_code", type: "string" }] } })
+    : contactsDataset;
   const settings = { operatingAccountId: "123-456-7890", defaultAdUserData: p.defaultConsent ?? "GRANTED", defaultAdPersonalization: p.defaultConsent ?? "GRANTED", customerMatchTermsAccepted: true, apiBaseUrl: sandbox.url, tokenUrl: sandbox.tokenUrl };
   const connection = await createConnection(db, { workspaceId, connector: "google-audiences", name: "Google Ads", settings, secrets: { serviceAccountKey: account.json } });
   const sync = await createSync(db, {
@@ -64,7 +68,8 @@ async function setup(p: { contacts?: number; sandbox?: Partial<GoogleSandboxOpti
 
 describe("syncing contacts to a Google Ads audience", () => {
   it("adds every contact normalised and hashed, with consent and terms on every upload; removes those who leave; replaces a changed email", async () => {
-    const t = await setup();
+    // Google removes the user an identifier matches: the old email's removal must not drop the person its new one adds.
+    const t = await setup({ sandbox: { removes: "matchedUser" } });
     await t.setContact("c_00001", { email: "  Jane.Doe+Promo@GMAIL.com ", phone: "06 12 34 56 78", country: "FR" });
     const first = await t.run();
     expect(first).toMatchObject({ status: "succeeded", created: 30, failed: 0 });
@@ -86,15 +91,18 @@ describe("syncing contacts to a Google Ads audience", () => {
 
     const leaver = people[1]!;
     const mover = people[2]!;
+    await t.setContact(mover.id, { phone: "+33 6 98 76 54 32" });
+    expect(await t.run()).toMatchObject({ status: "succeeded", updated: 1 });
     await t.setContact(leaver.id, { country: "JP" });
     await t.setContact(mover.id, { email: "moved@example.com" });
     const before = t.sandbox.log.length;
     const second = await t.run();
     expect(second).toMatchObject({ status: "succeeded", deleted: 1, updated: 1 });
-    expect(t.since(before)).toEqual(["POST /v1/audienceMembers:ingest 200", "POST /v1/audienceMembers:remove 200"]);
+    expect(t.since(before)).toEqual(["POST /v1/audienceMembers:remove 200", "POST /v1/audienceMembers:ingest 200"]);
     expect(t.members().has(t.emailKey(leaver.email!))).toBe(false);
     expect(t.members().has(t.emailKey(mover.email!))).toBe(false);
     expect(t.members().has(t.emailKey("moved@example.com"))).toBe(true);
+    expect(t.members().has(`phone:${sha256("+33698765432")}`)).toBe(true);
     expect(t.sandbox.log.filter((l) => l.path === "/token")).toHaveLength(1);
   });
 
@@ -160,6 +168,39 @@ describe("syncing contacts to a Google Ads audience", () => {
     expect(t.members().has(t.emailKey(fourth!.email!))).toBe(true);
   });
 
+  it("matches on addresses: names hashed, region and postal code in clear and normalised; a bad ZIP is rejected before sending, never by Google", async () => {
+    const addressMapping: MappingEntry[] = [
+      { from: { field: "first_name" }, to: "first_name", transforms: [] },
+      { from: { field: "last_name" }, to: "last_name", transforms: [] },
+      { from: { field: "country" }, to: "region_code", transforms: [] },
+      { from: { field: "postal_code" }, to: "postal_code", transforms: [] },
+    ];
+    const t = await setup({ contacts: 12, mapping: addressMapping, postalCodes: true });
+    const postal: Record<string, string> = { FR: "75001", DE: "10115", GB: "sw1a  1aa", ES: "28013", US: "94103", IT: "00184", NL: "1012 js" };
+    for (const c of await t.people()) await t.setContact(c.id, { traits: { postal_code: postal[c.country!] } });
+    await t.setContact("c_00001", { firstName: "Mrs. Jane", lastName: "Doe Jr.", country: "US", traits: { postal_code: " 94303 5300 " } });
+    await t.setContact("c_00002", { country: "US", traits: { postal_code: "9430" } });
+    await t.setContact("c_00003", { firstName: "Ann", lastName: "O'Neil", country: "GB", traits: { postal_code: "wc2h 8lg" } });
+
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "partial", created: 11, failed: 1 });
+    expect(await t.logOf(first.id, "c_00002")).toMatchObject([{ errorKind: "rejected", message: 'postal_code "9430" is not a US ZIP code (5 digits, or ZIP+4): nothing was sent for this record' }]);
+    expect(t.sandbox.log.filter((l) => l.status === 400)).toEqual([]);
+    const body = t.sandbox.log.find((l) => l.path === "/v1/audienceMembers:ingest")!.body as { audienceMembers: { userData: { userIdentifiers: { address?: Record<string, string> }[] } }[] };
+    expect(body.audienceMembers).toHaveLength(11);
+    expect(body.audienceMembers.every((m) => m.userData.userIdentifiers.length === 1 && m.userData.userIdentifiers[0]!.address)).toBe(true);
+    expect(body.audienceMembers[0]!.userData.userIdentifiers[0]!.address).toEqual({ givenName: sha256("jane"), familyName: sha256("doe"), regionCode: "US", postalCode: "94303-5300" });
+    expect(t.members().has(`address:${sha256("ann")}:${sha256("oneil")}:GB:WC2H 8LG`)).toBe(true);
+
+    // A move: the old address is removed (before the new one is added), as it was sent.
+    await t.setContact("c_00001", { traits: { postal_code: "10001" } });
+    const before = t.sandbox.log.length;
+    expect(await t.run()).toMatchObject({ updated: 1 });
+    expect(t.since(before)).toEqual(["POST /v1/audienceMembers:remove 200", "POST /v1/audienceMembers:ingest 200"]);
+    expect(t.members().has(`address:${sha256("jane")}:${sha256("doe")}:US:94303-5300`)).toBe(false);
+    expect(t.members().has(`address:${sha256("jane")}:${sha256("doe")}:US:10001`)).toBe(true);
+  });
+
   it("waits out Google's per-minute rate limit and a 503, and stops the run when the daily quota is spent", async () => {
     const t = await setup({ contacts: 5 });
     t.sandbox.inject({ status: 429, quota: "minute", retryDelaySeconds: 20 }, { status: 503 });
@@ -192,19 +233,40 @@ describe("syncing contacts to a Google Ads audience", () => {
     expect(t.since(before)).toEqual(["POST /token 400"]);
   });
 
-  it("sends each member's own consent when the mapping gives it, the connection's default otherwise", async () => {
+  it("sends each member's own consent when the mapping gives it; never sends one who denied ad user data, and removes one who withdraws it", async () => {
     const t = await setup({ contacts: 20, mapping: [...identifiersMapping, { from: { field: "email_consent" }, to: "ad_user_data", transforms: [] }] });
-    expect(await t.run()).toMatchObject({ status: "succeeded", created: 20 });
-    const body = t.sandbox.log.find((l) => l.path === "/v1/audienceMembers:ingest")!.body as { audienceMembers: { consent?: unknown }[]; consent: unknown };
-    expect(body.consent).toEqual({ adUserData: "CONSENT_GRANTED", adPersonalization: "CONSENT_GRANTED" });
-    const rows = await db.execute<{ id: string; status: string | null }>(
-      sql`SELECT c.id, (SELECT status FROM consents s WHERE s.contact_id = c.id AND s.workspace_id = c.workspace_id AND s.channel = 'email' ORDER BY s.updated_at DESC LIMIT 1) AS status
+    const rows = await db.execute<{ id: string; email: string; status: string | null }>(
+      sql`SELECT c.id, c.email, (SELECT status FROM consents s WHERE s.contact_id = c.id AND s.workspace_id = c.workspace_id AND s.channel = 'email' ORDER BY s.updated_at DESC, s.id DESC LIMIT 1) AS status
         FROM contacts c WHERE c.workspace_id = ${t.workspaceId} ORDER BY c.id`,
     );
-    const expected = rows.rows.map((r) => (r.status === "granted" ? "CONSENT_GRANTED" : r.status ? "CONSENT_DENIED" : undefined));
-    expect(body.audienceMembers.map((m) => (m.consent as { adUserData?: string } | undefined)?.adUserData)).toEqual(expected);
-    expect(body.audienceMembers.filter((m) => m.consent).every((m) => (m.consent as { adPersonalization: string }).adPersonalization === "CONSENT_GRANTED")).toBe(true);
-    expect(expected).toContain("CONSENT_DENIED");
+    const consentOf = (status: string | null) => (status === "granted" ? "CONSENT_GRANTED" : status ? "CONSENT_DENIED" : undefined);
+    const sendable = rows.rows.filter((r) => consentOf(r.status) !== "CONSENT_DENIED");
+    const denied = rows.rows.filter((r) => consentOf(r.status) === "CONSENT_DENIED");
+    expect(denied.length).toBeGreaterThan(0);
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "partial", created: sendable.length, failed: denied.length });
+    const body = t.sandbox.log.find((l) => l.path === "/v1/audienceMembers:ingest")!.body as { audienceMembers: { consent?: unknown }[]; consent: unknown };
+    expect(body.consent).toEqual({ adUserData: "CONSENT_GRANTED", adPersonalization: "CONSENT_GRANTED" });
+    expect(body.audienceMembers.map((m) => (m.consent as { adUserData?: string } | undefined)?.adUserData)).toEqual(sendable.map((r) => consentOf(r.status)));
+    for (const r of denied) {
+      expect(t.members().has(t.emailKey(r.email))).toBe(false);
+      expect(await t.logOf(first.id, r.id)).toMatchObject([{ status: "failed", errorKind: "rejected", message: "consent for ad user data denied: not sent" }]);
+    }
+    expect(JSON.stringify(t.sandbox.log.map((l) => l.body))).not.toContain(sha256((normalizeEmail(denied[0]!.email) as { value: string }).value));
+
+    // One who had granted it withdraws it: nothing of theirs is sent again, and what was sent is removed with the identifiers last sent.
+    const leaving = sendable.find((r) => r.status === "granted")!;
+    const stored = await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, t.sync.id), eq(syncRecords.recordKey, leaving.id)) });
+    await db.execute(sql`INSERT INTO consents (workspace_id, id, contact_id, channel, status, updated_at) VALUES (${t.workspaceId}, ${`${leaving.id}:email:withdrawn`}, ${leaving.id}, 'email', 'withdrawn', now() + interval '1 second')`);
+    const before = t.sandbox.log.length;
+    const second = await t.run();
+    expect(second).toMatchObject({ status: "partial", created: 0, updated: 0 });
+    const calls = t.sandbox.log.slice(before);
+    expect(calls.map((l) => l.path)).toEqual(["/v1/audienceMembers:remove"]);
+    const ids = stored!.identifiers as { emailAddress: string; phoneNumber?: string };
+    expect(calls[0]!.body!.audienceMembers).toEqual([{ userData: { userIdentifiers: [{ emailAddress: ids.emailAddress }, ...(ids.phoneNumber ? [{ phoneNumber: ids.phoneNumber }] : [])] } }]);
+    expect(t.members().has(t.emailKey(leaving.email))).toBe(false);
+    expect(await t.logOf(second.id, leaving.id)).toMatchObject([{ status: "failed", errorKind: "rejected", message: "consent for ad user data denied: not sent; what was sent of this member before was removed from the audience" }]);
   });
 
   it("with email consent required, sends only contacts who granted it, as granted, and removes one who withdraws it", async () => {

@@ -3,7 +3,8 @@ import { directHttpClient } from "@/lib/sync/http";
 import { type Connector, DestinationConfigError, type DestinationField, type DestinationObject } from "../types";
 import { type DataManager, dataManager, describeError, googleError } from "./client";
 import { type GoogleAudiencesSecrets, type GoogleAudiencesSettings, googleAudiencesSecretsSchema, googleAudiencesSettingsSchema } from "./config";
-import { accountPath, beginDelivery, commitDelivery, defaultConsent, writeMembers } from "./delivery";
+import { DENIED_NOT_SENT, effectiveConsent, mayBeSent } from "./consent";
+import { accountPath, beginDelivery, commitDelivery, writeMembers } from "./delivery";
 import { googleAudiencesManifest } from "./manifest";
 import { draftMember } from "./normalize";
 
@@ -77,16 +78,18 @@ export const googleAudiences: Connector<GoogleAudiencesSettings, GoogleAudiences
     return fields;
   },
 
-  preview(connection, _object, payload) {
+  /** The consent shown is the one a run sends (the same functions build both); a member who denied ad user data is shown as not sent. */
+  preview(connection, _object, payload, sync = {}) {
     const s = connection.settings;
     const draft = draftMember(payload, { encoding: s.encoding, phoneCountry: s.defaultPhoneCountry?.toUpperCase(), key: "member_id" });
-    const consent = { ...defaultConsent(s), ...draft.consent };
+    const consent = effectiveConsent(s, sync, draft.consent);
+    const sent = mayBeSent(consent);
     const effective = `adUserData ${consent.adUserData}, adPersonalization ${consent.adPersonalization}`;
     const unplaced = draft.problems.filter((p) => !draft.preview.some((f) => f.note === p));
     return {
       fields: [
-        ...draft.preview,
-        { name: "consent", value: null, normalised: effective, sent: effective, note: "The consent Google receives for this member" },
+        ...draft.preview.map((f) => (sent ? f : { ...f, sent: null })),
+        { name: "consent", value: null, normalised: effective, sent: sent ? effective : null, note: sent ? "The consent Google receives for this member" : DENIED_NOT_SENT },
         ...unplaced.map((note) => ({ name: "member", value: null, normalised: null, sent: null, note })),
       ],
     };

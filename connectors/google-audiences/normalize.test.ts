@@ -61,6 +61,25 @@ describe("messy values, as the demo data has them", () => {
     expect(normalizePhone("+1 800 555 0100 ext. 12")).toEqual(ok("+18005550100"));
   });
 
+  it('drops a "(0)" trunk marker, except where the 0 is part of the number (Italy)', () => {
+    expect(normalizePhone("+44 (0)20 7946 0958")).toEqual(ok("+442079460958"));
+    expect(normalizePhone("+44(0)2079460958", "FR")).toEqual(ok("+442079460958"));
+    expect(normalizePhone("0044 (0)20 7946 0958")).toEqual(ok("+442079460958"));
+    expect(normalizePhone("(0)20 7946 0958", "GB")).toEqual(ok("+442079460958"));
+    expect(normalizePhone("+49 (0) 30 1234567")).toEqual(ok("+49301234567"));
+    expect(normalizePhone("+39 (0)6 1234 5678")).toEqual(ok("+390612345678"));
+  });
+
+  it("does not prepend the region's calling code to digits that already start with it, when only that reading has a national number's length", () => {
+    expect(normalizePhone("33612345678", "FR")).toEqual(ok("+33612345678"));
+    expect(normalizePhone("33 6 12 34 56 78", "FR")).toEqual(ok("+33612345678"));
+    expect(normalizePhone("442079460958", "GB")).toEqual(ok("+442079460958"));
+    expect(draftMember({ phone: "33612345678", region_code: "FR" }, { encoding: "HEX" }).identifiers.phoneNumber).toBe(sha("+33612345678"));
+    // National numbers that merely begin with the code's digits keep getting it.
+    expect(normalizePhone("333123456", "FR")).toEqual(ok("+33333123456"));
+    expect(normalizePhone("3931234567", "IT")).toEqual(ok("+393931234567"));
+  });
+
   it("refuses phones that cannot become E.164, saying why", () => {
     expect(normalizePhone("0612345678")).toMatchObject({ ok: false, error: expect.stringContaining("has no country code") });
     expect(normalizePhone("1-800-FLOWERS", "US")).toMatchObject({ ok: false, error: expect.stringContaining("letters") });

@@ -149,7 +149,7 @@ function previewOf(payload: Record<string, unknown>, parts: Parts, identifiers: 
     if (name === "ad_user_data" || name === "ad_personalization") {
       const outcome = normalizeConsent(name, value);
       if (!outcome.ok) return { name, value, normalised: null, sent: null, note: outcome.error };
-      return { name, value, normalised: outcome.value ?? null, sent: outcome.value ?? null, note: outcome.value ? undefined : "Empty: the connection's default consent is sent" };
+      return { name, value, normalised: outcome.value ?? null, sent: outcome.value ?? null, note: outcome.value ? undefined : "Empty: the upload's consent applies (see consent)" };
     }
     return { name, value, normalised: null, sent: null, note: name === options.key ? "Relay's key for this member: not sent to Google" : "Not an identifier Google takes: not sent" };
   });

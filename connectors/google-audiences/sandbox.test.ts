@@ -58,6 +58,42 @@ describe("the Data Manager sandbox", () => {
     expect(sandbox.members(LIST).size).toBe(0);
   });
 
+  it("checks addresses: an ISO region code, the postal code in clear (US: 5 digits or ZIP+4), the names as digests", async () => {
+    const address = (a: Record<string, unknown>) => ({ userData: { userIdentifiers: [{ address: { givenName: sha256("jane"), familyName: sha256("doe"), regionCode: "US", postalCode: "94303", ...a } }] } });
+    const at = (i: number) => `audience_members[${i}].user_data.user_identifiers[0].address`;
+    const refused = await ingest({ audienceMembers: [address({ postalCode: "9430" }), address({ postalCode: sha256("94303") }), address({ regionCode: "XX" }), address({ postalCode: undefined }), address({ givenName: "Jane" })] });
+    expect(violations(refused.json).map((v) => `${v.field} ${v.reason}`)).toEqual([
+      `${at(0)}.postal_code INVALID_POSTAL_CODE`,
+      `${at(1)}.postal_code INVALID_POSTAL_CODE`,
+      `${at(2)}.region_code INVALID_COUNTRY_CODE`,
+      `${at(3)}.postal_code REQUIRED_FIELD_MISSING`,
+      `${at(4)}.given_name INVALID_HEX_ENCODING`,
+    ]);
+    expect((await ingest({ audienceMembers: [address({ postalCode: "94303-5300" }), address({ regionCode: "GB", postalCode: "WC2H 8LG" })] })).status).toBe(200);
+    expect(sandbox.members(LIST).has(`address:${sha256("jane")}:${sha256("doe")}:US:94303-5300`)).toBe(true);
+    expect(sandbox.members(LIST).has(`address:${sha256("jane")}:${sha256("doe")}:GB:WC2H 8LG`)).toBe(true);
+  });
+
+  it("removes the identifiers named, or, set to, the whole user they match (with every identifier it was ingested with)", async () => {
+    const person = (e: string, phone: string) => ({ userData: { userIdentifiers: [{ emailAddress: sha256(e) }, { phoneNumber: sha256(phone) }] } });
+    const remove = (e: string) => call("POST", "/v1/audienceMembers:remove", { destinations, encoding: "HEX", audienceMembers: [email(e)] });
+    await ingest({ audienceMembers: [person("one@example.com", "+33600000001")] });
+    expect((await remove("one@example.com")).status).toBe(200);
+    expect(sandbox.members(LIST).has(`phone:${sha256("+33600000001")}`)).toBe(true);
+
+    sandbox.configure({ removes: "matchedUser" });
+    try {
+      // Two uploads sharing a phone are one user: removing the first email drops the second too.
+      await ingest({ audienceMembers: [person("two@example.com", "+33600000002"), email("other@example.com")] });
+      await ingest({ audienceMembers: [person("two-new@example.com", "+33600000002")] });
+      expect((await remove("two@example.com")).status).toBe(200);
+      for (const key of [`email:${sha256("two@example.com")}`, `email:${sha256("two-new@example.com")}`, `phone:${sha256("+33600000002")}`]) expect(sandbox.members(LIST).has(key)).toBe(false);
+      expect(sandbox.members(LIST).has(`email:${sha256("other@example.com")}`)).toBe(true);
+    } finally {
+      sandbox.configure({ removes: "identifier" });
+    }
+  });
+
   it("requires consent (as CONSENT_* values), the encoding the digests are in, and accepted terms", async () => {
     const noConsent = await ingest({ consent: undefined, audienceMembers: [email("a@example.com")] });
     expect(violations(noConsent.json).map((v) => v.field)).toEqual(["audience_members[0].consent.ad_user_data", "audience_members[0].consent.ad_personalization"]);

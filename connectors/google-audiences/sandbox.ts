@@ -5,7 +5,8 @@
  * ingest / remove / removeAll with Google's fast-fail validation (one bad record refuses the whole request),
  * consent required on every ingested member, requestStatus answering PROCESSING before SUCCESS or
  * PARTIAL_SUCCESS with error counts, and injected 429 RESOURCE_EXHAUSTED / 503. It keeps the members in
- * memory (by identifier, digests as hex) and logs every request.
+ * memory (by identifier, digests as hex, grouped by the user they were ingested as: a removal takes the
+ * identifiers named or, when set to, that whole user) and logs every request.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -15,7 +16,9 @@ import { checkDestinations, checkIngestRequest, checkMembers, field, identifierK
 const SCOPE = "https://www.googleapis.com/auth/datamanager";
 const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 type Json = Record<string, unknown>;
-type List = { account: string; id: string; displayName: string; uploadKeyTypes: string[]; readOnly: boolean; members: Map<string, { lastAdded: number; consent: Json }> };
+/** A member entry per identifier; `user` groups the identifiers matched to one person (an entry without one is its own). */
+type Entry = { lastAdded: number; consent: Json; user?: string };
+type List = { account: string; id: string; displayName: string; uploadKeyTypes: string[]; readOnly: boolean; members: Map<string, Entry> };
 type Request = { kind: "ingest" | "remove" | "removeAll"; polls: number; destinations: unknown[]; records: number; identifiers: number; errorCounts: Record<string, number> };
 export type Fault = { status: 429; quota: "minute" | "day"; retryDelaySeconds?: number } | { status: 503 };
 export type Logged = { at: number; method: string; path: string; status: number; body?: Json; response: Json };
@@ -31,10 +34,32 @@ export type GoogleSandboxOptions = {
   clockOffsetMs?: number;
   /** Every ingested member must carry consent (its own or the request's) [sandbox choice, as the issue asks]. */
   requireConsent?: boolean;
+  /**
+   * What a removal takes away: only the identifiers named (default), or the whole user they match, with
+   * every identifier ingested together with them [sandbox choice: the fact sheet does not say; Customer
+   * Match matches identifiers to users, so a removal can drop identifiers other than those it names].
+   */
+  removes?: "identifier" | "matchedUser";
   /** A further fast-fail rule of Google's that the connector cannot know (a violation at `audience_members[i].<field>`). */
   refuse?: (member: Json, index: number) => Violation | undefined;
   serviceDisabled?: boolean;
 };
+
+const userOf = (key: string, entry: Entry) => entry.user ?? key;
+
+/** Ingests one member's identifiers as one user, merged with every user any of them already matches. */
+function addMember(list: List, keys: string[], entry: Omit<Entry, "user">) {
+  const matched = new Set(keys.flatMap((k) => (list.members.has(k) ? [userOf(k, list.members.get(k)!)] : [])));
+  const user = matched.values().next().value ?? crypto.randomUUID();
+  for (const [k, m] of list.members) if (matched.has(userOf(k, m))) m.user = user;
+  for (const k of keys) list.members.set(k, { ...entry, user });
+}
+
+function removeMember(list: List, keys: string[], removes: "identifier" | "matchedUser") {
+  if (removes === "identifier") return keys.forEach((k) => list.members.delete(k));
+  const users = new Set(keys.flatMap((k) => (list.members.has(k) ? [userOf(k, list.members.get(k)!)] : [])));
+  for (const [k, m] of list.members) if (users.has(userOf(k, m))) list.members.delete(k);
+}
 
 const errorBody = (code: number, status: string, message: string, extra: { reason?: string; domain?: string; metadata?: Json; violations?: Violation[]; retryDelay?: string } = {}) => {
   const requestId = `t-${crypto.randomBytes(6).toString("hex")}`;
@@ -48,7 +73,7 @@ const errorBody = (code: number, status: string, message: string, extra: { reaso
 };
 
 export async function startGoogleAudiencesSandbox(options: GoogleSandboxOptions) {
-  let settings = { processingPolls: 2, requireConsent: true, clockOffsetMs: 0, ...options };
+  let settings = { processingPolls: 2, requireConsent: true, clockOffsetMs: 0, removes: "identifier" as const, ...options };
   const publicKey = typeof options.serviceAccount.publicKey === "string" ? crypto.createPublicKey(options.serviceAccount.publicKey) : options.serviceAccount.publicKey;
   const lists = new Map<string, List>();
   for (const [account, a] of Object.entries(options.accounts))
@@ -153,9 +178,9 @@ export async function startGoogleAudiencesSandbox(options: GoogleSandboxOptions)
           request.errorCounts.PROCESSING_ERROR_REASON_DENIED_CONSENT = (request.errorCounts.PROCESSING_ERROR_REASON_DENIED_CONSENT ?? 0) + 1;
           continue;
         }
-        for (const key of ids.map((id) => identifierKey(id, encoding)!))
-          if (kind === "ingest") list.members.set(key, { lastAdded: now(), consent });
-          else list.members.delete(key);
+        const keys = ids.map((id) => identifierKey(id, encoding)!);
+        if (kind === "ingest") addMember(list, keys, { lastAdded: now(), consent });
+        else removeMember(list, keys, settings.removes);
       }
     }
     requests.set(requestId, request);

@@ -5,13 +5,17 @@ const answer = (status: number, json: unknown, headers: Record<string, string> =
 const failed = (statusCode: string, message: string, fields: string[] = []) => ({ success: false, errors: [{ statusCode, message, fields }] });
 
 describe("Salesforce's per-record results", () => {
-  it("read the existing record's id from DUPLICATE_VALUE, as 18 characters", () => {
+  it("read the field and the existing record's id from DUPLICATE_VALUE, the id as 18 characters", () => {
     expect(classify(failed("DUPLICATE_VALUE", "duplicate value found: Relay_Key__c duplicates value on record with id: 00QHs0000Fk2Lmz"))).toEqual({
       kind: "duplicate",
       message: "DUPLICATE_VALUE: duplicate value found: Relay_Key__c duplicates value on record with id: 00QHs0000Fk2Lmz",
       existingId: "00QHs0000Fk2LmzMQE",
+      field: "Relay_Key__c",
     });
-    expect(classify(failed("DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: <unknown>"))).toMatchObject({ kind: "duplicate", existingId: undefined });
+    expect(classify(failed("DUPLICATE_VALUE", "duplicate value found: Email__c duplicates value on record with id: 003Hs0000Ab1Cd2"))).toMatchObject({ field: "Email__c", existingId: "003Hs0000Ab1Cd2IQE" });
+    const unknown = classify(failed("DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: <unknown>"));
+    expect(unknown).toMatchObject({ kind: "duplicate", existingId: undefined });
+    expect(unknown).not.toHaveProperty("field");
     expect(classify(failed("DUPLICATES_DETECTED", "Use one of these records?"))).toMatchObject({ kind: "duplicate", existingId: undefined });
     expect(classify(failed("DUPLICATE_EXTERNAL_ID", "Account_Key__c: more than one record found for external id field: [001…, 001…]"))).toMatchObject({ kind: "duplicate" });
   });

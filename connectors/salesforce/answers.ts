@@ -18,24 +18,31 @@ export function errorText(a: HttpResponse): string {
   return `HTTP ${a.status}`;
 }
 
-const DUPLICATE_ID = /with id: ([a-zA-Z0-9]{15,18})\b/;
+// "duplicate value found: <field> duplicates value on record with id: <id>" (both can read <unknown>).
+const DUPLICATE_VALUE = /duplicate value found: (\S+) duplicates value on record with id: (?:([a-zA-Z0-9]{15,18})\b)?/;
 // Missing records: in the Recycle Bin, never there (or not visible), or gone (single-record form).
 const GONE = new Set(["ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND"]);
 const DUPLICATE = new Set(["DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID"]);
 // Worth sending again later: a lock, a rollback caused by another record, a busy server.
 const TRANSIENT = new Set(["UNABLE_TO_LOCK_ROW", "ALL_OR_NONE_OPERATION_ROLLED_BACK", "SERVER_UNAVAILABLE", "REQUEST_RUNNING_TOO_LONG"]);
 
-export type Failure = { kind: ErrorKind; message: string; existingId?: string };
+/** A failed record: our kind, Salesforce's message; for DUPLICATE_VALUE, the record holding the value and the field. */
+export type Failure = { kind: ErrorKind; message: string; existingId?: string; field?: string };
 
-/** Our kind for a failed record; DUPLICATE_VALUE names the record holding the value (15 characters, made 18). */
+/** Our kind for a failed record; DUPLICATE_VALUE names the field and the record holding the value (15 characters, made 18). */
 export function classify(result: CollectionResult): Failure {
   const errors = result.errors ?? [];
   const message = errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (${e.fields.join(", ")})` : ""}`).join("; ") || "Salesforce refused the record without saying why";
   const first = errors[0];
   if (!first) return { kind: "rejected", message };
   if (DUPLICATE.has(first.statusCode)) {
-    const id = first.statusCode === "DUPLICATE_VALUE" ? first.message.match(DUPLICATE_ID)?.[1] : undefined;
-    return { kind: "duplicate", message, existingId: id ? toId18(id) : undefined };
+    const [, field, id] = (first.statusCode === "DUPLICATE_VALUE" && first.message.match(DUPLICATE_VALUE)) || [];
+    return {
+      kind: "duplicate",
+      message,
+      existingId: id ? toId18(id) : undefined,
+      ...(field && field !== "<unknown>" ? { field } : {}),
+    };
   }
   // A reference field naming a missing record is the data's fault; the record's own id missing means it is gone.
   if (GONE.has(first.statusCode) && (first.fields ?? []).every((f) => f.toLowerCase() === "id")) return { kind: "not_found", message };

@@ -7,10 +7,12 @@ import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { contacts, syncRecordLogs, syncRecords, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
+import type { MappingEntry } from "@/lib/mapping/schema";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { salesforce } from ".";
 import { type SalesforceSandbox, type SalesforceSandboxOptions, sandboxConnection, startSalesforceSandbox } from "./sandbox";
+import { defaultOrg, field } from "./sandbox-schema";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -26,7 +28,7 @@ const connectionOf = (sandbox: SalesforceSandbox, auth: "client_credentials" | "
   sandboxConnection(sandbox, auth === "jwt_bearer" ? { privateKey: keys.privateKey } : auth);
 
 /** A workspace with contacts, a sandbox org and a sync of the contacts to Contact (upserted on Relay_Id__c) or Lead (by Id, unique Relay_Key__c). */
-async function setup(p: { contacts?: number; object?: "Contact" | "Lead"; auth?: "client_credentials" | "jwt_bearer"; sandbox?: SalesforceSandboxOptions } = {}) {
+async function setup(p: { contacts?: number; object?: "Contact" | "Lead"; auth?: "client_credentials" | "jwt_bearer"; sandbox?: SalesforceSandboxOptions; mapping?: MappingEntry[] } = {}) {
   const sandbox = await startSandbox(p.sandbox);
   const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 6, products: 2, orders: 4, orderItems: 8 } });
   const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
@@ -45,6 +47,7 @@ async function setup(p: { contacts?: number; object?: "Contact" | "Lead"; auth?:
         { from: { field: "first_name" }, to: "FirstName" },
         { from: { field: "last_name" }, to: "LastName" },
         lead ? { from: { value: "Relay demo" }, to: "Company" } : { from: { field: "country" }, to: "MailingCountry" },
+        ...(p.mapping ?? []),
       ],
       matchKey: { from: "id", to: lead ? "Relay_Key__c" : "Relay_Id__c" },
       onLeave: "delete",
@@ -172,6 +175,44 @@ describe("syncing to Salesforce", () => {
     expect(await t.itemOf(run.id, "c_00003")).toMatchObject({ status: "failed", errorKind: "rejected", message: "FIELD_CUSTOM_VALIDATION_EXCEPTION: Leads from this list need a phone number" });
   });
 
+  it("sends values as the fields' describe types read them, and refuses unsent only the record with a value Salesforce could not read", async () => {
+    const objects = defaultOrg();
+    objects.find((o) => o.name === "Contact")!.fields.push(field("Last_Order__c", "date"), field("First_Order__c", "datetime"), field("Orders__c", "int"), field("Spent__c", "currency"));
+    const t = await setup({
+      sandbox: { objects },
+      mapping: [
+        // A user's default for a missing birth date: text a date field cannot take.
+        { from: { field: "birth_date" }, to: "Birthdate", transforms: [{ type: "default", value: "unknown" }] },
+        // Timestamps (microseconds, UTC) into a date field and a date-time field: the mapping check lets both through.
+        { from: { field: "last_order_at" }, to: "Last_Order__c", transforms: [] },
+        { from: { field: "first_order_at" }, to: "First_Order__c", transforms: [] },
+        { from: { field: "orders_count" }, to: "Orders__c", transforms: [] },
+        { from: { field: "total_spent" }, to: "Spent__c", transforms: [] },
+      ],
+    });
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [1, 2, 3, 4, 5, 6].map((n) => ({ id: `c_0000${n}`, birth_date: n === 3 ? null : `198${n}-03-0${n}` })) });
+    const at = (iso: string) => new Date(iso);
+    await upsertRecords(db, {
+      workspaceId: t.workspaceId,
+      entity: "orders",
+      records: [
+        { id: "o_first", contact_id: "c_00001", status: "paid", total: "10.00", currency: "EUR", ordered_at: at("2001-01-01T08:30:15.123Z") },
+        { id: "o_last", contact_id: "c_00001", status: "paid", total: "10.00", currency: "EUR", ordered_at: at("2099-12-31T23:30:00Z") },
+      ],
+    });
+    const run = await t.run();
+    expect(run).toMatchObject({ status: "partial", created: 5, failed: 1 });
+    // One call: Salesforce would have refused it whole, for "unknown" or for a timestamp in a date field.
+    expect(writes(run.requests)).toEqual(["PATCH /composite/sobjects/Contact/Relay_Id__c 200"]);
+    expect(await t.itemOf(run.id, "c_00003")).toMatchObject({ status: "failed", errorKind: "rejected", message: 'Not sent to Salesforce: Birthdate (date) takes a date as YYYY-MM-DD, not "unknown"' });
+    expect(t.byKey("c_00003")).toEqual([]);
+    const [ada] = t.byKey("c_00001");
+    expect(ada).toMatchObject({ Birthdate: "1981-03-01", Last_Order__c: "2099-12-31", First_Order__c: "2001-01-01T08:30:15.123Z" });
+    expect(Number.isInteger(ada!.Orders__c) && (ada!.Orders__c as number) >= 2).toBe(true);
+    expect(typeof ada!.Spent__c).toBe("number");
+    expect(t.held()).toHaveLength(5);
+  });
+
   it("deletes the records that leave the dataset with one collection call, a record already deleted counting as done", async () => {
     const t = await setup();
     await t.run();
@@ -184,16 +225,18 @@ describe("syncing to Salesforce", () => {
     expect(t.sandbox.org.bin.size).toBe(2);
   });
 
-  it("replaces: reads back the keyed records page by page, deletes the strays, recreates what is missing, leaves unkeyed records alone", async () => {
+  it("replaces: reads back the keyed records page by page, deletes its own records that left, recreates what is missing, leaves others' records alone", async () => {
     const t = await setup({ sandbox: { queryPageSize: 2 } });
     await t.run();
-    t.sandbox.insert("Contact", { LastName: "Stray", Relay_Id__c: "stray" });
+    const stray = t.sandbox.insert("Contact", { LastName: "Stray", Relay_Id__c: "stray" });
     const unkeyed = t.sandbox.insert("Contact", { LastName: "Someone else's" });
     t.sandbox.remove(t.byKey("c_00004")[0]!.Id);
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00006")));
     const run = await t.run("replace");
-    expect(run).toMatchObject({ status: "succeeded", created: 1, updated: 5, deleted: 1 });
+    expect(run).toMatchObject({ status: "succeeded", created: 1, updated: 4, deleted: 1 });
     expect(run.requests.filter((r) => r.path.includes("/query")).length).toBe(3);
-    expect(t.held().map((r) => r.Relay_Id__c ?? r.Id).sort()).toEqual(["c_00001", "c_00002", "c_00003", "c_00004", "c_00005", "c_00006", unkeyed].sort());
+    expect(t.held().map((r) => r.Relay_Id__c ?? r.Id).sort()).toEqual(["c_00001", "c_00002", "c_00003", "c_00004", "c_00005", "stray", unkeyed].sort());
+    expect(t.held().some((r) => r.Id === stray)).toBe(true);
   });
 });
 

@@ -11,22 +11,29 @@ import {
   type WriteOp,
   type WriteRecord,
 } from "../types";
-import { classify, type CollectionResult, errorText } from "./answers";
+import { classify, type CollectionResult, errorText, firstError } from "./answers";
 import { assertPermitted, describeObject, isApiName, sfCall } from "./client";
 import type { SalesforceSecrets, SalesforceSettings } from "./config";
+import { salesforceFields } from "./values";
 
 type Ctx = DeliveryContext<SalesforceSettings, SalesforceSecrets>;
 
-/** How this run writes: upserts on an external ID field, or creates and updates by Id; why it stopped, if it did. */
-export type SalesforceState = { keyField: string; upsertField?: string; stopped?: { message: string; quota: boolean } };
+/**
+ * How this run writes: upserts on an external ID field, or creates and updates by Id; the describe type of
+ * each mapped field (lowercased names) its values are converted to; why it stopped, if it did.
+ */
+export type SalesforceState = { keyField: string; upsertField?: string; types?: Record<string, string>; stopped?: { message: string; quota: boolean } };
 
 type Op = WriteOp;
-type Pending = { record: WriteRecord; op: Op; id?: string };
+/** A record on its way: the operation to try and its fields as Salesforce reads them. */
+type Pending = { record: WriteRecord; op: Op; id?: string; fields?: Record<string, unknown> };
 type Outcome = { result: RecordResult } | { retry: Pending; earlier: EarlierAttempt };
 
 const COLLECTION_SIZE = 200;
 const MAX_ROUNDS = 3;
 const ORDER: Op[] = ["delete", "upsert", "update", "create"];
+// A 400 with these concerns the request, not one record's values: every part of it would be refused alike.
+const REQUEST_WIDE = new Set(["INVALID_FIELD", "INVALID_TYPE", "EXCEEDED_ID_LIMIT", "MISSING_ARGUMENT"]);
 
 /** Reads the object's describe once per run: the match key decides how records are written; missing fields stop the run before any write. */
 export async function beginWriting(ctx: Ctx): Promise<SalesforceState> {
@@ -37,23 +44,28 @@ export async function beginWriting(ctx: Ctx): Promise<SalesforceState> {
   if (missing.length) throw new DestinationConfigError(`${ctx.object} has no field ${missing.join(", ")} that the integration user can see: it was deleted, renamed or hidden from the user`);
   const key = fields.get(ctx.key.toLowerCase())!;
   if (key.name !== "Id" && !key.externalId && !key.unique) throw new DestinationConfigError(`${ctx.object}.${key.name} is no longer unique nor an external ID: pick another match key`);
-  return { keyField: key.name, ...(key.externalId ? { upsertField: key.name } : {}) };
+  const types = Object.fromEntries(ctx.fields.map((name) => [name.toLowerCase(), fields.get(name.toLowerCase())!.type]));
+  return { keyField: key.name, ...(key.externalId ? { upsertField: key.name } : {}), types };
 }
 
 export function assertNotStopped(state: SalesforceState) {
   if (state.stopped) throw state.stopped.quota ? new QuotaExhausted(state.stopped.message) : new DestinationConfigError(state.stopped.message);
 }
 
+/** The first operation to try; a record whose values Salesforce could not read fails here, unsent. */
 function firstAttempt(record: WriteRecord, state: SalesforceState): Pending | RecordResult {
   if (record.op === "delete") return record.destinationId ? { record, op: "delete", id: record.destinationId } : { key: record.key, status: "ok", op: "delete" };
-  if (state.upsertField) return { record, op: "upsert" };
-  if (state.keyField === "Id") return { record, op: "update", id: record.key };
-  return record.destinationId ? { record, op: "update", id: record.destinationId } : { record, op: "create" };
+  const read = salesforceFields(record.payload ?? {}, state.types);
+  if ("problem" in read) return { key: record.key, status: "failed", kind: "rejected", message: read.problem };
+  const { fields } = read;
+  if (state.upsertField) return { record, fields, op: "upsert" };
+  if (state.keyField === "Id") return { record, fields, op: "update", id: record.key };
+  return record.destinationId ? { record, fields, op: "update", id: record.destinationId } : { record, fields, op: "create" };
 }
 
 /** The record as Salesforce takes it: its type, its fields, and `id` only for an update. */
 function sobject(type: string, p: Pending) {
-  const fields = Object.fromEntries(Object.entries(p.record.payload ?? {}).filter(([name]) => name.toLowerCase() !== "id"));
+  const fields = Object.fromEntries(Object.entries(p.fields ?? {}).filter(([name]) => name.toLowerCase() !== "id"));
   return { attributes: { type }, ...fields, ...(p.op === "update" ? { id: p.id } : {}) };
 }
 
@@ -68,15 +80,24 @@ function outcome(p: Pending, item: CollectionResult, state: SalesforceState): Ou
   const f = classify(item);
   // Deleting a record that is already gone leaves what was asked.
   if (p.op === "delete" && f.kind === "not_found") return { result: { key, status: "ok", op: "delete" } };
-  if (f.kind === "duplicate" && f.existingId && (p.op === "create" || p.op === "upsert"))
-    return { retry: { record: p.record, op: "update", id: f.existingId }, earlier: { op: p.op, kind: "duplicate", message: `${f.message}: updating ${f.existingId}`, response } };
+  // Only a clash on the match key names this record's own copy; another unique field names someone else's record.
+  if (f.kind === "duplicate" && f.existingId && p.op === "create" && f.field?.toLowerCase() === state.keyField.toLowerCase())
+    return { retry: { ...p, op: "update", id: f.existingId }, earlier: { op: p.op, kind: "duplicate", message: `${f.message}: updating ${f.existingId}`, response } };
+  if (f.kind === "duplicate" && f.existingId) {
+    const other = f.field && f.field.toLowerCase() !== state.keyField.toLowerCase() ? `, not of the match key ${state.keyField}` : "";
+    return { result: { key, status: "failed", kind: "duplicate", message: `${f.message}: ${f.existingId} holds this value of ${f.field ?? "a unique field"}${other}; it was left unchanged`, existingId: f.existingId, response } };
+  }
   if (f.kind === "not_found" && p.op === "update" && state.keyField !== "Id")
-    return { retry: { record: p.record, op: "create" }, earlier: { op: "update", kind: "not_found", message: `${f.message}: the record ${p.id} is gone, creating it again`, response } };
+    return { retry: { ...p, op: "create", id: undefined }, earlier: { op: "update", kind: "not_found", message: `${f.message}: the record ${p.id} is gone, creating it again`, response } };
   const gone = f.kind === "not_found" && p.op === "update" ? ": a sync matching on Id cannot create it again" : "";
   return { result: { key, status: "failed", kind: f.kind, message: f.message + gone, existingId: f.existingId, response } };
 }
 
-/** One collection request for up to 200 records of one operation; an outcome per record, in input order. */
+/**
+ * One collection request for up to 200 records of one operation; an outcome per record, in input order. A
+ * request refused as a whole for a value Salesforce could not read is sent again in halves, down to the one
+ * record that fails with Salesforce's message.
+ */
 async function send(ctx: Ctx, state: SalesforceState, op: Op, group: Pending[]): Promise<Outcome[]> {
   let a: HttpResponse;
   try {
@@ -93,15 +114,20 @@ async function send(ctx: Ctx, state: SalesforceState, op: Op, group: Pending[]):
   }
   assertPermitted(a, `the ${op} of ${ctx.object} records`);
   if (a.status === 200 && Array.isArray(a.json) && a.json.length === group.length) return (a.json as CollectionResult[]).map((item, i) => outcome(group[i]!, item, state));
-  // Refused as a whole (400: a field Salesforce does not know, a value it cannot read): every record fails with the reason.
+  if (a.status === 400 && !REQUEST_WIDE.has(firstError(a)?.errorCode ?? "")) {
+    if (group.length === 1) return [{ result: { key: group[0]!.record.key, status: "failed", kind: "rejected", message: `Salesforce refused the record: ${errorText(a)}`, response: excerpt(a) } }];
+    const half = Math.ceil(group.length / 2);
+    return [...(await send(ctx, state, op, group.slice(0, half))), ...(await send(ctx, state, op, group.slice(half)))];
+  }
+  // Refused as a whole (a field Salesforce does not know, too many records) or a 200 that does not add up: every record fails with the reason.
   const message = a.status === 200 ? `Salesforce answered ${Array.isArray(a.json) ? a.json.length : "no"} results for ${group.length} records` : `Salesforce refused the ${op} request: ${errorText(a)}`;
   return group.map((p) => ({ result: { key: p.record.key, status: "failed", kind: a.status === 200 ? "technical" : "rejected", message, response: excerpt(a) } }));
 }
 
 /**
  * Writes a batch: each operation as collection requests, then the business retries as further rounds — a
- * create or upsert refused with DUPLICATE_VALUE updates the record Salesforce named, an update of a record
- * that is gone creates it again. When the run must stop (quota spent, session refused) after some records
+ * create refused with DUPLICATE_VALUE on the match key updates the record Salesforce named, an update of a
+ * record that is gone creates it again. When the run must stop (quota spent, session refused) after some records
  * went through, those are kept, the rest fail, and the next write or the commit stops the run.
  */
 export async function writeRecords(ctx: Ctx, state: SalesforceState, records: WriteRecord[]): Promise<{ results: RecordResult[]; state: SalesforceState }> {

@@ -70,7 +70,7 @@ async function chosenRecord(db: Db, p: { workspaceId: string; input: unknown; ke
 export async function previewOneRecord(db: Db, p: { workspaceId: string; input: unknown; key: string }): Promise<PayloadPreview> {
   const { config, payload } = await chosenRecord(db, p);
   const { connector, config: connection } = await loadConnection(db, { workspaceId: p.workspaceId, connectionId: config.connectionId });
-  if (connector.preview) return connector.preview(connection, config.object, payload);
+  if (connector.preview) return connector.preview(connection, config.object, payload, { consent: config.consent ?? undefined });
   return { fields: Object.entries(payload).map(([name, value]) => ({ name, value, normalised: null, sent: value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value), note: "sent as mapped" })) };
 }
 
