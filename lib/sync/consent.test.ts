@@ -9,6 +9,7 @@ import { upsertRecords } from "@/lib/entities/upsert";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { httpApiSettings } from "@/lib/testing/http-api";
 import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { testOneRecord } from "./try-out";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -77,5 +78,30 @@ describe("a sync that requires consent", () => {
     expect(await run()).toMatchObject({ status: "succeeded", deleted: 1 });
     expect(sent()).toContain(staying);
     expect(sent()).not.toContain(withdrawing);
+  });
+
+  it("remembers a record sent by \"Test with one record\", so withdrawing consent removes it on the next run", async () => {
+    const api = runtime.closeAfter(await startHttpApiSandbox());
+    const workspaceId = await newWorkspace(db, { seed: { contacts: 20, products: 2, orders: 10, orderItems: 20 } });
+    const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+    const connection = await createConnection(db, { workspaceId, connector: "http-api", name: "Audience", settings: httpApiSettings(api), secrets: { token: api.token } });
+    const input = {
+      name: "Consenting contacts",
+      datasetId: dataset.id,
+      connectionId: connection.id,
+      object: "contacts",
+      mapping: [{ from: { field: "email" }, to: "email", transforms: [] }],
+      matchKey: { from: "id", to: "contact_id" },
+      consent: { channel: "email" as const },
+    };
+    const sync = await createSync(db, { workspaceId, input });
+    const [consenting] = await db.query.consents.findMany({ where: and(eq(consents.workspaceId, workspaceId), eq(consents.channel, "email"), eq(consents.status, "granted")) });
+    const key = consenting!.contactId!;
+    expect((await testOneRecord(db, { workspaceId, syncId: sync.id, input, key })).result).toMatchObject({ status: "ok", op: "create" });
+    expect([...api.contacts.values()].map((c) => c.contact_id)).toEqual([key]);
+
+    await upsertRecords(db, { workspaceId, entity: "consents", records: [{ id: `${key}:email:2`, contact_id: key, channel: "email", status: "withdrawn" }] });
+    expect(await runtime.run({ workspaceId, syncId: sync.id })).toMatchObject({ status: "succeeded", deleted: 1 });
+    expect([...api.contacts.values()].map((c) => c.contact_id)).not.toContain(key);
   });
 });

@@ -112,12 +112,12 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
         ? sql`SELECT *, 1 AS relay_copies FROM cur`
         : sql`SELECT DISTINCT ON (relay_k) *, count(*) OVER (PARTITION BY relay_k) AS relay_copies FROM cur ORDER BY relay_k`
     }),
-    prev AS (SELECT record_key, hash, status, destination_id FROM sync_records WHERE sync_id = ${sync.id}),
+    prev AS (SELECT record_key, hash, status, destination_id, identifiers IS NOT NULL AS sent_identifiers FROM sync_records WHERE sync_id = ${sync.id}),
     diff AS (
       SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, c.relay_consent, ${carried},
         CASE
-          WHEN c.relay_k IS NULL THEN CASE WHEN (${deletes} OR ${consentLost}) AND NOT ${foreign} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL) THEN 'delete' END
-          WHEN NOT c.relay_consent THEN CASE WHEN p.hash IS NOT NULL OR p.destination_id IS NOT NULL THEN 'delete' END
+          WHEN c.relay_k IS NULL THEN CASE WHEN (${deletes} OR ${consentLost}) AND NOT ${foreign} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL OR p.sent_identifiers) THEN 'delete' END
+          WHEN NOT c.relay_consent THEN CASE WHEN p.hash IS NOT NULL OR p.destination_id IS NOT NULL OR p.sent_identifiers THEN 'delete' END
           WHEN c.relay_no_key OR c.relay_copies > 1 THEN 'reject'
           WHEN p.record_key IS NULL OR (p.hash IS NULL AND p.destination_id IS NULL) THEN 'create'
           WHEN ${fresh} OR ${resend} OR p.status = 'failed' OR p.hash IS DISTINCT FROM c.relay_h THEN 'update'

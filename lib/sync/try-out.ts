@@ -74,16 +74,29 @@ export async function previewOneRecord(db: Db, p: { workspaceId: string; input: 
   return { fields: Object.entries(payload).map(([name, value]) => ({ name, value, normalised: null, sent: value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value), note: "sent as mapped" })) };
 }
 
-/** Sends one chosen record of the dataset now, as the sync would, and says what the destination answered. */
+/**
+ * Sends one chosen record of the dataset now, as the sync would, and says what the destination answered.
+ * On a saved sync, what the destination now holds (its id, the identifiers sent) is kept in the sync's
+ * state without a hash: the next run sends the record again, and a later removal can name it.
+ */
 export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: string; input: unknown; key: string }) {
   const { config, payload } = await chosenRecord(db, p);
   const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, p.key)) }) : undefined;
   const runId = crypto.randomUUID();
-  const record: WriteRecord = { key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId };
+  const record: WriteRecord = { key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId, identifiers: known?.identifiers };
   const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId, startedAt: new Date(), consent: config.consent ?? undefined, records: [record] });
   const state = await connector.delivery.begin(delivery);
   const { results, state: after } = await connector.delivery.write(delivery, state, [record]);
   const { files } = await connector.delivery.commit(delivery, after);
-  return { payload, result: results[0]!, ...(files ? { files } : {}) };
+  const result = results[0]!;
+  if (p.syncId && result.status === "ok" && (result.destinationId || result.identifiers))
+    await db
+      .insert(syncRecords)
+      .values({ workspaceId: p.workspaceId, syncId: p.syncId, recordKey: p.key, hash: null, destinationId: result.destinationId ?? null, identifiers: result.identifiers ?? null, status: "synced" })
+      .onConflictDoUpdate({
+        target: [syncRecords.syncId, syncRecords.recordKey],
+        set: { hash: null, destinationId: result.destinationId ?? known?.destinationId ?? null, identifiers: result.identifiers ?? known?.identifiers ?? null, updatedAt: new Date() },
+      });
+  return { payload, result, ...(files ? { files } : {}) };
 }
 
