@@ -3,6 +3,8 @@
  * spanning batches, a replayed write, a run resumed after Meta's 90-minute window, replace fallbacks.
  */
 import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DeliveryContext, DeliveryState, WriteRecord } from "@/connectors/types";
 import { createHttpClient } from "@/lib/sync/http";
@@ -45,6 +47,25 @@ async function setup(options: MetaSandboxOptions = {}, mode: DeliveryContext["mo
 const batch = (from: number, to: number, op: WriteRecord["op"] = "create"): WriteRecord[] =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ key: `p${from + i}`, op, payload: { EXTERN_ID: `p${from + i}`, EMAIL: `Person${from + i}@Example.com ` } }));
 const statusOf = (written: { results: { status: string }[] }) => written.results.map((r) => r.status);
+/** Person n as an earlier run sent them: the row the audience holds, and the identifiers the sync kept. */
+const sentRow = (n: number) => ({ EXTERN_ID: `p${n}`, EMAIL: sha(`person${n}@example.com`) });
+const leaving = (n: number): WriteRecord => ({ key: `p${n}`, op: "delete", identifiers: sentRow(n) });
+const updated = (n: number): WriteRecord => ({ ...batch(n, n, "update")[0]!, identifiers: sentRow(n) });
+
+/** Writes the batches one after the other, the run's records readable again at commit (as the engine gives them), then commits. */
+async function runBatches(t: Awaited<ReturnType<typeof setup>>, batches: WriteRecord[][]) {
+  t.ctx.records = async function* () {
+    yield batches.flat();
+  };
+  let state = await t.d.begin(t.ctx);
+  const results = [];
+  for (const records of batches) {
+    const written = await t.d.write(t.ctx, state, records);
+    results.push(...written.results);
+    state = written.state;
+  }
+  return { results, state, commit: await t.d.commit(t.ctx, state) };
+}
 
 describe("Meta upload sessions through the delivery lifecycle", () => {
   it("spans one /users session over the run's batches; a replayed write resends the same batch_seq and the session goes on", async () => {
@@ -128,6 +149,96 @@ describe("Meta upload sessions through the delivery lifecycle", () => {
   });
 });
 
+describe("a replace and the people it leaves out", () => {
+  it("removes the people a replace left out when it falls back to /users (100 M, 2650/1870144): those held before at commit, later ones at once", async () => {
+    const t = await setup({}, "replace");
+    t.sandbox.audience(t.audience.id)!.members.push(sentRow(1), sentRow(2), sentRow(3), sentRow(4));
+    t.sandbox.audience(t.audience.id)!.size = 100_000_000;
+    const run = await runBatches(t, [[leaving(1)], [updated(2), updated(3), ...batch(5, 5)], [leaving(4)]]);
+    expect(run.results).toEqual([
+      { key: "p1", status: "ok", op: "delete" },
+      expect.objectContaining({ key: "p2", status: "ok", op: "update" }),
+      expect.objectContaining({ key: "p3", status: "ok", op: "update" }),
+      expect.objectContaining({ key: "p5", status: "ok", op: "create" }),
+      { key: "p4", status: "ok", op: "delete" },
+    ]);
+    expect(run.commit.message).toMatch(/^The rest went through \/users because .*1870144.*; added 3; removed 2 in "Lifecycle"/);
+    // The audience was never emptied: who left is removed by the identifiers last sent.
+    expect(t.members()).toEqual(["p2", "p3", "p5", "stray"]);
+    const removals = t.sandbox.log.filter((l) => l.method === "DELETE").map((l) => (l.params.payload as { data: string[][] }).data);
+    // p4 at once (after the fallback), p1 at commit in the same removal session, which the commit then ends.
+    expect(removals).toEqual([[["p4", sha("person4@example.com")]], [["p1", sha("person1@example.com")]], [["p1", sha("person1@example.com")]]]);
+  });
+
+  it("removes who left when a replace has nothing to send (Meta takes no empty replace), and sends no removal when the replace swaps the audience", async () => {
+    const t = await setup({}, "replace");
+    t.sandbox.audience(t.audience.id)!.members.push(sentRow(1), sentRow(2));
+    const empty = await runBatches(t, [[leaving(1)]]);
+    expect(empty.commit.message).toMatch(/^Nothing to replace "Lifecycle" with: Meta takes no empty replace, the audience was left as it was\. Removed 1 in "Lifecycle"/);
+    expect(t.members()).toEqual(["p2", "stray"]);
+    expect(t.uploads()).toEqual(["DELETE users A1 200", "DELETE users A2 last 200"]);
+
+    const swap = await setup({}, "replace");
+    swap.sandbox.audience(swap.audience.id)!.members.push(sentRow(1), sentRow(2));
+    const swapped = await runBatches(swap, [[leaving(1)], [updated(2)]]);
+    expect(swapped.commit.message).toMatch(/^Replaced the audience with 1 people/);
+    expect(swap.uploads()).toEqual(["POST usersreplace A1 200", "POST usersreplace A2 last 200"]);
+    expect(swap.members()).toEqual(["p2"]);
+  });
+
+  it("checks a replace Meta is still applying after 30 s, then twice as late each time up to every 30 minutes, keeping the count in the pending state", async () => {
+    const t = await setup({ replaceProcessingMs: 24 * 3_600_000 }, "replace");
+    const written = await t.d.write(t.ctx, await t.d.begin(t.ctx), batch(1, 2, "update"));
+    const waits: number[] = [];
+    let commit = await t.d.commit(t.ctx, written.state);
+    for (let check = 0; commit.pending && check < 9; check++) {
+      waits.push(commit.pending.waitSeconds);
+      commit = await t.d.commit(t.ctx, commit.pending.state);
+    }
+    expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+    expect((commit.pending!.state as unknown as MetaState).replaceChecks).toBe(10);
+    // The engine's 60 checks now cover more than a day.
+    expect(waits.slice(0, 6).reduce((a, b) => a + b, 0) + 54 * 1800).toBeGreaterThan(24 * 3600);
+    t.sandbox.advance(24 * 3_600_000 + 1);
+    expect(await t.d.commit(t.ctx, commit.pending!.state)).toEqual({ message: expect.stringMatching(/^Replaced the audience with 2 people/) });
+  });
+});
+
+describe("updates and Meta's verdicts", () => {
+  it("names a row invalid only by a sample of a value unique to a person or of the whole row, never by one of a COUNTRY many rows share", async () => {
+    const t = await setup();
+    t.ctx.fields = ["EXTERN_ID", "EMAIL", "COUNTRY"];
+    t.sandbox.configure({
+      invalid: (m) => (m.EXTERN_ID === "p1" ? { reason: "Bad country", key: "COUNTRY" } : m.EXTERN_ID === "p2" ? { reason: "Bad email", key: "EMAIL" } : m.EXTERN_ID === "p3" ? "Bad row" : undefined),
+    });
+    const records = batch(1, 4).map((r) => ({ ...r, payload: { ...r.payload, COUNTRY: "FR" } }));
+    const written = await t.d.write(t.ctx, await t.d.begin(t.ctx), records);
+    expect(written.results.map((r) => (r.status === "ok" ? "ok" : r.message))).toEqual(["ok", "Meta counted this row as invalid: Bad email", "Meta counted this row as invalid: Bad row", "ok"]);
+    // Meta's answer did sample p1's COUNTRY hash, which every row here shares.
+    const failed = written.results[1]!;
+    expect(failed.status === "failed" && JSON.parse(failed.response!.body).invalid_entry_samples).toEqual({ [sha("fr")]: "Bad country", [sha("person2@example.com")]: "Bad email", [JSON.stringify(["p3", sha("person3@example.com"), sha("fr")])]: "Bad row" });
+    expect((await t.d.commit(t.ctx, written.state)).message).toContain("Meta counted 3 invalid rows (2 named in the record log)");
+  });
+
+  it("removes an updated person's row as last sent before adding the new one, and fails the record without adding it when the removal fails", async () => {
+    const t = await setup();
+    t.sandbox.audience(t.audience.id)!.members.push(sentRow(1), sentRow(2));
+    const moved = (n: number): WriteRecord => ({ ...updated(n), payload: { EXTERN_ID: `p${n}`, EMAIL: `moved${n}@example.com` } });
+    const first = await t.d.write(t.ctx, await t.d.begin(t.ctx), [moved(1), updated(2), ...batch(3, 3)]);
+    expect(statusOf(first)).toEqual(["ok", "ok", "ok"]);
+    const [removal, add] = t.sandbox.log.filter((l) => l.path.endsWith("/users"));
+    expect(removal).toMatchObject({ verb: "POST", method: "DELETE", query: { method: "DELETE" }, params: { payload: { data: [["p1", sha("person1@example.com")]] } } });
+    expect(add).toMatchObject({ verb: "POST", method: "POST", params: { payload: { data: [["p1", sha("moved1@example.com")], ["p2", sha("person2@example.com")], ["p3", sha("person3@example.com")]] } } });
+    expect(t.sandbox.audience(t.audience.id)!.members.filter((m) => m.EXTERN_ID === "p1")).toEqual([{ EXTERN_ID: "p1", EMAIL: sha("moved1@example.com") }]);
+
+    t.sandbox.inject({ code: 368 });
+    const second = await t.d.write(t.ctx, first.state, [moved(2), ...batch(4, 4)]);
+    expect(second.results).toEqual([expect.objectContaining({ key: "p2", status: "failed", kind: "rejected", message: expect.stringMatching(/^Removing the identifiers sent before failed: .*code 368/) }), expect.objectContaining({ key: "p4", status: "ok" })]);
+    expect(t.sandbox.audience(t.audience.id)!.members.filter((m) => m.EXTERN_ID === "p2")).toEqual([sentRow(2)]);
+    expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "stray"]);
+  });
+});
+
 describe("the Meta connection", () => {
   it("tests the token and the ad account, and says plainly what is wrong", async () => {
     const t = await setup();
@@ -136,6 +247,17 @@ describe("the Meta connection", () => {
     expect(await metaAudiences.test({ ...conn, secrets: { accessToken: "expired-token-000000000000" } })).toEqual({ ok: false, message: expect.stringMatching(/^Meta refused the access token/) });
     expect(await metaAudiences.test({ ...conn, settings: { ...conn.settings, graphVersion: "v19.0" } })).toEqual({ ok: false, message: expect.stringMatching(/^Graph API v19.0 is no longer served/) });
     expect(await metaAudiences.test({ ...conn, settings: { ...conn.settings, adAccountId: "act_42" } })).toEqual({ ok: false, message: expect.stringMatching(/^The token cannot reach act_42/) });
+  });
+
+  it("keeps the access token out of error messages, though it travels in the query string", async () => {
+    const t = await setup();
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await metaAudiences.test({ ...t.ctx.connection, settings: { ...t.ctx.connection.settings, apiBaseUrl: `http://127.0.0.1:${port}` } });
+    expect(result).toEqual({ ok: false, message: expect.stringContaining("Could not reach Meta") });
+    expect(result.message).not.toContain(t.sandbox.token);
   });
 
   it("lists customer-list audiences only, offers the identifiers as fields, and refuses a website audience", async () => {

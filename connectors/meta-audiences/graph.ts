@@ -90,8 +90,32 @@ export function assertUsable(a: HttpResponse, s: MetaAudiencesSettings) {
 
 const ok = (a: HttpResponse) => a.status === 200 && !graphErrorOf(a);
 
+/** The token as error messages may quote it (a network error names the URL), replaced. */
+export function redactToken(text: string, token: string) {
+  const forms = [token, encodeURIComponent(token), new URLSearchParams({ t: token }).toString().slice(2)];
+  return forms.reduce((out, form) => (form ? out.split(form).join("[access token]") : out), text);
+}
+
+/**
+ * A Graph API request with the access token in the query string: the form the docs give for a JSON body
+ * (the token is not read from inside a JSON body) [G][U]. An error's message never quotes the token.
+ */
+export async function graphCall(
+  http: HttpClient,
+  conn: MetaConnection,
+  request: { method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown; timeoutMs?: number },
+): Promise<HttpResponse> {
+  const token = conn.secrets.accessToken;
+  try {
+    return await http({ method: request.method, url: graphUrl(conn.settings, request.path, { ...request.query, access_token: token }), body: request.body, timeoutMs: request.timeoutMs, limits: graphLimits });
+  } catch (error) {
+    if (error instanceof Error) error.message = redactToken(error.message, token);
+    throw error;
+  }
+}
+
 async function get(http: HttpClient, conn: MetaConnection, path: string, query: Record<string, string>) {
-  const a = await http({ method: "GET", url: graphUrl(conn.settings, path, { ...query, access_token: conn.secrets.accessToken }), limits: graphLimits });
+  const a = await graphCall(http, conn, { method: "GET", path, query });
   assertUsable(a, conn.settings);
   return a;
 }
@@ -147,11 +171,10 @@ export async function resolveAudience(http: HttpClient, conn: MetaConnection, ob
     const name = object.slice(NEW_AUDIENCE_PREFIX.length).trim();
     const existing = (await listAudiences(http, conn)).find((a) => a.name === name && isCustomerList(a));
     if (existing) return existing;
-    const a = await http({
+    const a = await graphCall(http, conn, {
       method: "POST",
-      url: graphUrl(s, `${s.adAccountId}/customaudiences`),
-      body: { access_token: conn.secrets.accessToken, name, subtype: "CUSTOM", customer_file_source: "USER_PROVIDED_ONLY", description: "Created by Relay" },
-      limits: graphLimits,
+      path: `${s.adAccountId}/customaudiences`,
+      body: { name, subtype: "CUSTOM", customer_file_source: "USER_PROVIDED_ONLY", description: "Created by Relay" },
     });
     assertUsable(a, s);
     const id = (a.json as { id?: unknown } | undefined)?.id;

@@ -16,8 +16,11 @@ import { closeSession, type Ctx, type Kind, type MetaState, sendRows, type Sent,
 
 /** Meta takes at most 10,000 rows per request. */
 const MAX_ROWS = 10_000;
-/** How often a run checks whether Meta finished applying a replace. */
-const REPLACE_CHECK_SECONDS = 30;
+/** Checks of a replace Meta is applying: the first after 30 s, each next one twice as late, at most every 30 minutes. */
+const FIRST_CHECK_SECONDS = 30;
+const LATEST_CHECK_SECONDS = 30 * 60;
+/** Columns that name one person: an invalid-entry sample keyed by one of their values names that row. */
+const PERSON_KEYS = new Set(["EXTERN_ID", "EMAIL", "PHONE"]);
 
 const fields: DestinationField[] = [
   { name: "EXTERN_ID", key: "primary", description: "Your id for the person, sent as it is (not hashed): later uploads and removals match it" },
@@ -41,53 +44,62 @@ function sentBefore(identifiers: WriteRecord["identifiers"]): Record<string, str
 }
 
 type Row = { record: WriteRecord; identifiers: Record<string, string> };
+type Outcome = { sent: Sent; reason?: string };
 
 /**
- * Sends rows of one kind, ≤10,000 a request, and turns Meta's answer into a result per record: a row whose
- * value Meta's invalid_entry_samples name fails as rejected with Meta's reason.
+ * Meta's reason for a row its invalid_entry_samples name: by the whole row, or by one of its values that names
+ * a single person. A sample keyed by a value many rows share (a COUNTRY, GEN or DOBY hash) names no row.
  */
+function sampleReason(samples: Map<string, string>, schema: readonly string[], row: string[]) {
+  const whole = samples.get(JSON.stringify(row));
+  if (whole !== undefined) return whole;
+  for (const [i, key] of schema.entries()) if (PERSON_KEYS.has(key) && row[i] && samples.has(row[i]!)) return samples.get(row[i]!);
+  return undefined;
+}
+
+/** Sends rows of one kind, ≤10,000 a request; a replace that ends partway answers the rest `fellBack` unsent. */
 async function deliver(ctx: Ctx, state: MetaState, kind: Kind, rows: Row[], schema: readonly string[]) {
-  const outcome = new Map<string, { sent: Sent; reason?: string }>();
+  const outcome = new Map<string, Outcome>();
   for (const chunk of chunks(rows, MAX_ROWS)) {
     const data = chunk.map((r) => rowOf(schema, r.identifiers));
     const sent = await sendRows(ctx, state, kind, [...schema], data);
-    chunk.forEach((r, i) => {
-      const reason = sent.ok ? data[i]!.map((cell) => sent.samples.get(cell)).find((x) => x !== undefined) : undefined;
-      if (reason !== undefined) state.flagged++;
-      outcome.set(r.record.key, { sent, reason });
-    });
+    chunk.forEach((r, i) => outcome.set(r.record.key, { sent, reason: sent.ok ? sampleReason(sent.samples, schema, data[i]!) : undefined }));
   }
   return outcome;
 }
 
 const unionSchema = (rows: Row[]) => IDENTIFIERS.filter((key) => rows.some((r) => r.identifiers[key]));
 
-function resultOf(record: WriteRecord, op: "create" | "update" | "delete", o: { sent: Sent; reason?: string }, identifiers?: Record<string, string>): RecordResult {
+const sameIdentifiers = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => b[key] === value);
+
+/** A record's result from Meta's answer: a row its samples name fails as rejected with Meta's reason. */
+function resultOf(state: MetaState, record: WriteRecord, op: "create" | "update" | "delete", o: Outcome, identifiers?: Record<string, string>): RecordResult {
   const { sent, reason } = o;
   if (!sent.ok) return { key: record.key, status: "failed", kind: sent.kind, message: sent.message, response: sent.response };
-  if (reason !== undefined)
+  if (reason !== undefined) {
+    state.flagged++;
     return { key: record.key, status: "failed", kind: "rejected", message: `Meta counted this row as invalid${reason ? `: ${reason}` : ""}`, response: sent.response };
+  }
   return { key: record.key, status: "ok", op, ...(identifiers ? { identifiers } : {}) };
 }
 
 async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
   const state = structuredClone(stateIn) as unknown as MetaState;
-  const replace = ctx.mode === "replace";
   const schema = schemaOf(ctx.fields);
   const results = new Map<string, RecordResult>();
-  const adds: Row[] = [];
-  const removes: Row[] = [];
+  const deletes: Row[] = [];
+  let upserts: (Row & { before?: Record<string, string> })[] = [];
   for (const record of records) {
+    const before = sentBefore(record.identifiers);
     if (record.op === "delete") {
-      const before = sentBefore(record.identifiers);
-      // Nothing was sent for it, or the replace leaves it out: nothing to remove.
-      if (!before || replace) results.set(record.key, { key: record.key, status: "ok", op: "delete" });
-      else removes.push({ record, identifiers: before });
+      // Nothing was sent for it: nothing to remove.
+      if (!before) results.set(record.key, { key: record.key, status: "ok", op: "delete" });
+      else deletes.push({ record, identifiers: before });
       continue;
     }
-    // The match key's field is among the identifiers and never changes for a key: an update names the same person.
     const built = buildRow(record.payload ?? {}, schema);
-    if (Object.keys(built.identifiers).length) adds.push({ record, identifiers: built.identifiers });
+    if (Object.keys(built.identifiers).length) upserts.push({ record, identifiers: built.identifiers, before });
     else
       results.set(record.key, {
         key: record.key,
@@ -96,12 +108,74 @@ async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
         message: `No identifier Meta can match: ${built.problems.join("; ") || "every mapped value is empty"}`,
       });
   }
+  const opOf = (record: WriteRecord) => (record.op === "create" ? "create" : "update");
+  const done = () => ({ results: records.map((r) => results.get(r.key)!), state: state as unknown as DeliveryState });
 
-  const removed = removes.length ? await deliver(ctx, state, "remove", removes, unionSchema(removes)) : new Map();
-  for (const r of removes) results.set(r.record.key, resultOf(r.record, "delete", removed.get(r.record.key)!));
-  const added = adds.length ? await deliver(ctx, state, replace ? "replace" : "add", adds, schema) : new Map();
-  for (const r of adds) results.set(r.record.key, resultOf(r.record, r.record.op === "create" ? "create" : "update", added.get(r.record.key)!, r.identifiers));
-  return { results: records.map((r) => results.get(r.key)!), state: state as unknown as DeliveryState };
+  if (ctx.mode === "replace" && !state.replaceFellBack) {
+    const replaced = upserts.length ? await deliver(ctx, state, "replace", upserts, schema) : new Map<string, Outcome>();
+    const rest: typeof upserts = [];
+    for (const r of upserts) {
+      const o = replaced.get(r.record.key)!;
+      if (!o.sent.ok && o.sent.fellBack) rest.push(r);
+      else results.set(r.record.key, resultOf(state, r.record, opOf(r.record), o, r.identifiers));
+    }
+    if (!state.replaceFellBack) {
+      // The replace swaps the audience: who is not in it leaves it, and no earlier row stays. Should it not
+      // swap after all (it falls back to /users later, or never starts), the commit removes these people.
+      for (const d of deletes) results.set(d.record.key, { key: d.record.key, status: "ok", op: "delete" });
+      state.heldRemovals = (state.heldRemovals ?? 0) + deletes.length;
+      return done();
+    }
+    // The replace ended in this batch: its rest goes through /users, as in an incremental run.
+    upserts = rest;
+  }
+
+  // Through /users, an update whose identifiers changed first removes the row last sent (else the old email
+  // stays matched), then adds the new one: the removal matches the person's EXTERN_ID too, so it goes first.
+  const removalOf = new Map<string, Row>(deletes.map((d) => [d.record.key, d]));
+  for (const r of upserts) if (r.before && !sameIdentifiers(r.before, r.identifiers)) removalOf.set(r.record.key, { record: r.record, identifiers: r.before });
+  const removals = records.flatMap((r) => removalOf.get(r.key) ?? []);
+  const removed = removals.length ? await deliver(ctx, state, "remove", removals, unionSchema(removals)) : new Map<string, Outcome>();
+  for (const d of deletes) results.set(d.record.key, resultOf(state, d.record, "delete", removed.get(d.record.key)!));
+  const adds: Row[] = [];
+  for (const r of upserts) {
+    const removal = removed.get(r.record.key)?.sent;
+    // The earlier row could not be removed: the record goes again next run, with the same earlier identifiers.
+    if (removal && !removal.ok)
+      results.set(r.record.key, { key: r.record.key, status: "failed", kind: removal.kind, message: `Removing the identifiers sent before failed: ${removal.message}`, response: removal.response });
+    else adds.push(r);
+  }
+  const added = adds.length ? await deliver(ctx, state, "add", adds, schema) : new Map<string, Outcome>();
+  for (const r of adds) results.set(r.record.key, resultOf(state, r.record, opOf(r.record), added.get(r.record.key)!, r.identifiers));
+  return done();
+}
+
+/** Whether the run's replace swaps the audience: its session took rows and it did not fall back to /users. */
+const replaceSwaps = (state: MetaState) => Boolean(state.sessions.replace?.rows || state.totals.replace?.rows) && !state.replaceFellBack;
+
+/**
+ * The removals write() held for a replace that does not swap the audience after all: the run's first
+ * `heldRemovals` deletes, read again from the run's records, removed by the identifiers last sent.
+ */
+async function sendHeldRemovals(ctx: Ctx, state: MetaState) {
+  let left = state.heldRemovals ?? 0;
+  const rows: Row[] = [];
+  for await (const page of ctx.records()) {
+    for (const record of page) {
+      const before = record.op === "delete" && left > 0 ? sentBefore(record.identifiers) : undefined;
+      if (!before) continue;
+      rows.push({ record, identifiers: before });
+      left--;
+    }
+    if (left === 0) break;
+  }
+  if (rows.length) {
+    const outcome = await deliver(ctx, state, "remove", rows, unionSchema(rows));
+    const failed = [...outcome.values()].find((o) => !o.sent.ok)?.sent;
+    // Their records were answered already: the commit fails, and is tried again with the state before it.
+    if (failed && !failed.ok) throw new Error(`Removing the ${rows.length} people who left "${state.audienceName}" failed: ${failed.message}`);
+  }
+  state.heldRemovalsSent = true;
 }
 
 export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecrets> = {
@@ -168,7 +242,7 @@ export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecret
 
     async commit(ctx, stateIn) {
       const state = structuredClone(stateIn) as unknown as MetaState;
-      for (const kind of ["remove", "add"] as const) await closeSession(ctx, state, kind);
+      // The replace ends first: Meta swaps the audience, and /users waits until it has.
       if (state.sessions.replace && !state.replaceClosed) {
         await closeSession(ctx, state, "replace");
         state.replaceClosed = true;
@@ -176,11 +250,20 @@ export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecret
       if (state.replaceClosed) {
         const status = audienceStatus(await getAudience(ctx.http, ctx.connection, state.audienceId));
         if (status === "replace_error") throw new DestinationConfigError(`Meta could not complete the replace of "${state.audienceName}" (replace_error): run a replace again`);
-        if (status === "replacing")
-          return { pending: { waitSeconds: REPLACE_CHECK_SECONDS, state: state as unknown as DeliveryState, message: `Meta is replacing the people of "${state.audienceName}"` } };
+        if (status === "replacing") {
+          // Meta may take hours: each check comes twice as late as the one before, up to every 30 minutes.
+          const checks = state.replaceChecks ?? 0;
+          state.replaceChecks = checks + 1;
+          const waitSeconds = Math.min(FIRST_CHECK_SECONDS * 2 ** checks, LATEST_CHECK_SECONDS);
+          return { pending: { waitSeconds, state: state as unknown as DeliveryState, message: `Meta is replacing the people of "${state.audienceName}"` } };
+        }
       }
-      if (ctx.mode === "replace" && !state.sessions.replace && !state.totals.replace)
-        return { message: `Nothing to replace "${state.audienceName}" with: Meta takes no empty replace, the audience was left as it was` };
+      if (ctx.mode === "replace" && state.heldRemovals && !state.heldRemovalsSent && !replaceSwaps(state)) await sendHeldRemovals(ctx, state);
+      for (const kind of ["remove", "add"] as const) await closeSession(ctx, state, kind);
+      if (ctx.mode === "replace" && !state.sessions.replace?.rows && !state.totals.replace?.rows && !state.replaceFellBack) {
+        const nothing = `Nothing to replace "${state.audienceName}" with: Meta takes no empty replace, the audience was left as it was`;
+        return { message: state.heldRemovals ? `${nothing}. ${summary(state)}` : nothing };
+      }
       return { message: summary(state) };
     },
 

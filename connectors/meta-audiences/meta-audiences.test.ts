@@ -9,7 +9,7 @@ import { consents, contacts, syncRecordLogs, syncRecords, syncRunSteps } from "@
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { metaAudiences } from ".";
-import { type MetaSandbox, type MetaSandboxOptions, startMetaSandbox } from "./sandbox";
+import { type MetaSandboxOptions, startMetaSandbox } from "./sandbox";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -85,10 +85,11 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(t.uploads()).toHaveLength(2);
   });
 
-  it("removes a contact who leaves the segment by the identifiers last sent, and sends a changed email as an update", async () => {
+  it("removes a contact who leaves the segment by the identifiers last sent, and a changed email's old row before adding the new one", async () => {
     const t = await setup();
     await t.run();
     const [leaver, changer] = await t.people();
+    const changerBefore = (await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, t.sync.id), eq(syncRecords.recordKey, changer!.id)) }))!.identifiers!;
     const sentBefore = (await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, t.sync.id), eq(syncRecords.recordKey, leaver!.id)) }))!.identifiers!;
     // The leaver's email changes too: the removal still names what Meta was sent.
     await t.setContact(leaver!.id, { country: "US", email: "moved.away@example.com" });
@@ -98,11 +99,20 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(second).toMatchObject({ status: "succeeded", deleted: 1, updated: 1 });
     const calls = t.uploads().slice(before);
     expect(calls.map((l) => `${l.method} ${sessionOf(l.params).batch_seq}${sessionOf(l.params).last_batch_flag ? " last" : ""}`)).toEqual(["DELETE 1", "POST 1", "DELETE 2 last", "POST 2 last"]);
+    // One removal request, before the add: the leaver and the changer's row as last sent.
     const removal = payloadOf(calls[0]!.params);
-    expect(Object.fromEntries(removal.schema.map((k, i) => [k, removal.data[0]![i]]).filter(([, v]) => v))).toEqual(sentBefore);
+    const removed = removal.data.map((row) => Object.fromEntries(removal.schema.map((k, i) => [k, row[i]]).filter(([, v]) => v)));
+    expect(removed).toEqual([sentBefore, changerBefore]);
     expect(removal.data[0]).not.toContain(sha("moved.away@example.com"));
+    expect(payloadOf(calls[1]!.params).data).toEqual([expect.arrayContaining([changer!.id, sha("new.address@example.com")])]);
+    // Removals go as a POST with method=DELETE, a JSON body and the token in the query string, as the guide documents.
+    for (const l of calls) expect(l).toMatchObject({ verb: "POST", query: { access_token: t.sandbox.token } });
+    expect(calls.map((l) => l.query.method)).toEqual(["DELETE", undefined, "DELETE", undefined]);
+    for (const l of t.sandbox.log) expect(l.raw).not.toContain(t.sandbox.token);
     expect(t.members().map((m) => m.EXTERN_ID)).not.toContain(leaver!.id);
-    expect(t.members().find((m) => m.EXTERN_ID === changer!.id)).toMatchObject({ EMAIL: sha("new.address@example.com") });
+    // The audience keeps rows as sent: the old email's row is gone, the person is in with the new one.
+    expect(t.members().filter((m) => m.EXTERN_ID === changer!.id)).toEqual([expect.objectContaining({ EMAIL: sha("new.address@example.com") })]);
+    expect(t.members().some((m) => m.EMAIL === changerBefore.EMAIL)).toBe(false);
     expect(t.members()).toHaveLength((await t.people()).length);
   });
 
@@ -136,10 +146,12 @@ describe("syncing contacts to a Meta custom audience", () => {
     t.sandbox.audience(t.audience.id)!.busyUntil = Date.now() + 2_000;
     const before = t.uploads().length;
     expect(await t.run()).toMatchObject({ status: "succeeded", updated: 1 });
-    const answers = t.uploads().slice(before).map((l) => `${l.status} ${l.subcode ?? ""}`.trim());
-    expect(answers[0]).toBe("400 1870145");
-    expect(answers.slice(answers.indexOf("200"))).toEqual(["200", "200"]);
-    expect(answers.filter((a) => a !== "200").every((a) => a === "400 1870145")).toBe(true);
+    const answers = t.uploads().slice(before).map((l) => `${l.method} ${l.status} ${l.subcode ?? ""}`.trim());
+    // The renamed person's row as last sent leaves, then the new row comes; each session then ends.
+    expect(answers[0]).toBe("DELETE 400 1870145");
+    expect(answers.slice(answers.findIndex((a) => a.endsWith("200")))).toEqual(["DELETE 200", "POST 200", "DELETE 200", "POST 200"]);
+    expect(answers.filter((a) => !a.endsWith("200")).every((a) => a.endsWith("400 1870145"))).toBe(true);
+    expect(t.members()).toHaveLength((await t.people()).length);
   });
 
   it("fails the run at once, without retries, when Meta refuses the token (190)", async () => {
@@ -204,5 +216,25 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(Object.fromEntries(schema.map((k, i) => [k, data[0]![i]]))).toEqual(sentBefore);
     expect(t.members().map((m) => m.EXTERN_ID)).not.toContain(withdrawn.id);
     expect(t.members()).toHaveLength(before.length - 1);
+  });
+
+  it("removes who withdrew consent in a replace that falls back to /users (audience of 100 M or more, 2650/1870144)", async () => {
+    const t = await setup({ contacts: 30, consent: { channel: "email" } });
+    await t.run();
+    const held = t.members().map((m) => m.EXTERN_ID!).sort();
+    const [withdrawn] = held;
+    t.sandbox.audience(t.audience.id)!.size = 100_000_000;
+    await db.update(consents).set({ status: "withdrawn", updatedAt: new Date() }).where(and(eq(consents.workspaceId, t.workspaceId), eq(consents.id, `${withdrawn}:email`)));
+    const calls = t.uploads().length;
+    const run = await t.run("replace");
+    expect(run).toMatchObject({ status: "succeeded", deleted: 1, notice: expect.stringMatching(/^The rest went through \/users because .*1870144.*; added \d+; removed 1 in/) });
+    expect(t.uploads().slice(calls).map((l) => `${l.method} ${l.path.split("/").at(-1)} ${l.status}`)).toEqual([
+      "POST usersreplace 400",
+      "DELETE users 200",
+      "POST users 200",
+      "DELETE users 200",
+      "POST users 200",
+    ]);
+    expect(t.members().map((m) => m.EXTERN_ID).sort()).toEqual(held.slice(1));
   });
 });

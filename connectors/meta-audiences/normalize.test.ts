@@ -27,6 +27,15 @@ const vectors: [Identifier, unknown, Record<string, unknown>, string, string][] 
   ["PHONE", "+33 (0)6 12 34 56 78", {}, "33612345678", "8a3e7886c9335e82e02299fa3e87b46e2de3b0c63d56003e30a5029394a47661"],
   ["PHONE", "06 1234 5678", { COUNTRY: "it" }, "390612345678", "472e1123cd4e2f66f1df06bd488dc6135dab8f80cbfcc4af144d042c005f0fb2"],
   ["PHONE", "0612345678", {}, "612345678", "d500e1b5b11d4a3049f3a6761ac1720f7d33ffc18160dc9ca1a68cbcd1948d9c"],
+  // A national number written without its trunk 0 still takes the country code from COUNTRY [H].
+  ["PHONE", "6 12 34 56 78", { COUNTRY: "FR" }, "33612345678", "8a3e7886c9335e82e02299fa3e87b46e2de3b0c63d56003e30a5029394a47661"],
+  ["PHONE", "7700 900123", { COUNTRY: "GB" }, "447700900123", "033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd"],
+  ["PHONE", "(0)20 7946 0958", { COUNTRY: "GB" }, "442079460958", "35e206e5dec4c89b9e8b71b8c32724a5bb518483ac5a20c6617d738375b3b823"],
+  ["PHONE", "312 345 6789", { COUNTRY: "IT" }, "393123456789", "d9a27e2ad72d999f13a6f1ec26b5cd9c74151c5cfb39a3efbf40054aa99d97a5"],
+  // Digits that already start with the calling code keep it once.
+  ["PHONE", "33 6 12 34 56 78", { COUNTRY: "FR" }, "33612345678", "8a3e7886c9335e82e02299fa3e87b46e2de3b0c63d56003e30a5029394a47661"],
+  ["PHONE", "15559876543", { COUNTRY: "US" }, "15559876543", META_PHONE],
+  ["PHONE", "+49 151 12345678", { COUNTRY: "FR" }, "4915112345678", "8efb96404be52f6109b9db0f687274a81e9e3cc23fabd6f0da5d38baa3d2facd"],
   ["FN", "Mary", {}, "mary", "6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec"],
   ["FN", "  Émilie ", {}, "émilie", "2863487194ad92314c0d76b8e4fe04d127789e79c94081329c682b7beea2bf6c"],
   ["FN", "E\u0301milie", {}, "émilie", "2863487194ad92314c0d76b8e4fe04d127789e79c94081329c682b7beea2bf6c"],

@@ -35,9 +35,13 @@ function email(raw: string): Normalised {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? { value } : bad("is not an email address");
 }
 
-/** Digits only with the country code, no +, no leading zeros; a national number takes its code from COUNTRY. */
+/**
+ * Digits only with the country code, no +, no leading zeros [H]. A number written without its country code
+ * takes it from COUNTRY: a national number drops its trunk 0 (Italy keeps its leading 0, part of the
+ * number), and one whose digits do not already start with the country's calling code gets it in front.
+ */
 function phone(raw: string, country: string | null): Normalised {
-  // "+44 (0)20 …": the bracketed trunk digit is not dialled from abroad.
+  // "+44 (0)20 …", "(0)20 …": the bracketed trunk digit is not dialled with the country code.
   const cleaned = raw.replace(/\(0\)/g, "");
   let digits = cleaned.replace(/\D/g, "");
   if (!digits) return bad("has no digits");
@@ -49,9 +53,9 @@ function phone(raw: string, country: string | null): Normalised {
       digits = code + (KEEPS_LEADING_ZERO.has(country!) ? digits : digits.slice(1));
       note = `national number: country code ${code} added from COUNTRY`;
     } else note = "national number without a country code: Meta rarely matches it (map COUNTRY, or store numbers with +)";
-  } else if (!international && code === "1" && digits.length === 10) {
-    digits = `1${digits}`;
-    note = "national number: country code 1 added from COUNTRY";
+  } else if (!international && code && /^[1-9]/.test(digits) && !digits.startsWith(code)) {
+    digits = code + digits;
+    note = `national number: country code ${code} added from COUNTRY`;
   }
   digits = digits.replace(/^0+/, "");
   if (digits.length < 7 || digits.length > 15) return bad(`has ${digits.length} digits: with its country code a phone number has 7 to 15`);

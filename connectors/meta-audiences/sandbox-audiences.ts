@@ -44,7 +44,11 @@ const MULTI_KEYS = ["EXTERN_ID", "EMAIL", "PHONE", "GEN", "DOBY", "DOBM", "DOBD"
 const SINGLE_KEYS: Record<string, string> = { EMAIL_SHA256: "EMAIL", PHONE_SHA256: "PHONE", MOBILE_ADVERTISER_ID: "MADID" };
 /** Keys Meta takes only as SHA-256 (MADID and EXTERN_ID go as they are). */
 const HASHED = new Set(["EMAIL", "PHONE", "GEN", "DOBY", "DOBM", "DOBD", "LN", "FN", "FI", "CT", "ST", "ZIP", "COUNTRY"]);
-/** [sandbox choice] Keys that identify one person: rows sharing one of these values are the same person. */
+/**
+ * [sandbox choice] Keys that name one person. Meta matches people on the hashed identifiers a row carries; a
+ * removal takes out the rows that share one of these with it. COUNTRY, GEN, DOBY and the like are shared by
+ * many people: a removal never matches on them alone.
+ */
 const PERSON_KEYS = ["EMAIL", "PHONE", "EXTERN_ID", "MADID"];
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -59,11 +63,14 @@ export function schemaKeys(schema: unknown): string[] | GraphFailure {
 
 export type Judged = { members: Member[]; invalid: number; samples: Record<string, string> };
 
+/** Meta's own verdict on a well-hashed row: a reason, and optionally the key whose value it samples (else the row is the sample). */
+export type Verdict = string | { reason: string; key?: string } | undefined;
+
 /**
  * Badly hashed rows count as invalid entries rather than failing the request [G]; so do rows whose length
  * does not match the schema and empty rows [sandbox choice]. Samples: the offending value → reason, ≤100.
  */
-export function judgeRows(keys: string[], data: unknown[], extra?: (member: Member) => string | undefined): Judged {
+export function judgeRows(keys: string[], data: unknown[], extra?: (member: Member) => Verdict): Judged {
   const judged: Judged = { members: [], invalid: 0, samples: {} };
   const refuse = (sample: string, reason: string) => {
     judged.invalid++;
@@ -85,31 +92,38 @@ export function judgeRows(keys: string[], data: unknown[], extra?: (member: Memb
       else member[key] = cell;
     });
     if (!reason && Object.keys(member).length === 0) reason = [JSON.stringify(row), "The row is empty"];
-    const judgedByMeta = !reason && extra?.(member);
-    if (judgedByMeta) reason = [Object.values(member)[0]!, judgedByMeta];
+    const verdict = reason ? undefined : extra?.(member);
+    if (typeof verdict === "string") reason = [JSON.stringify(row), verdict];
+    else if (verdict) reason = [verdict.key && member[verdict.key] ? member[verdict.key]! : JSON.stringify(row), verdict.reason];
     if (reason) refuse(...reason);
     else judged.members.push(member);
   }
   return judged;
 }
 
-const samePerson = (a: Member, b: Member) => {
-  const shared = PERSON_KEYS.some((key) => a[key] && a[key] === b[key]);
-  return shared || (!PERSON_KEYS.some((key) => a[key] || b[key]) && JSON.stringify(a) === JSON.stringify(b));
-};
+const canonical = (m: Member) => JSON.stringify(Object.keys(m).sort().map((k) => [k, m[k]]));
 
-/** Adds people: a row naming someone already there completes that person [sandbox choice]. */
+/**
+ * Adds rows as they come: a row is kept with the identifiers it carries, and a row already held (the same
+ * identifiers) is not held twice. A row with a new email for the same EXTERN_ID does not replace the
+ * earlier row: both stay matched until a removal names the old one.
+ */
 export function addMembers(into: Member[], rows: Member[]) {
+  const held = new Set(into.map(canonical));
   for (const row of rows) {
-    const existing = into.find((m) => samePerson(m, row));
-    if (existing) Object.assign(existing, row);
-    else into.push({ ...row });
+    if (held.has(canonical(row))) continue;
+    held.add(canonical(row));
+    into.push({ ...row });
   }
 }
 
-/** Removes the people the rows name. */
+/** A removal row matches the rows sharing one of its person identifiers (or, without any, the same identifiers). */
+const matches = (held: Member, removal: Member) =>
+  PERSON_KEYS.some((key) => removal[key] && removal[key] === held[key]) || (!PERSON_KEYS.some((key) => removal[key]) && canonical(held) === canonical(removal));
+
+/** Removes the rows the removal rows match. */
 export function removeMembers(from: Member[], rows: Member[]) {
-  for (let i = from.length - 1; i >= 0; i--) if (rows.some((row) => samePerson(from[i]!, row))) from.splice(i, 1);
+  for (let i = from.length - 1; i >= 0; i--) if (rows.some((row) => matches(from[i]!, row))) from.splice(i, 1);
 }
 
 export type SessionInput = { session_id?: unknown; batch_seq?: unknown; last_batch_flag?: unknown; estimated_num_total?: unknown };

@@ -11,9 +11,14 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 type Body = Record<string, unknown>;
-async function call(method: string, path: string, body?: Body, as: "json" | "form" | "multipart" = "json") {
+/** A JSON body takes its access_token in the query string (the documented form), unless `as` is "json-token-inside". */
+async function call(method: string, path: string, body?: Body, as: "json" | "json-token-inside" | "form" | "multipart" = "json") {
   let init: RequestInit = { method };
-  if (body && as === "json") init = { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  if (body && as === "json" && body.access_token !== undefined) {
+    const { access_token: token, ...rest } = body;
+    return call(method, `${path}${path.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(String(token))}`, rest, "json-token-inside");
+  }
+  if (body && as.startsWith("json")) init = { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
   if (body && as === "form") init = { method, body: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) };
   if (body && as === "multipart") {
     const form = new FormData();
@@ -38,12 +43,41 @@ describe("the Meta sandbox", () => {
     expect((await call("POST", `/v25.0/${sb.adAccountId}/customaudiences`, { access_token: sb.token, name: "No source", subtype: "CUSTOM" })).json.error).toMatchObject({ code: 100 });
   });
 
+  it("takes the token of a JSON body from the query string only, and a removal as DELETE or as POST with method=DELETE", async () => {
+    const a = sb.addAudience({ name: "Forms", members: [{ EMAIL: h("person1@example.com"), EXTERN_ID: "p1" }, { EMAIL: h("person2@example.com"), EXTERN_ID: "p2" }, { EMAIL: h("person3@example.com"), EXTERN_ID: "p3" }] });
+    const payload = (n: number) => ({ schema: ["EMAIL", "EXTERN_ID"], data: [row(n)] });
+    // The token inside a JSON body is not a documented form: refused as a missing token.
+    expect(await call("POST", `/v25.0/${a.id}/users`, { access_token: sb.token, payload: payload(4) }, "json-token-inside")).toMatchObject({ status: 400, json: { error: { code: 190 } } });
+    expect(await call("POST", `/v25.0/${a.id}/users?access_token=${sb.token}`, { payload: payload(4) }, "json-token-inside")).toMatchObject({ status: 200 });
+    expect((await call("POST", `/v25.0/${a.id}/users?access_token=${sb.token}&method=DELETE`, { payload: payload(1) }, "json-token-inside")).status).toBe(200);
+    expect((await call("DELETE", `/v25.0/${a.id}/users?access_token=${sb.token}`, { payload: payload(2) }, "json-token-inside")).status).toBe(200);
+    expect((await call("POST", `/v25.0/${a.id}/users`, { access_token: sb.token, method: "DELETE", payload: payload(3) }, "form")).status).toBe(200);
+    expect(sb.audience(a.id)!.members.map((m) => m.EXTERN_ID)).toEqual(["p4"]);
+    expect(sb.log.slice(-4).map((l) => `${l.verb}→${l.method}`)).toEqual(["POST→POST", "POST→DELETE", "DELETE→DELETE", "POST→DELETE"]);
+  });
+
+  it("keeps rows as sent: a new email for the same person is a second row, and a removal takes the rows sharing one of its person identifiers", async () => {
+    const a = sb.addAudience({ name: "Rows", members: [{ EMAIL: h("fr1@example.com"), COUNTRY: h("fr") }, { EMAIL: h("fr2@example.com"), COUNTRY: h("fr") }] });
+    const send = (method: string, data: unknown[]) => call("POST", `/v25.0/${a.id}/users`, { access_token: sb.token, ...(method === "DELETE" ? { method } : {}), payload: { schema: ["EXTERN_ID", "EMAIL", "COUNTRY"], data } });
+    await send("POST", [["p1", h("old@example.com"), h("fr")], ["p1", h("old@example.com"), h("fr")]]);
+    await send("POST", [["p1", h("new@example.com"), h("fr")]]);
+    expect(sb.audience(a.id)!.members.filter((m) => m.EXTERN_ID === "p1").map((m) => m.EMAIL)).toEqual([h("old@example.com"), h("new@example.com")]);
+    // The removal names p1 and France: both of p1's rows leave, the other French people stay.
+    await send("DELETE", [["p1", h("old@example.com"), h("fr")]]);
+    expect(sb.audience(a.id)!.members.map((m) => m.EMAIL)).toEqual([h("fr1@example.com"), h("fr2@example.com")]);
+  });
+
   it("counts unhashed, upper-case and schema-breaking rows as invalid entries with samples, and adds the others", async () => {
     const a = sb.addAudience({ name: "Validation" });
     const answer = await users(a.id, [row(1), ["mary@example.com", "p2"], [h("x@example.com").toUpperCase(), "p3"], [h("short@example.com")], ["", ""]]);
     expect(answer).toMatchObject({ status: 200, json: { audience_id: a.id, num_received: 5, num_invalid_entries: 4 } });
     expect(answer.json.invalid_entry_samples).toMatchObject({ "mary@example.com": expect.stringContaining("Meta takes no unhashed EMAIL") });
     expect(sb.audience(a.id)!.members).toEqual([{ EMAIL: h("person1@example.com"), EXTERN_ID: "p1" }]);
+    // Meta's own verdict on a well-hashed row is sampled by the value it names, else by the row as sent.
+    sb.configure({ invalid: (m) => (m.EXTERN_ID === "p5" ? { reason: "Unusable email", key: "EMAIL" } : m.EXTERN_ID === "p6" ? "Unusable row" : undefined) });
+    const judged = await users(a.id, [row(5), row(6), row(7)]);
+    sb.configure({ invalid: undefined });
+    expect(judged.json).toMatchObject({ num_invalid_entries: 2, invalid_entry_samples: { [h("person5@example.com")]: "Unusable email", [JSON.stringify(row(6))]: "Unusable row" } });
     expect((await users(a.id, Array.from({ length: 10_001 }, (_, i) => row(i)))).json.error).toMatchObject({ code: 100 });
   });
 

@@ -1,7 +1,7 @@
 /**
  * A local Graph API for customer-list custom audiences, built from the fact sheet's checklist
  * (../shared/vendors/meta-custom-audiences.md §7): /v{NN}.0/ paths (2635 for a version it does not serve),
- * the access token from the query, a form or JSON (190 with HTTP 400 otherwise), act_{id}/customaudiences,
+ * the access token from the query or a form field (a JSON body takes it in the query; 190 with HTTP 400 otherwise), act_{id}/customaudiences,
  * /users (POST, DELETE, or POST with method=DELETE) and /usersreplace with their session rules, /sessions,
  * invalid entries counted and sampled, 80003 with X-Business-Use-Case-Usage, transient 1 and 2, flagged
  * audiences (100/1713230). It keeps audiences in memory and logs every request with its raw body.
@@ -23,6 +23,7 @@ import {
   schemaKeys,
   SESSION_WINDOW_MS,
   type SessionInput,
+  type Verdict,
 } from "./sandbox-audiences";
 
 export type { Member, SandboxAudience, SandboxSession };
@@ -39,14 +40,18 @@ export type MetaSandboxOptions = {
   replaceProcessingMs?: number;
   /** A replace that ends in replace_error leaves the audience as it was. */
   replaceFails?: boolean;
-  /** Meta's own judgement of a well-hashed row (e.g. a value it knows to be invalid): a reason makes it an invalid entry. */
-  invalid?: (member: Member) => string | undefined;
+  /**
+   * Meta's own judgement of a well-hashed row (e.g. a value it knows to be invalid): a reason makes it an
+   * invalid entry, sampled by the value of `key` when given, else by the row as sent.
+   */
+  invalid?: (member: Member) => Verdict;
 };
 
 /** Errors the test switches on for the next `times` requests to paths matching `paths` (default: uploads). */
 export type Fault = { code: 80003 | 17 | 4 | 1 | 2 | 190 | 368; times?: number; regainMinutes?: number; paths?: RegExp };
 
-export type LoggedRequest = { at: number; method: string; path: string; query: Record<string, string>; raw: string; params: Record<string, unknown>; status: number; code?: number; subcode?: number };
+/** `method` is the operation (a POST with method=DELETE is a DELETE), `verb` the HTTP method on the wire. */
+export type LoggedRequest = { at: number; method: string; verb: string; path: string; query: Record<string, string>; raw: string; params: Record<string, unknown>; status: number; code?: number; subcode?: number };
 
 const FAULTS: Record<Fault["code"], { status: number; message: string; subcode?: number }> = {
   80003: { status: 400, subcode: 2446079, message: "(#80003) There have been too many calls to this ad-account. Wait a bit and try again." },
@@ -237,7 +242,7 @@ export async function startMetaSandbox(options: MetaSandboxOptions = {}) {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const u = new URL(req.url ?? "/", "http://sandbox");
-    const entry: LoggedRequest = { at: now(), method: req.method ?? "GET", path: u.pathname, query: Object.fromEntries(u.searchParams), raw, params: {}, status: 0 };
+    const entry: LoggedRequest = { at: now(), method: req.method ?? "GET", verb: req.method ?? "GET", path: u.pathname, query: Object.fromEntries(u.searchParams), raw, params: {}, status: 0 };
     log.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
@@ -249,8 +254,9 @@ export async function startMetaSandbox(options: MetaSandboxOptions = {}) {
       const type = f.code === 190 || f.code === 200 || f.code === 80003 ? "OAuthException" : "GraphMethodException";
       send(f.status, { error: { message: f.message, type, code: f.code, ...(f.subcode ? { error_subcode: f.subcode } : {}), ...(f.title ? { error_user_title: f.title, error_user_msg: f.message } : {}), fbtrace_id: crypto.randomBytes(8).toString("base64url") } }, headers);
     };
+    const type = req.headers["content-type"] ?? "";
     try {
-      entry.params = { ...Object.fromEntries(u.searchParams), ...parseBody(raw, req.headers["content-type"] ?? "") };
+      entry.params = { ...Object.fromEntries(u.searchParams), ...parseBody(raw, type) };
     } catch {
       return refuse(fail(400, 100, "(#100) The request body could not be parsed"));
     }
@@ -260,7 +266,9 @@ export async function startMetaSandbox(options: MetaSandboxOptions = {}) {
     if (!version || !/^v\d+\.0$/.test(version)) return refuse(fail(400, 2500, "Unknown path components: the path starts with a version such as /v25.0/"));
     if (!settings.versions.includes(version))
       return refuse(fail(400, 2635, `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${settings.versions.at(-1)}.`));
-    if (entry.params.access_token !== settings.token) return refuse(fail(400, 190, "Invalid OAuth access token - Cannot parse access token"));
+    // The documented forms: the token as a form field, or in the query string (the form a JSON body takes) [A][G][U].
+    const token = raw && !/form-data|x-www-form-urlencoded/.test(type) ? u.searchParams.get("access_token") : entry.params.access_token;
+    if (token !== settings.token) return refuse(fail(400, 190, "Invalid OAuth access token - Cannot parse access token"));
     const fault = faults.find((f) => f.times > 0 && f.paths.test(u.pathname));
     if (fault) {
       fault.times--;

@@ -1,5 +1,5 @@
 /**
- * Upload sessions: rows go to /users (add: POST, remove: DELETE) or /usersreplace in sessions that span
+ * Upload sessions: rows go to /users (add: POST, remove: POST with method=DELETE) or /usersreplace in sessions that span
  * the run's batches. The session's position (id, batch_seq) lives in the delivery state, so a resumed run
  * continues it; ids derive from the run, so a replayed step sends the same session and batch_seq again.
  */
@@ -7,7 +7,7 @@ import "server-only";
 import { excerpt, isRunFatal } from "../shared/api";
 import type { DeliveryContext, DestinationResponse, ErrorKind, HttpResponse } from "../types";
 import type { MetaAudiencesSecrets, MetaAudiencesSettings } from "./config";
-import { assertUsable, describeError, graphErrorOf, graphLimits, graphUrl } from "./graph";
+import { assertUsable, describeError, graphCall, graphErrorOf } from "./graph";
 import { sha256 } from "./normalize";
 
 export type Ctx = DeliveryContext<MetaAudiencesSettings, MetaAudiencesSecrets>;
@@ -41,6 +41,15 @@ export type MetaState = {
   replaceFellBack?: string;
   /** The replace session was closed: Meta empties the audience and loads the new set. */
   replaceClosed?: boolean;
+  /** How often the commit found Meta still applying the replace (the next wait doubles). */
+  replaceChecks?: number;
+  /**
+   * Removals a replace makes needless, answered without a request: the run's first this many deletes (the
+   * run's records come in key order). Should the replace not swap the audience, the commit sends them.
+   */
+  heldRemovals?: number;
+  /** The held removals went out. */
+  heldRemovalsSent?: boolean;
 };
 
 /** Meta closes a session 90 minutes after its first batch and discards what comes later: a new one is opened before that. */
@@ -51,7 +60,7 @@ export const sessionIdOf = (runId: string, kind: Kind, generation: number) => Nu
 
 export type Sent =
   | { ok: true; samples: Map<string, string>; response: DestinationResponse; kind: Kind }
-  | { ok: false; kind: ErrorKind; message: string; response?: DestinationResponse };
+  | { ok: false; kind: ErrorKind; message: string; response?: DestinationResponse; fellBack?: true };
 
 /** Samples of invalid rows, as sample → Meta's reason (an object of them, or a list). */
 export function samplesOf(json: unknown): Map<string, string> {
@@ -82,14 +91,14 @@ function sessionFor(ctx: Ctx, state: MetaState, kind: Kind): Session | undefined
   return (state.sessions[kind] = { id: sessionIdOf(ctx.runId, kind, generation), seq: 0, startedAt: Date.now(), rows: 0, received: 0, invalid: 0 });
 }
 
+/** One batch: a JSON body, the token in the query; a removal is a POST with method=DELETE, as the guide documents [G]. */
 async function post(ctx: Ctx, state: MetaState, kind: Kind, session: Session, payload: { schema: string[]; data: string[][] }, last: boolean) {
-  const { settings, secrets } = ctx.connection;
-  return ctx.http({
-    method: kind === "remove" ? "DELETE" : "POST",
-    url: graphUrl(settings, `${state.audienceId}/${kind === "replace" ? "usersreplace" : "users"}`),
-    body: { access_token: secrets.accessToken, payload, session: { session_id: session.id, batch_seq: session.seq + 1, last_batch_flag: last } },
+  return graphCall(ctx.http, ctx.connection, {
+    method: "POST",
+    path: `${state.audienceId}/${kind === "replace" ? "usersreplace" : "users"}`,
+    query: kind === "remove" ? { method: "DELETE" } : {},
+    body: { payload, session: { session_id: session.id, batch_seq: session.seq + 1, last_batch_flag: last } },
     timeoutMs: 120_000,
-    limits: graphLimits,
   });
 }
 
@@ -101,17 +110,21 @@ function record(session: Session, a: HttpResponse) {
   session.invalid = Number(answer.num_invalid_entries) || session.invalid;
 }
 
+/** The rows were not sent: the replace is over (`replaceFellBack` says why), the caller sends them through /users. */
+const fellBack = (state: MetaState): Sent => ({ ok: false, kind: "technical", message: state.replaceFellBack!, fellBack: true });
+
 /**
  * Sends rows of `kind` in the current session (≤10,000 rows: the caller chunks). Meta's session answers are
  * handled as its guide says: a replace whose window ran out or whose session is finished, or an audience too
- * big to replace, sends the rest through /users; a session whose first batch Meta lacks starts again.
+ * big to replace, ends the replace (the answer says `fellBack`: the caller sends the rows through /users);
+ * a session whose first batch Meta lacks starts again.
  */
-export async function sendRows(ctx: Ctx, state: MetaState, requested: Kind, schema: string[], data: string[][], retried = false): Promise<Sent> {
-  const kind = requested === "replace" && state.replaceFellBack ? "add" : requested;
+export async function sendRows(ctx: Ctx, state: MetaState, kind: Kind, schema: string[], data: string[][], retried = false): Promise<Sent> {
+  if (kind === "replace" && state.replaceFellBack) return fellBack(state);
   const session = sessionFor(ctx, state, kind);
   if (!session) {
     state.replaceFellBack = "the replace session can no longer be used (its 90 minutes ran out or a request was lost)";
-    return sendRows(ctx, state, "add", schema, data, retried);
+    return fellBack(state);
   }
   let a: HttpResponse;
   try {
@@ -137,7 +150,7 @@ export async function sendRows(ctx: Ctx, state: MetaState, requested: Kind, sche
   if (kind === "replace" && (sub === 1870144 || sub === 1870158 || sub === 1870159)) {
     session.closed = true;
     state.replaceFellBack = describeError(e!);
-    return sendRows(ctx, state, "add", schema, data, retried);
+    return fellBack(state);
   }
   if (!retried && (sub === 1870147 || sub === 1870159)) {
     // The session lacks its first batch (never received) or is finished: open the next one.
