@@ -121,6 +121,8 @@ describe("syncing contacts to a Google Ads audience", () => {
     const calls = t.sandbox.log.slice(before);
     expect(calls.map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual([
       `GET /v1/accountTypes/GOOGLE_ADS/accounts/1234567890/userLists/${LIST} 200`,
+      // The contact who left the segment is removed by name too, should removeAll not happen.
+      "POST /v1/audienceMembers:remove 200",
       "POST /v1/audienceMembers:ingest 200",
       "GET /v1/requestStatus:retrieve 200",
       "GET /v1/requestStatus:retrieve 200",
@@ -130,7 +132,7 @@ describe("syncing contacts to a Google Ads audience", () => {
     const statuses = calls.filter((l) => l.path === "/v1/requestStatus:retrieve").map((l) => (l.response as { requestStatusPerDestination: { requestStatus: string }[] }).requestStatusPerDestination[0]!.requestStatus);
     expect(statuses).toEqual(["PROCESSING", "PROCESSING", "SUCCESS"]);
     const removeAll = calls.at(-1)!.body as { removeAsOfTime: string };
-    expect(Date.parse(removeAll.removeAsOfTime)).toBeLessThanOrEqual(Date.parse(new Date(calls[1]!.at - 118_000).toUTCString()) + 1_000);
+    expect(Date.parse(removeAll.removeAsOfTime)).toBeLessThanOrEqual(Date.parse(new Date(calls[2]!.at - 118_000).toUTCString()) + 1_000);
     const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, replaced.id), orderBy: asc(syncRunSteps.startedAt) });
     expect(steps.map((s) => s.name).filter((n) => n.startsWith("Commit"))).toEqual(["Commit", "Commit: Google is processing 1 of 1 uploads (check 2)", "Commit: Google is processing 1 of 1 uploads (check 3)"]);
     const expected = people.slice(1).map((c) => t.emailKey(c.email!));

@@ -237,4 +237,15 @@ describe("syncing contacts to a Meta custom audience", () => {
     ]);
     expect(t.members().map((m) => m.EXTERN_ID).sort()).toEqual(held.slice(1));
   });
+
+  it("removes who left the segment in a replace that falls back to /users", async () => {
+    const t = await setup({ contacts: 30 });
+    await t.run();
+    const held = t.members().map((m) => m.EXTERN_ID!).sort();
+    const [leaving] = held;
+    t.sandbox.audience(t.audience.id)!.size = 100_000_000;
+    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, leaving!)));
+    expect(await t.run("replace")).toMatchObject({ status: "succeeded", deleted: 1 });
+    expect(t.members().map((m) => m.EXTERN_ID).sort()).toEqual(held.slice(1));
+  });
 });

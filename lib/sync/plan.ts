@@ -85,7 +85,11 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
   const key = sql`(d.${id(config.matchKey.from)})::text`;
   // An API replace reads back what the destination holds and deletes what the dataset lacks.
   const apiReplace = run.mode === "replace" && Boolean(loaded.connector.read);
-  const deletes = (run.mode === "incremental" && sync.onLeave === "delete") || apiReplace;
+  // An audience replace (no read-back, no table strategies, records sent one by one) is told who left too:
+  // when the platform cannot swap the audience, the connector removes them itself.
+  const { manifest } = loaded.connector;
+  const audienceReplace = run.mode === "replace" && !loaded.connector.read && manifest.replaceStrategies.length === 0 && manifest.results !== "run";
+  const deletes = (run.mode === "incremental" && sync.onLeave === "delete") || apiReplace || audienceReplace;
   const only = run.onlyKeys?.length ? sql`relay_k IN (${sql.join(run.onlyKeys.map((k) => sql`${k}`), sql`, `)})` : sql`TRUE`;
   // Keyed on the dataset's primary key, rows cannot share a key: no need to look for copies.
   const unique = config.matchKey.from === dataset.primaryKey;
