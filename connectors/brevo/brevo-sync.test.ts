@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
@@ -53,14 +53,7 @@ async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions } = {
     },
   });
   const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
-  const logOf = async (runId: string, key: string) =>
-    (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [
-      l.attempt,
-      l.operation,
-      l.status,
-      l.errorKind,
-      l.responseStatus,
-    ]);
+  const logOf = runtime.attempts;
   const emailOf = async (id: string) => (await db.query.contacts.findFirst({ where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)) }))!.email!.trim().toLowerCase();
   const extIds = () => [...sandbox.contacts.values()].map((c) => c.attributes.EXT_ID).filter(Boolean).sort();
   const since = (from: number) => sandbox.log.slice(from).map((l) => `${l.method} ${l.path} ${l.status}`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createConnection, loadConnection, updateConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
-import { contacts, orders, products, syncRecordLogs, syncRunItems } from "@/lib/db/schema";
+import { contacts, orders, products, syncRecordLogs } from "@/lib/db/schema";
 import type { DemoScale } from "@/lib/demo/generate";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
@@ -81,15 +81,8 @@ async function setup(s: SplioSandbox, shape: SyncShape, p: { seed?: Partial<Demo
     input: { name: `${shape.object} to Splio`, datasetId: dataset.id, connectionId: connection.id, object: shape.object, mapping: shape.mapping, matchKey: shape.matchKey, onLeave: "delete" },
   });
   const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
-  const logOf = async (runId: string, key: string) =>
-    (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [
-      l.attempt,
-      l.operation,
-      l.status,
-      l.errorKind,
-      l.responseStatus,
-    ]);
-  const itemOf = (runId: string, key: string) => db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, runId), eq(syncRunItems.recordKey, key)) });
+  const logOf = runtime.attempts;
+  const itemOf = runtime.itemOf;
   const emails = async () => (await db.query.contacts.findMany({ where: eq(contacts.workspaceId, workspaceId), orderBy: asc(contacts.id) })).map((c) => ({ id: c.id, email: c.email! }));
   return { workspaceId, connection, sync, run, logOf, itemOf, emails };
 }

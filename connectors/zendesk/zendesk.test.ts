@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
-import { contacts, products, syncRecordLogs, syncRunItems } from "@/lib/db/schema";
+import { contacts, products } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { syncTestRuntime } from "@/lib/testing/sync-runtime";
@@ -51,15 +51,8 @@ async function setup(p: { sandbox?: ZendeskSandboxOptions; contacts?: number; ob
     },
   });
   const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
-  const attempts = async (runId: string, key: string) =>
-    (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [
-      l.attempt,
-      l.operation,
-      l.status,
-      l.errorKind,
-      l.responseStatus,
-    ]);
-  const itemOf = (runId: string, key: string) => db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, runId), eq(syncRunItems.recordKey, key)) });
+  const attempts = runtime.attempts;
+  const itemOf = runtime.itemOf;
   const user = (externalId: string) => sandbox.endUsers().filter((u) => u.external_id === externalId);
   const organization = (externalId: string) => [...sandbox.organizations.values()].filter((o) => o.external_id === externalId);
   const calls = (from: number, method: string, path: string | RegExp) => sandbox.log.slice(from).filter((l) => l.method === method && (typeof path === "string" ? l.path === path : path.test(l.path)));
