@@ -1,0 +1,18 @@
+import { expect, test } from "@playwright/test";
+import { z } from "zod";
+import { connectorConfigs } from "@/connectors/manifests";
+
+test("every connector's connection form renders from its schema, with advanced settings folded away", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  for (const [id, config] of Object.entries(connectorConfigs)) {
+    await page.goto(`/connections/new?connector=${id}`);
+    await expect(page.getByLabel("Name", { exact: true }), id).toBeVisible();
+    await expect(page.getByRole("button", { name: "Test connection" }), id).toBeVisible();
+    const settings = z.toJSONSchema(config.settingsSchema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, { advanced?: boolean }> };
+    const advanced = Object.values(settings.properties ?? {}).some((p) => p.advanced);
+    await expect(page.getByText("Advanced", { exact: true }), id).toHaveCount(advanced ? 1 : 0);
+    if (id === "salesforce" || id === "google-audiences") await page.screenshot({ path: `test-results/screenshots/connection-${id}.png`, fullPage: true });
+  }
+  expect(errors).toEqual([]);
+});
