@@ -5,6 +5,9 @@ import { connectorConfigs } from "@/connectors/manifests";
 test("every connector's connection form renders from its schema, with advanced settings folded away", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto("/connections/new");
+  await expect(page.getByRole("heading", { name: "Ad audiences" })).toBeVisible();
+  for (const id of Object.keys(connectorConfigs)) await expect(page.locator(`a[href="/connections/new?connector=${id}"]`), id).toHaveCount(1);
   for (const [id, config] of Object.entries(connectorConfigs)) {
     await page.goto(`/connections/new?connector=${id}`);
     await expect(page.getByLabel("Name", { exact: true }), id).toBeVisible();
