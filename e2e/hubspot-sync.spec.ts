@@ -44,6 +44,13 @@ test("a user connects HubSpot, maps contacts in the visual builder, runs the syn
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByLabel("Name").fill(name);
     await page.getByRole("button", { name: "Continue" }).click();
+    // What one record would be sent as, without sending it.
+    const requestsBefore = sandbox.log.length;
+    await page.getByRole("button", { name: "Preview payload" }).click();
+    const preview = page.getByRole("table", { name: "Payload preview" });
+    await expect(preview.getByRole("row", { name: /relay_id/ })).toContainText("sent as mapped");
+    await expect(preview.getByRole("row", { name: /email/ })).toContainText("@");
+    expect(sandbox.log.slice(requestsBefore).filter((l) => l.method !== "GET")).toEqual([]);
     await page.getByRole("button", { name: "Add sync" }).click();
     await expect(page).toHaveURL(/\/syncs\/[0-9a-f-]{36}$/);
 
