@@ -16,7 +16,7 @@ const JWT_SECONDS = 180;
 const credentialsKey = ({ settings: s, secrets: k }: SalesforceConnection) =>
   `salesforce:${crypto
     .createHash("sha256")
-    .update(JSON.stringify([s.auth, s.myDomainUrl, s.apiBaseUrl, s.clientId, s.username, s.audience, k.clientSecret, k.privateKey]))
+    .update(JSON.stringify([s.auth, s.myDomainUrl, s.loginUrl, s.clientId, s.username, s.audience, k.clientSecret, k.privateKey]))
     .digest("hex")}`;
 
 /** The JWT bearer assertion: iss = consumer key, sub = username, aud = login host, signed RS256. */
@@ -70,14 +70,24 @@ async function login(http: HttpClient, c: SalesforceConnection): Promise<Session
   }
   const a = await http({
     method: "POST",
-    url: joinUrl(s.apiBaseUrl ?? s.myDomainUrl, "/services/oauth2/token"),
+    url: joinUrl(s.loginUrl ?? s.myDomainUrl, "/services/oauth2/token"),
     body: form.toString(),
     headers: { "content-type": "application/x-www-form-urlencoded" },
   });
   const body = a.json as { access_token?: string; instance_url?: string } | undefined;
   if (a.status !== 200 || !body?.access_token) throw new DestinationConfigError(loginProblem(s, a));
-  if (!URL.canParse(body.instance_url ?? "")) throw new DestinationConfigError(`Salesforce's login answer names no instance URL (${String(body.instance_url)})`);
-  return { accessToken: body.access_token, instanceUrl: body.instance_url! };
+  return { accessToken: body.access_token, instanceUrl: instanceOf(s, body.instance_url) };
+}
+
+/**
+ * Where the session's API calls go: the instance_url of the login answer, an https URL (a test server logged in
+ * at over http, through the login URL override, may name an http instance).
+ */
+function instanceOf(s: SalesforceSettings, instanceUrl: unknown): string {
+  const url = typeof instanceUrl === "string" && URL.canParse(instanceUrl) ? new URL(instanceUrl) : undefined;
+  const protocols = s.loginUrl?.startsWith("http:") ? ["https:", "http:"] : ["https:"];
+  if (!url || !protocols.includes(url.protocol)) throw new DestinationConfigError(`Salesforce's login answer names no https instance URL (${String(instanceUrl)})`);
+  return instanceUrl as string;
 }
 
 async function session(http: HttpClient, c: SalesforceConnection): Promise<Session> {
@@ -86,14 +96,14 @@ async function session(http: HttpClient, c: SalesforceConnection): Promise<Sessi
 }
 
 /**
- * A call to the REST API: `path` under /services/data/vXX.X, or a path Salesforce gave (nextRecordsUrl). A
+ * A call to the REST API at the instance_url the login named: `path` under /services/data/vXX.X, or a path Salesforce gave (nextRecordsUrl). A
  * refused session (401) is renewed once; refused again, the connection cannot work and the run stops.
  */
 export async function sfCall(http: HttpClient, c: SalesforceConnection, p: { method: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<HttpResponse> {
   for (let renewed = false; ; renewed = true) {
     const { accessToken, instanceUrl } = await session(http, c);
     const path = p.path.startsWith("/services/") ? p.path : `/services/data/v${c.settings.apiVersion}${p.path}`;
-    const a = await http({ method: p.method, url: joinUrl(c.settings.apiBaseUrl ?? instanceUrl, path), body: p.body, headers: { authorization: `Bearer ${accessToken}`, ...p.headers }, limits: salesforceLimits });
+    const a = await http({ method: p.method, url: joinUrl(instanceUrl, path), body: p.body, headers: { authorization: `Bearer ${accessToken}`, ...p.headers }, limits: salesforceLimits });
     if (a.status !== 401) return a;
     tokenCache.forget(credentialsKey(c));
     if (renewed)

@@ -22,12 +22,16 @@ export const salesforceSettingsSchema = z
       .regex(/^\d{2,3}\.0$/, 'A REST API version such as "62.0"')
       .default("62.0")
       .meta({ advanced: true, description: "The REST API version called (upserts by collection need 46.0 or later)." }),
-    // Not the shared apiBaseUrl(default) helper: Salesforce names its instance at login, so only an explicit override may replace it.
-    apiBaseUrl: z
-      .url({ protocol: /^https?$/, error: "Enter the API's base URL, starting with https://" })
+    // Not the shared apiBaseUrl(default) helper: only the login host may be replaced. API calls always go to the
+    // instance_url Salesforce names at login, so a test server stands in for My Domain and names its own instance.
+    loginUrl: z
+      .url({ protocol: /^https?$/, error: "Enter the URL to log in at, starting with https://, or leave it empty to log in at My Domain" })
       .max(500)
       .optional()
-      .meta({ advanced: true, description: "Only for a proxy or a test server: login and API calls go here instead of My Domain and the instance Salesforce names." }),
+      .meta({
+        advanced: true,
+        description: "Only for a proxy or a test server: the connector logs in here instead of at My Domain. API calls still go to the instance URL Salesforce names at login.",
+      }),
   })
   .superRefine((s, ctx) => {
     if (s.auth === "jwt_bearer" && !s.username) ctx.addIssue({ code: "custom", path: ["username"], message: "Enter the Salesforce username the JWT is issued for" });

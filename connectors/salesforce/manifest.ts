@@ -18,5 +18,5 @@ export const salesforceManifest: ConnectorManifest = {
   modes: ["incremental", "full", "replace"],
   onLeaveDelete: true,
   replaceStrategies: [],
-  endpointSettings: ["myDomainUrl", "apiBaseUrl"],
+  endpointSettings: ["myDomainUrl", "loginUrl"],
 };

@@ -286,6 +286,28 @@ describe("Salesforce's limits", () => {
 });
 
 describe("Salesforce's authentication", () => {
+  it("logs in at My Domain (the login URL) and sends every API call to the instance_url it names; after a 401 it logs in again at the login URL", async () => {
+    const t = await setup();
+    expect(t.sandbox.instanceUrl).not.toBe(t.sandbox.url);
+    const first = await t.run();
+    expect(first).toMatchObject({ status: "succeeded", created: 6 });
+    // Since the connection was made (fields read for the sync, then the run): one login, every other call at the instance.
+    const where = (requests: { host: string; area: string; status: number }[]) => requests.map((r) => `${r.host} ${r.area} ${r.status}`);
+    const [login, ...calls] = where(t.sandbox.log);
+    expect(login).toBe("login token 200");
+    expect(calls.length).toBeGreaterThan(2);
+    expect(new Set(calls.map((c) => c.replace(/ \d+$/, "")))).toEqual(new Set(["instance data"]));
+    expect(where(first.requests)).toEqual(["instance data 304", "instance data 200"]);
+    expect(writes(first.requests)).toEqual(["PATCH /composite/sobjects/Contact/Relay_Id__c 200"]);
+
+    t.sandbox.expireSessions();
+    await t.change("c_00001", "Changed");
+    const renewed = await t.run();
+    expect(renewed).toMatchObject({ status: "succeeded", updated: 1 });
+    expect(where(renewed.requests)).toEqual(["instance data 401", "login token 200", "instance data 304", "instance data 200"]);
+    expect(writes(renewed.requests)).toEqual(["PATCH /composite/sobjects/Contact/Relay_Id__c 200"]);
+  });
+
   it("logs in with a JWT signed by the app's private key, and fails at once when the certificate no longer matches", async () => {
     const t = await setup({ auth: "jwt_bearer" });
     expect(await t.run()).toMatchObject({ status: "succeeded", created: 6 });

@@ -11,7 +11,7 @@ const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyE
 const form = (fields: Record<string, string>) =>
   fetch(`${sandbox.url}/services/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) });
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${sandbox.url}/services/data/v62.0${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sandbox.instanceUrl}/services/data/v62.0${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as never) : undefined };
 }
@@ -32,7 +32,7 @@ describe("the Salesforce sandbox", () => {
   it("logs in with client credentials and with a JWT verified against the app's certificate, answering like Salesforce", async () => {
     const ok = await form({ grant_type: "client_credentials", client_id: sandbox.clientId, client_secret: sandbox.clientSecret });
     const body = (await ok.json()) as Record<string, string>;
-    expect(body).toMatchObject({ token_type: "Bearer", instance_url: sandbox.url, id: expect.stringMatching(/^https:\/\/login\.salesforce\.com\/id\/00D\w+\/005\w+$/), issued_at: expect.stringMatching(/^\d{13}$/) });
+    expect(body).toMatchObject({ token_type: "Bearer", instance_url: sandbox.instanceUrl, id: expect.stringMatching(/^https:\/\/login\.salesforce\.com\/id\/00D\w+\/005\w+$/), issued_at: expect.stringMatching(/^\d{13}$/) });
     expect(body).not.toHaveProperty("expires_in");
     expect(body).not.toHaveProperty("refresh_token");
     expect(await (await form({ grant_type: "client_credentials", client_id: sandbox.clientId, client_secret: "nope" })).json()).toEqual({ error: "invalid_client", error_description: "invalid client credentials" });
@@ -49,15 +49,30 @@ describe("the Salesforce sandbox", () => {
     expect(await (await form({ grant_type: grant, assertion: jwt({ ...claims, exp: exp - 600 }) })).json()).toMatchObject({ error: "invalid_grant" });
   });
 
+  it("logs in at the login host only, and serves the REST API only at the instance its login answer names", async () => {
+    expect(new URL(sandbox.instanceUrl).port).not.toBe(new URL(sandbox.url).port);
+    const from = sandbox.log.length;
+    const onLogin = await fetch(`${sandbox.url}/services/data/v62.0/sobjects`, { headers: { authorization: `Bearer ${token}` } });
+    expect([onLogin.status, await onLogin.json()]).toEqual([404, [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }]]);
+    const onInstance = await fetch(`${sandbox.instanceUrl}/services/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: sandbox.clientId, client_secret: sandbox.clientSecret }),
+    });
+    expect(onInstance.status).toBe(404);
+    expect((await call("GET", "/sobjects")).status).toBe(200);
+    expect(sandbox.log.slice(from).map((r) => `${r.host} ${r.area} ${r.status}`)).toEqual(["login data 404", "instance token 404", "instance data 200"]);
+  });
+
   it("refuses an unknown session with the top-level errorCode shape, and counts every data call in Sforce-Limit-Info", async () => {
     const before = sandbox.usage().used;
-    const refused = await fetch(`${sandbox.url}/services/data/v62.0/sobjects`, { headers: { authorization: "Bearer expired" } });
+    const refused = await fetch(`${sandbox.instanceUrl}/services/data/v62.0/sobjects`, { headers: { authorization: "Bearer expired" } });
     expect([refused.status, await refused.json()]).toEqual([401, [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]]);
     const a = await call("GET", "/limits");
     const b = await call("GET", "/sobjects");
     expect(a.headers.get("sforce-limit-info")).toBe(`api-usage=${before + 1}/15000`);
     expect(b.headers.get("sforce-limit-info")).toBe(`api-usage=${before + 2}/15000`);
-    expect((await fetch(`${sandbox.url}/services/data/`)).headers.get("sforce-limit-info")).toBeNull();
+    expect((await fetch(`${sandbox.instanceUrl}/services/data/`)).headers.get("sforce-limit-info")).toBeNull();
   });
 
   it("describes fields with their flags and lowercase types, and answers 304 when nothing changed", async () => {
@@ -117,7 +132,7 @@ describe("the Salesforce sandbox", () => {
     const q = encodeURIComponent("SELECT Id, Relay_Id__c FROM Contact WHERE Relay_Id__c != null");
     const page1 = (await call("GET", `/query?q=${q}`)).json as unknown as { totalSize: number; done: boolean; nextRecordsUrl: string; records: { Relay_Id__c: string }[] };
     expect(page1).toMatchObject({ totalSize: 2, done: false, records: [{ attributes: { type: "Contact" } }] });
-    const page2 = (await (await fetch(`${sandbox.url}${page1.nextRecordsUrl}`, { headers: { authorization: `Bearer ${token}` } })).json()) as typeof page1;
+    const page2 = (await (await fetch(`${sandbox.instanceUrl}${page1.nextRecordsUrl}`, { headers: { authorization: `Bearer ${token}` } })).json()) as typeof page1;
     expect(page2).toMatchObject({ done: true, records: [{}] });
     expect([page1.records[0]!.Relay_Id__c, page2.records[0]!.Relay_Id__c].sort()).toEqual(["k1", "u1"]);
     expect((await call("GET", `/query?q=${encodeURIComponent("SELECT Nope FROM Contact")}`)).json).toMatchObject([{ errorCode: "INVALID_FIELD" }]);

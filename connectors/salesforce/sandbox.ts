@@ -4,6 +4,10 @@
  * sObject Collections create/update/upsert/delete, SOQL queries with nextRecordsUrl, INVALID_SESSION_ID,
  * `Sforce-Limit-Info` rising by one a call and 403 REQUEST_LIMIT_EXCEEDED at the daily quota. It keeps
  * records in memory and logs every request.
+ *
+ * Two servers, as a connector meets them: the login host (`url`, standing in for My Domain) answers only the
+ * token endpoint, and its login answer names the org's instance (`instanceUrl`, another port) which answers
+ * only the REST API. A client that calls anywhere but the instance_url it was given is refused, and seen in the log.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -14,7 +18,7 @@ import { describeOf, type SandboxObject } from "./sandbox-schema";
 import { runQuery } from "./sandbox-soql";
 
 export type SalesforceSandboxOptions = Partial<AuthOptions> & {
-  /** A fixed port (a Playwright spec's web server); 0 picks a free one. */
+  /** A fixed port for the login host (a Playwright spec's web server); 0 picks a free one. The instance always takes a free one. */
   port?: number;
   objects?: SandboxObject[];
   /** Calls counted over the last 24 hours and the org's daily quota. */
@@ -28,8 +32,9 @@ export type SalesforceSandboxOptions = Partial<AuthOptions> & {
   validate?: SandboxOrg["validate"];
 };
 
-/** A request: when it arrived, when it was answered. */
-type Logged = { at: number; answeredAt: number; method: string; path: string; status: number; area: "token" | "data" | "other" };
+/** A request: which host it reached, when it arrived, when it was answered. */
+type Host = "login" | "instance";
+type Logged = { host: Host; at: number; answeredAt: number; method: string; path: string; status: number; area: "token" | "data" | "other" };
 const COLLECTION_LIMIT = 200;
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}) {
@@ -48,7 +53,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const sessions = new Set<string>();
   const cursors = new Map<string, Record<string, unknown>[]>();
   const log: Logged[] = [];
-  let url = "";
+  let instanceUrl = "";
 
   async function route(req: http.IncomingMessage, body: string, version: string, rest: string): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const q = new URL(req.url ?? "/", "http://sandbox").searchParams;
@@ -117,12 +122,15 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     throw new RequestError(404, "NOT_FOUND", "The requested resource does not exist");
   }
 
-  const server = http.createServer(async (req, res) => {
+  const notFound = [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }];
+  const serve = (host: Host) => async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://sandbox").pathname;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString();
-    const entry: Logged = { at: Date.now(), answeredAt: 0, method: req.method ?? "GET", path, status: 0, area: "other" };
+    const data = path.match(/^\/services\/data\/v(\d{2,3}\.0)(\/.*)?$/);
+    const area = path === "/services/oauth2/token" ? "token" : data ? "data" : "other";
+    const entry: Logged = { host, at: Date.now(), answeredAt: 0, method: req.method ?? "GET", path, status: 0, area };
     log.push(entry);
     const send = (status: number, answer?: unknown, headers: Record<string, string> = {}) => {
       Object.assign(entry, { status, answeredAt: Date.now() });
@@ -130,9 +138,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       res.end(answer === undefined ? "" : JSON.stringify(answer));
     };
 
-    if (path === "/services/oauth2/token" && req.method === "POST") {
-      entry.area = "token";
-      const answer = tokenAnswer(new URLSearchParams(body), config, url, () => {
+    if (host === "login") {
+      if (area !== "token" || req.method !== "POST") return send(404, notFound);
+      const answer = tokenAnswer(new URLSearchParams(body), config, instanceUrl, () => {
         const token = newAccessToken();
         sessions.add(token);
         return token;
@@ -141,9 +149,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     }
     if (path === "/services/data" || path === "/services/data/")
       return send(200, ["58.0", "62.0", "66.0"].map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v })));
-    const data = path.match(/^\/services\/data\/v(\d{2,3}\.0)(\/.*)?$/);
-    if (!data || Number(data[1]) < 42) return send(404, [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }]);
-    entry.area = "data";
+    if (!data || Number(data[1]) < 42) return send(404, notFound);
     const token = String(req.headers.authorization ?? "").replace(/^(Bearer|OAuth)\s+/i, "");
     if (config.refuseSessions || !sessions.has(token)) return send(401, [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]);
     if (config.apiDisabled) return send(403, [{ message: "The REST API is not enabled for this Organization.", errorCode: "API_DISABLED_FOR_ORG" }]);
@@ -158,12 +164,23 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       if (error instanceof RequestError) return send(error.status, [{ message: error.message, errorCode: error.errorCode }], limitInfo);
       send(500, [{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: "UNKNOWN_EXCEPTION" }], limitInfo);
     }
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const listen = async (host: Host, port: number) => {
+    const handle = serve(host);
+    const server = http.createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+  const login = await listen("login", options.port ?? 0);
+  const instance = await listen("instance", 0);
+  instanceUrl = instance.url;
+  const close = (server: http.Server) => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
 
   return {
-    url,
+    /** The login host, standing in for My Domain: what a connection's login URL points at. */
+    url: login.url,
+    /** The org's instance, named by every login answer: where the REST API is served. */
+    instanceUrl,
     org,
     log,
     clientId: config.clientId,
@@ -189,7 +206,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     },
     dataRequests: () => log.filter((l) => l.area === "data"),
     tokenRequests: () => log.filter((l) => l.area === "token"),
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () => Promise.all([close(login.server), close(instance.server)]),
   };
 }
 
@@ -206,7 +223,7 @@ export function sandboxConnection(sandbox: SalesforceSandbox, auth: { privateKey
       username: sandbox.username,
       audience: "https://login.salesforce.com" as const,
       apiVersion: "62.0",
-      apiBaseUrl: sandbox.url,
+      loginUrl: sandbox.url,
     },
     secrets: jwt ? { privateKey: auth.privateKey } : { clientSecret: sandbox.clientSecret },
   };
