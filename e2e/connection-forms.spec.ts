@@ -12,6 +12,8 @@ test("every connector's connection form renders from its schema, with advanced s
     await page.goto(`/connections/new?connector=${id}`);
     await expect(page.getByLabel("Name", { exact: true }), id).toBeVisible();
     await expect(page.getByRole("button", { name: "Test connection" }), id).toBeVisible();
+    // A new connection has no stored secret to keep.
+    await expect(page.getByPlaceholder("Leave empty to keep the stored value"), id).toHaveCount(0);
     const settings = z.toJSONSchema(config.settingsSchema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, { advanced?: boolean }> };
     const advanced = Object.values(settings.properties ?? {}).some((p) => p.advanced);
     await expect(page.getByText("Advanced", { exact: true }), id).toHaveCount(advanced ? 1 : 0);

@@ -54,7 +54,7 @@ export function ConnectionEditor({ connector, existing }: { connector: string; e
           <span className="text-xs text-zinc-500">Write-only: stored encrypted, never shown again</span>
         </CardHeader>
         <div className="p-4">
-          <SchemaForm schema={config.secretsSchema} values={secrets} onChange={setSecrets} errors={errors.fields} secret />
+          <SchemaForm schema={config.secretsSchema} values={secrets} onChange={setSecrets} errors={errors.fields} secret={existing ? "stored" : "new"} />
         </div>
       </Card>
       <Card>

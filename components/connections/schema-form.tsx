@@ -29,19 +29,20 @@ const kindOf = (s: JsonSchema): string => {
  * fieldsets for objects, JSON for lists, advanced settings folded away. `values` is the plain object the
  * schema parses.
  */
-export function SchemaForm({ schema, values, onChange, errors, prefix = "", secret = false }: {
+export function SchemaForm({ schema, values, onChange, errors, prefix = "", secret }: {
   schema: z.ZodType;
   values: Record<string, unknown>;
   onChange: (next: Record<string, unknown>) => void;
   errors?: Record<string, string[]>;
   prefix?: string;
-  secret?: boolean;
+  /** Secrets: password inputs; "stored" when the connection already holds them (empty keeps them). */
+  secret?: "new" | "stored";
 }) {
   const json = useMemo(() => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema, [schema]);
   return <ObjectFields json={json} values={values} onChange={onChange} errors={errors ?? {}} path={prefix} secret={secret} />;
 }
 
-type FieldsProps = { json: JsonSchema; values: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void; errors: Record<string, string[]>; path: string; secret: boolean };
+type FieldsProps = { json: JsonSchema; values: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void; errors: Record<string, string[]>; path: string; secret?: "new" | "stored" };
 
 function ObjectFields(props: FieldsProps) {
   const entries = Object.entries(props.json.properties ?? {});
@@ -118,7 +119,7 @@ function Fields({ json, values, onChange, errors, path, secret, entries }: Field
                 className={`${inputClass} font-mono text-xs`}
                 autoComplete="off"
                 spellCheck={false}
-                placeholder={secret ? "Leave empty to keep the stored value" : undefined}
+                placeholder={secret === "stored" ? "Leave empty to keep the stored value" : undefined}
                 value={value === undefined ? "" : String(value)}
                 onChange={(e) => set(e.target.value)}
               />
@@ -128,7 +129,7 @@ function Fields({ json, values, onChange, errors, path, secret, entries }: Field
                 className={inputClass}
                 type={secret ? "password" : kind === "number" || kind === "integer" ? "number" : "text"}
                 autoComplete={secret ? "new-password" : "off"}
-                placeholder={secret ? "Leave empty to keep the stored value" : prop.default !== undefined ? String(prop.default) : undefined}
+                placeholder={secret === "stored" ? "Leave empty to keep the stored value" : prop.default !== undefined ? String(prop.default) : undefined}
                 value={value === undefined ? "" : String(value)}
                 onChange={(e) => set(kind === "number" || kind === "integer" ? (e.target.value === "" ? undefined : Number(e.target.value)) : e.target.value)}
               />
