@@ -74,7 +74,17 @@ export type EarlierAttempt = { op: WriteOp; kind: ErrorKind; message: string; re
 
 export type RecordResult =
   | { key: string; status: "ok"; op: "create" | "update" | "delete"; destinationId?: string; identifiers?: Record<string, unknown>; earlier?: EarlierAttempt[] }
-  | { key: string; status: "failed"; kind: ErrorKind; message: string; existingId?: string; response?: DestinationResponse; earlier?: EarlierAttempt[] };
+  | {
+      key: string;
+      status: "failed";
+      kind: ErrorKind;
+      message: string;
+      existingId?: string;
+      response?: DestinationResponse;
+      earlier?: EarlierAttempt[];
+      /** What was sent when the destination may have received it all the same (a request that got no answer): a later removal names it. */
+      identifiers?: Record<string, unknown>;
+    };
 
 /**
  * What a vendor's answer says about its own limits, read by the connector (`HttpRequest.limits`) from

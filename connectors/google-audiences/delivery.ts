@@ -139,8 +139,9 @@ function outcomeOf(r: WriteRecord, removed: RecordResult | "ok" | undefined, add
     return removed === "ok"
       ? failed(r.key, "rejected", `${DENIED_NOT_SENT}; what was sent of this member before was removed from the audience`)
       : { ...(removed as Failed), message: `${DENIED_NOT_SENT}, and removing what was sent of this member before failed: ${(removed as Failed).message}` };
-  if (added !== "ok") return added!;
-  if (removed && removed !== "ok" && removed.status === "failed") return { ...removed, message: `Added with its new identifiers, but removing the old ones failed: ${removed.message}` };
+  // A request that got no answer may have added the member all the same: keep what was sent, for a removal.
+  if (added !== "ok") return added!.status === "failed" && added!.kind === "technical" && sent ? { ...added!, identifiers: sent } : added!;
+  if (removed && removed !== "ok" && removed.status === "failed") return { ...removed, message: `Added with its new identifiers, but removing the old ones failed: ${removed.message}`, identifiers: sent };
   const op = r.op === "update" || (r.op === "upsert" && r.identifiers) ? "update" : "create";
   return { key: r.key, status: "ok", op, identifiers: sent! };
 }

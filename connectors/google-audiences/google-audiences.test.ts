@@ -291,4 +291,19 @@ describe("syncing contacts to a Google Ads audience", () => {
     expect(await t.run()).toMatchObject({ status: "succeeded", deleted: 1, created: 0 });
     expect(t.members().has(t.emailKey(leaving!.email))).toBe(false);
   });
+
+  it("keeps what an unanswered upload sent, so a contact who withdraws consent before it goes through is still removed", async () => {
+    const t = await setup({ contacts: 12, consent: { channel: "email" } });
+    // Google does not answer the first run's upload, through every retry.
+    t.sandbox.inject({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    expect(await t.run()).toMatchObject({ status: "failed" });
+    const [sentOnce] = await db.query.syncRecords.findMany({ where: and(eq(syncRecords.syncId, t.sync.id), eq(syncRecords.status, "failed")), orderBy: asc(syncRecords.recordKey) });
+    expect(sentOnce!.identifiers).toBeTruthy();
+
+    await db.execute(sql`INSERT INTO consents (workspace_id, id, contact_id, channel, status, updated_at) VALUES (${t.workspaceId}, ${`${sentOnce!.recordKey}:email:withdrawn`}, ${sentOnce!.recordKey}, 'email', 'withdrawn', now() + interval '1 second')`);
+    const before = t.sandbox.log.length;
+    expect(await t.run()).toMatchObject({ status: "succeeded", deleted: 1 });
+    const removal = t.sandbox.log.slice(before).find((l) => l.path === "/v1/audienceMembers:remove");
+    expect(JSON.stringify(removal?.body)).toContain(Object.values(sentOnce!.identifiers as Record<string, string[]>).flat()[0]);
+  });
 });

@@ -76,7 +76,9 @@ const sameIdentifiers = (a: Record<string, string>, b: Record<string, string>) =
 /** A record's result from Meta's answer: a row its samples name fails as rejected with Meta's reason. */
 function resultOf(state: MetaState, record: WriteRecord, op: "create" | "update" | "delete", o: Outcome, identifiers?: Record<string, string>): RecordResult {
   const { sent, reason } = o;
-  if (!sent.ok) return { key: record.key, status: "failed", kind: sent.kind, message: sent.message, response: sent.response };
+  // A request that got no answer may have added the row all the same: keep what was sent, for a removal.
+  if (!sent.ok)
+    return { key: record.key, status: "failed", kind: sent.kind, message: sent.message, response: sent.response, ...(sent.kind === "technical" && identifiers ? { identifiers } : {}) };
   if (reason !== undefined) {
     state.flagged++;
     return { key: record.key, status: "failed", kind: "rejected", message: `Meta counted this row as invalid${reason ? `: ${reason}` : ""}`, response: sent.response };

@@ -65,7 +65,7 @@ async function recordResults(db: Db, loaded: LoadedRun, batch: number, records: 
       tries: 1 + (r.earlier?.length ?? 0),
       ...(r.status === "ok"
         ? { status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
-        : { status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null }),
+        : { status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null, identifiers: r.identifiers ?? null }),
     }));
   if (items.length)
     await db.execute(sql`

@@ -38,12 +38,14 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: CommitResul
       await tx.execute(sql`
         DELETE FROM sync_records r USING sync_run_items i
          WHERE r.sync_id = ${sync.id} AND i.run_id = ${run.id} AND i.record_key = r.record_key AND i.operation = 'delete' AND i.status = 'done'`);
-    // A record that failed keeps the hash of its last good delivery, so the next run sends it again.
+    // A record that failed keeps the hash of its last good delivery, so the next run sends it again, and
+    // what may have reached the destination all the same, so a removal can name it.
     await tx.execute(sql`
-      INSERT INTO sync_records (workspace_id, sync_id, record_key, hash, status, error, attempts, updated_at)
-      SELECT workspace_id, ${sync.id}::uuid, record_key, NULL, 'failed', message, 1, now()
+      INSERT INTO sync_records (workspace_id, sync_id, record_key, hash, identifiers, status, error, attempts, updated_at)
+      SELECT workspace_id, ${sync.id}::uuid, record_key, NULL, identifiers, 'failed', message, 1, now()
         FROM sync_run_items WHERE run_id = ${run.id} AND status = 'failed' AND operation <> 'reject'
-      ON CONFLICT (sync_id, record_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error, attempts = sync_records.attempts + 1, updated_at = now()`);
+      ON CONFLICT (sync_id, record_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error, attempts = sync_records.attempts + 1, updated_at = now(),
+        identifiers = coalesce(EXCLUDED.identifiers, sync_records.identifiers)`);
     if (unconfirmed)
       await tx.execute(sql`
         UPDATE sync_records r SET status = 'failed', error = 'Not confirmed by a replace run that failed: sent again' WHERE r.sync_id = ${sync.id}
