@@ -5,6 +5,8 @@ import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
 import { contacts, products, syncRecordLogs } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
+import { ValidationError } from "@/lib/errors";
+import type { FilterGroup } from "@/lib/segment/schema";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { DestinationConfigError } from "../types";
@@ -20,8 +22,11 @@ const sandboxWith = async (options: BrevoSandboxOptions = {}) => {
   return runtime.closeAfter(sandbox);
 };
 
-/** A seeded workspace, a Brevo connection adding contacts to lists 2 and 7, and a sync of its contacts matched on ext_id. */
-async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions } = {}) {
+/** Contacts with a country: the segment the sync sends. */
+const WITH_COUNTRY: FilterGroup = { type: "group", combinator: "and", children: [{ type: "condition", column: "country", operator: "is_not_empty" }] };
+
+/** A seeded workspace, a Brevo connection adding contacts to lists 2 and 7, and a sync of its contacts (those with a country) matched on ext_id. */
+async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions; settings?: Record<string, unknown> } = {}) {
   const sandbox = await sandboxWith(p.sandbox);
   const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 12, products: 4, orders: 10, orderItems: 20 } });
   const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
@@ -30,7 +35,7 @@ async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions } = {
     workspaceId,
     connector: "brevo",
     name: "Brevo",
-    settings: { apiBaseUrl: sandbox.url, listIds: [2, 7] },
+    settings: { apiBaseUrl: sandbox.url, listIds: [2, 7], ...p.settings },
     secrets: { apiKey: sandbox.apiKey },
     rateLimit: { windowSeconds: 1, maxRequests: 10_000 },
   });
@@ -49,6 +54,7 @@ async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions } = {
         { from: { field: "birth_date" }, to: "BIRTHDAY" },
       ],
       matchKey: { from: "id", to: "ext_id" },
+      filter: WITH_COUNTRY,
       onLeave: "delete",
     },
   });
@@ -76,6 +82,16 @@ describe("the Brevo connection", () => {
     const revoked = { ...connection, secrets: { apiKey: "xkeysib-revoked" } };
     expect(await brevo.test(revoked)).toEqual({ ok: false, message: "Brevo refused the API key (401 unauthorized: Key not found): check the key under SMTP & API → API keys" });
     await expect(brevo.listFields(revoked, "contacts")).rejects.toBeInstanceOf(DestinationConfigError);
+  });
+
+  it("refuses to save remove_from_lists without lists", async () => {
+    const workspaceId = await newWorkspace(db);
+    const save = (settings: Record<string, unknown>) =>
+      createConnection(db, { workspaceId, connector: "brevo", name: "Brevo", settings: { apiBaseUrl: "https://api.brevo.com/v3", ...settings }, secrets: { apiKey: "xkeysib-x" } });
+    const refused = save({ onLeave: "remove_from_lists" });
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toThrow("onLeave: remove_from_lists needs at least one list in listIds: name the lists, or choose delete_contact");
+    expect((await save({ listIds: [2], onLeave: "remove_from_lists" })).settings).toMatchObject({ listIds: [2], onLeave: "remove_from_lists" });
   });
 });
 
@@ -134,29 +150,82 @@ describe("syncing contacts to Brevo", () => {
     expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
   });
 
-  it("deletes in Brevo the contacts that leave the dataset", async () => {
-    const t = await setup({ contacts: 5 });
+  it("takes a contact that leaves the segment off lists 2 and 7 and keeps it in Brevo, even one it took over; back in the segment, back on the lists", async () => {
+    const t = await setup({ contacts: 6, sandbox: { lists: { 2: "Newsletter", 7: "Customers", 9: "Press" } } });
+    // In Brevo before the sync, on a list of its own: the sync takes it over (duplicate → update).
+    const press = t.sandbox.addContact({ email: await t.emailOf("c_00004"), attributes: { FIRSTNAME: "Old" }, listIds: [9] });
+    expect(await t.run()).toMatchObject({ status: "succeeded", created: 5, updated: 1 });
+    expect(t.sandbox.contacts.get(press.id)!.listIds).toEqual([2, 7, 9]);
+    const leaver = t.sandbox.findContact({ extId: "c_00003" })!;
+    // Someone already took c_00003 off list 7 in Brevo: that list answers it in `failure`, which is done.
+    leaver.listIds = [2];
+
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00003", country: null }, { id: "c_00004", country: null }] });
+    const before = t.sandbox.log.length;
+    const left = await t.run();
+    expect(left).toMatchObject({ status: "succeeded", planned: 2, deleted: 2, failed: 0, notice: "2 contacts that left were taken off lists 2, 7 and kept in Brevo." });
+    expect(t.since(before).sort()).toEqual(["GET /contacts/attributes 200", "POST /contacts/lists/2/contacts/remove 201", "POST /contacts/lists/7/contacts/remove 201"]);
+    const calls = t.sandbox.log.slice(before).filter((l) => l.path.endsWith("/remove"));
+    expect(calls.map((l) => l.body)).toEqual([{ ids: [leaver.id, press.id] }, { ids: [leaver.id, press.id] }]);
+    // Both still exist with their attributes; off the synced lists, the hand-managed one untouched.
+    expect(t.sandbox.contacts.size).toBe(6);
+    expect(t.sandbox.contacts.get(leaver.id)).toMatchObject({ listIds: [], attributes: { EXT_ID: "c_00003", FIRSTNAME: expect.any(String) } });
+    expect(t.sandbox.contacts.get(press.id)).toMatchObject({ listIds: [9], attributes: { EXT_ID: "c_00004" } });
+    expect(t.sandbox.log.some((l) => l.method === "DELETE")).toBe(false);
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
+
+    // Back in the segment: the create meets the kept contact (duplicate ext_id), which is updated and put back on the lists.
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00003", country: "FR" }] });
+    const back = await t.run();
+    expect(back).toMatchObject({ status: "succeeded", created: 0, updated: 1 });
+    expect(await t.logOf(back.id, "c_00003")).toEqual([
+      [1, "create", "failed", "duplicate", 400],
+      [2, "update", "ok", null, null],
+    ]);
+    expect(t.sandbox.contacts.get(leaver.id)!.listIds).toEqual([2, 7]);
+    expect(t.sandbox.contacts.size).toBe(6);
+  });
+
+  it("deletes the Brevo contact that leaves when the connection says delete_contact", async () => {
+    const t = await setup({ contacts: 5, settings: { onLeave: "delete_contact" } });
     await t.run();
     const leaving = t.sandbox.findContact({ extId: "c_00003" })!;
-    await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00003")));
+    await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00003", country: null }] });
     const before = t.sandbox.log.length;
-    expect(await t.run()).toMatchObject({ status: "succeeded", deleted: 1, planned: 1 });
+    expect(await t.run()).toMatchObject({ status: "succeeded", deleted: 1, planned: 1, notice: null });
     expect(t.since(before)).toEqual(["GET /contacts/attributes 200", `DELETE /contacts/${leaving.id} 204`]);
     expect(t.extIds()).toEqual(["c_00001", "c_00002", "c_00004", "c_00005"]);
   });
 
-  it("replaces: reads every contact back, creates what Brevo lacks, updates the rest and deletes its own contacts that left", async () => {
-    const t = await setup({ contacts: 5 });
+  it.each([
+    { onLeave: "remove_from_lists", what: "takes its own contacts that left off the lists, keeping them" },
+    { onLeave: "delete_contact", what: "deletes its own contacts that left" },
+  ] as const)("replaces ($onLeave): reads every contact back, creates what Brevo lacks, updates the rest and $what", async ({ onLeave }) => {
+    const t = await setup({ contacts: 5, settings: { onLeave } });
     await t.run();
-    // Others' contacts, with or without an ext_id, are never the sync's to delete.
-    t.sandbox.addContact({ ext_id: "stray", email: "stray@example.com" });
-    const keyless = t.sandbox.addContact({ email: "newsletter-only@example.com" });
+    // Others' contacts, with or without an ext_id, are never the sync's to remove.
+    const stray = t.sandbox.addContact({ ext_id: "stray", email: "stray@example.com", listIds: [2, 7] });
+    const keyless = t.sandbox.addContact({ email: "newsletter-only@example.com", listIds: [2] });
     t.sandbox.contacts.delete(t.sandbox.findContact({ extId: "c_00002" })!.id);
+    const leaving = t.sandbox.findContact({ extId: "c_00005" })!;
     await db.delete(contacts).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00005")));
-    expect(await t.run("replace")).toMatchObject({ status: "succeeded", created: 1, updated: 3, deleted: 1 });
-    expect(t.extIds()).toEqual([...keys(4), "stray"]);
-    expect(t.sandbox.contacts.has(keyless.id)).toBe(true);
+    const before = t.sandbox.log.length;
+    expect(await t.run("replace")).toMatchObject({ status: "succeeded", created: 1, updated: 3, deleted: 1, failed: 0 });
+    const removal = t.since(before).filter((l) => l.includes("/remove") || l.startsWith("DELETE"));
+    if (onLeave === "remove_from_lists") {
+      expect(removal.sort()).toEqual(["POST /contacts/lists/2/contacts/remove 201", "POST /contacts/lists/7/contacts/remove 201"]);
+      expect(t.extIds()).toEqual([...keys(5), "stray"]);
+      expect(t.sandbox.contacts.get(leaving.id)!.listIds).toEqual([]);
+    } else {
+      expect(removal).toEqual([`DELETE /contacts/${leaving.id} 204`]);
+      expect(t.extIds()).toEqual([...keys(4), "stray"]);
+    }
+    expect(t.sandbox.contacts.get(stray.id)!.listIds).toEqual([2, 7]);
+    expect(t.sandbox.contacts.get(keyless.id)!.listIds).toEqual([2]);
+    expect(t.sandbox.findContact({ extId: "c_00001" })!.listIds).toEqual([2, 7]);
     expect(t.sandbox.log.some((l) => l.method === "GET" && l.path === "/contacts" && l.query === "?limit=1000&offset=0")).toBe(true);
+    // A second replace has nothing left to remove.
+    expect(await t.run("replace")).toMatchObject({ status: "succeeded", deleted: 0, failed: 0 });
   });
 
   it("slows down to Brevo's rate limit and loses no contact", async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "@/lib/sync/http";
-import { DestinationConfigError, type DeliveryContext, type HttpResponse, type RecordResult, type WriteRecord } from "../types";
+import { DestinationConfigError, type DeliveryContext, type HttpClient, type HttpRequest, type HttpResponse, type RecordResult, type WriteRecord } from "../types";
 import { contactFields, convertValue, toContact } from "./attributes";
 import { brevoLimits, credentialsProblem, isDuplicate } from "./client";
-import type { BrevoSecrets, BrevoSettings } from "./config";
+import { type BrevoSecrets, type BrevoSettings, brevoSettingsSchema, onLeaveOf } from "./config";
 import { brevo } from "./index";
 import { type BrevoSandbox, startBrevoSandbox } from "./sandbox";
 import { defaultAttributes } from "./sandbox-store";
@@ -44,6 +44,21 @@ describe("reading Brevo's answers", () => {
     expect(credentialsProblem(answer(401, { code: "unauthorized", message: "We have detected you are using an unrecognised IP address 10.0.0.1" }))).toMatch(/^Brevo refused this server's IP address .*Authorised IPs/);
     expect(credentialsProblem(answer(403, { code: "permission_denied", message: "Permission denied" }))).toMatch(/lacks the permission/);
     expect(credentialsProblem(answer(400, { code: "invalid_parameter" }))).toBeUndefined();
+  });
+});
+
+describe("the on-leave setting", () => {
+  it("takes contacts off the lists when lists are set, deletes them when none are, and refuses remove_from_lists without lists", () => {
+    const parse = (settings: Record<string, unknown>) => brevoSettingsSchema.safeParse(settings);
+    expect(onLeaveOf(parse({ listIds: [2, 7] }).data!)).toBe("remove_from_lists");
+    expect(onLeaveOf(parse({}).data!)).toBe("delete_contact");
+    expect(onLeaveOf(parse({ listIds: [2], onLeave: "delete_contact" }).data!)).toBe("delete_contact");
+    // Stored before the setting existed: the same default.
+    expect(onLeaveOf({ listIds: [2] })).toBe("remove_from_lists");
+    expect(parse({ onLeave: "remove_from_lists" }).error?.issues).toEqual([
+      expect.objectContaining({ path: ["onLeave"], message: "remove_from_lists needs at least one list in listIds: name the lists, or choose delete_contact" }),
+    ]);
+    expect(parse({ listIds: [2], onLeave: "unsubscribe" }).error?.issues[0]?.message).toBe('Choose "remove_from_lists" or "delete_contact"');
   });
 });
 
@@ -150,9 +165,107 @@ describe("delivering to the Brevo sandbox", () => {
     expect(refused).toMatchObject({ status: "failed", kind: "rejected", message: "405 method_not_allowed: You're not allowed to delete registered email contact with Brevo" });
   });
 
+  it("takes leaving contacts off each list, 150 at a time, by email or ext_id when the Brevo id is unknown; not in the list counts as done", async () => {
+    const ctx = ctxFor("contacts", ["email"], { listIds: [2, 7] });
+    const members = Array.from({ length: 160 }, (_, i) => sandbox.addContact({ email: `leave${i}@example.com`, listIds: i % 2 ? [2] : [2, 7] }));
+    const records: WriteRecord[] = [...members.map((c) => ({ key: c.email!, op: "delete" as const })), { key: "never-there@example.com", op: "delete" }];
+    const before = sandbox.log.length;
+    const state = await brevo.delivery.begin(ctx);
+    const written = await brevo.delivery.write(ctx, state, records);
+    expect(written.results).toHaveLength(161);
+    expect(written.results.every((r) => r.status === "ok" && r.op === "delete")).toBe(true);
+    const calls = sandbox.log.slice(before).filter((l) => l.path.endsWith("/remove"));
+    expect(calls.map((l) => `${l.path} ${l.status} ${(l.body as { emails: string[] }).emails.length}`).sort()).toEqual([
+      "/contacts/lists/2/contacts/remove 201 11",
+      "/contacts/lists/2/contacts/remove 201 150",
+      "/contacts/lists/7/contacts/remove 201 11",
+      "/contacts/lists/7/contacts/remove 201 150",
+    ]);
+    expect(members.every((c) => sandbox.contacts.get(c.id)?.listIds.length === 0)).toBe(true);
+    expect(await brevo.delivery.commit(ctx, written.state)).toEqual({ message: "161 contacts that left were taken off lists 2, 7 and kept in Brevo." });
+
+    // Keyed on ext_id: extIds. Nobody of the call in the list: Brevo's 400 "… and/or does not exist" is done too.
+    const ext = sandbox.addContact({ ext_id: "leave-ext", listIds: [2, 7] });
+    const byExt = await deliver(ctxFor("contacts", ["ext_id"], { listIds: [2, 7] }), [{ key: "leave-ext", op: "delete" }]);
+    expect(byExt).toEqual([{ key: "leave-ext", status: "ok", op: "delete" }]);
+    expect(sandbox.contacts.get(ext.id)!.listIds).toEqual([]);
+    expect(sandbox.log.at(-1)!.body).toEqual({ extIds: ["leave-ext"] });
+    const again = await deliver(ctxFor("contacts", ["ext_id"], { listIds: [2] }), [{ key: "leave-ext", op: "delete" }]);
+    expect(again).toEqual([{ key: "leave-ext", status: "ok", op: "delete" }]);
+    expect(sandbox.log.at(-1)!.status).toBe(400);
+    expect(sandbox.contacts.has(ext.id)).toBe(true);
+  });
+
+  it("looks up by SMS a leaving contact without a Brevo id, and stops the run on a list Brevo does not have", async () => {
+    const phone = sandbox.addContact({ attributes: { SMS: "+33612345678" }, listIds: [2] });
+    const ctx = ctxFor("contacts", ["SMS"], { listIds: [2] });
+    const results = byKey(await deliver(ctx, [{ key: "+33612345678", op: "delete" }, { key: "+33600000000", op: "delete" }]));
+    expect(results["+33612345678"]).toEqual({ key: "+33612345678", status: "ok", op: "delete" });
+    expect(results["+33600000000"]).toEqual({ key: "+33600000000", status: "ok", op: "delete" });
+    expect(sandbox.contacts.get(phone.id)!.listIds).toEqual([]);
+    expect(sandbox.log.slice(-3).map((l) => `${l.method} ${l.path}${l.query} ${l.status}`).sort()).toEqual([
+      "GET /contacts/%2B33600000000?identifierType=phone_id 404",
+      "GET /contacts/%2B33612345678?identifierType=phone_id 200",
+      "POST /contacts/lists/2/contacts/remove 201",
+    ]);
+
+    const unknownList = ctxFor("contacts", ["ext_id"], { listIds: [2, 99] });
+    await expect(deliver(unknownList, [{ key: "x", op: "delete", destinationId: String(phone.id) }])).rejects.toThrow(
+      new DestinationConfigError("Brevo has no list 99 (404 document_not_found: List ID does not exist): take it out of the connection's lists, or create it in Brevo"),
+    );
+    // Saved with remove_from_lists but no list (settings kept from before the rule): the run stops before writing.
+    await expect(brevo.delivery.begin(ctxFor("contacts", ["ext_id"], { onLeave: "remove_from_lists" }))).rejects.toThrow(
+      new DestinationConfigError("On leave remove_from_lists needs at least one list: name the connection's lists, or choose delete_contact"),
+    );
+  });
+
   it("fails the run before writing when a mapped attribute no longer exists in Brevo", async () => {
     await expect(brevo.delivery.begin(ctxFor("contacts", ["ext_id", "LOYALTY_TIER"]))).rejects.toThrow(
       new DestinationConfigError("The Brevo account has no contact attribute LOYALTY_TIER any more: create it in Brevo or change the mapping"),
     );
+  });
+});
+
+/** Brevo's answers to the list calls, scripted: what each refusal means for each leaving contact. */
+describe("reading Brevo's answers to taking contacts off a list", () => {
+  const ctxWith = (http: HttpClient, listIds = [2]): DeliveryContext<BrevoSettings, BrevoSecrets> => ({
+    connection: { settings: { apiBaseUrl: "https://api.brevo.test/v3", listIds }, secrets: { apiKey: "xkeysib-x" } },
+    http,
+    object: "contacts",
+    mode: "incremental",
+    fields: ["email"],
+    key: "email",
+    runId: "run",
+    syncId: "sync",
+    startedAt: new Date(),
+    records: async function* () {},
+  });
+  const leaving = (...emails: string[]): WriteRecord[] => emails.map((key) => ({ key, op: "delete" }));
+  const write = async (http: HttpClient, records: WriteRecord[]) => Object.fromEntries((await brevo.delivery.write(ctxWith(http), { types: {} }, records)).results.map((r) => [r.key, r]));
+
+  it("narrows a refused call down to the contact Brevo refuses; the others are done", async () => {
+    const sent: string[][] = [];
+    const http = async (req: HttpRequest) => {
+      const emails = (req.body as { emails: string[] }).emails;
+      sent.push(emails);
+      return emails.includes("bad") ? answer(400, { code: "invalid_parameter", message: "Invalid email address" }) : answer(201, { contacts: { success: emails, failure: [] } });
+    };
+    const results = await write(http, leaving("a@x.co", "bad", "c@x.co"));
+    expect(results.bad).toMatchObject({ status: "failed", kind: "rejected", message: "Brevo did not take the contact off list 2: 400 invalid_parameter: Invalid email address", response: { status: 400 } });
+    expect([results["a@x.co"], results["c@x.co"]]).toEqual([{ key: "a@x.co", status: "ok", op: "delete" }, { key: "c@x.co", status: "ok", op: "delete" }]);
+    expect(sent).toEqual([["a@x.co", "bad", "c@x.co"], ["a@x.co", "bad"], ["a@x.co"], ["bad"], ["c@x.co"]]);
+  });
+
+  it("counts 'not in the list' as done, reports other refusals per contact, and stops on a refused key", async () => {
+    const notInList = await write(async () => answer(400, { code: "invalid_parameter", message: "Contact already in list and/or does not exist" }), leaving("a@x.co", "b@x.co"));
+    expect(Object.values(notInList).map((r) => r.status)).toEqual(["ok", "ok"]);
+    const failureList = await write(async () => answer(201, { contacts: { success: [], failure: ["a@x.co"] } }), leaving("a@x.co"));
+    expect(failureList["a@x.co"]).toEqual({ key: "a@x.co", status: "ok", op: "delete" });
+
+    const refused = await write(async () => answer(405, { code: "method_not_allowed", message: "Not allowed" }), leaving("a@x.co", "b@x.co"));
+    expect(Object.values(refused).map((r) => r.status === "failed" && r.kind)).toEqual(["rejected", "rejected"]);
+    const unreachable = await write(async () => Promise.reject(new Error("POST /v3/contacts/lists/2/contacts/remove answered 502 (after 3 attempts)")), leaving("a@x.co"));
+    expect(unreachable["a@x.co"]).toMatchObject({ status: "failed", kind: "technical", message: "POST /v3/contacts/lists/2/contacts/remove answered 502 (after 3 attempts)" });
+    await expect(write(async () => answer(401, { code: "unauthorized", message: "Key not found" }), leaving("a@x.co"))).rejects.toBeInstanceOf(DestinationConfigError);
   });
 });

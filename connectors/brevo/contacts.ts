@@ -1,6 +1,7 @@
 /**
  * Writing contacts: creates one POST /contacts each (Brevo has no batch create with per-contact results),
- * updates 100 at a time through POST /contacts/batch, deletes one DELETE each. Business retries: a create
+ * updates 100 at a time through POST /contacts/batch; contacts that leave are taken off the connection's
+ * lists (lists.ts) or, on "delete_contact", deleted one DELETE each. Business retries: a create
  * refused as `duplicate_parameter` (no id in the answer) looks the contact up by the clashing identifier
  * and updates it; an update of a contact deleted in Brevo (`document_not_found`) creates it again.
  */
@@ -8,7 +9,8 @@ import { excerpt, pool, technicalFailure } from "../shared/api";
 import type { DeliveryContext, EarlierAttempt, HttpResponse, RecordResult, WriteRecord } from "../types";
 import { type AttributeTypes, type ContactBody, toContact } from "./attributes";
 import { assertAuthorised, brevoCall, errorOf, isDuplicate, isNotFound, messageOf } from "./client";
-import type { BrevoSecrets, BrevoSettings } from "./config";
+import { type BrevoSecrets, type BrevoSettings, onLeaveOf } from "./config";
+import { removeFromLists } from "./lists";
 
 type Ctx = DeliveryContext<BrevoSettings, BrevoSecrets>;
 type Prepared = { record: WriteRecord; body: ContactBody };
@@ -148,15 +150,13 @@ export async function writeContacts(ctx: Ctx, types: AttributeTypes, records: Wr
     if ("problem" in made) rejected.push({ key: record.key, status: "failed", kind: "rejected", message: made.problem });
     else (record.destinationId ? updates : creates).push({ record, body: made.body });
   }
-  const results = [
+  const leaving = records.filter((r) => r.op === "delete");
+  return [
     ...rejected,
     ...(await pool(creates, CONCURRENCY, (p) => createOne(ctx, p).catch((error) => technicalFailure(p.record.key, error)))),
     ...(updates.length ? await updateBatch(ctx, updates) : []),
-    ...(await pool(
-      records.filter((r) => r.op === "delete"),
-      CONCURRENCY,
-      (r) => deleteOne(ctx, r),
-    )),
+    ...(onLeaveOf(ctx.connection.settings) === "remove_from_lists"
+      ? await removeFromLists(ctx, leaving, keyIdentifierType(ctx.key))
+      : await pool(leaving, CONCURRENCY, (r) => deleteOne(ctx, r))),
   ];
-  return results;
 }

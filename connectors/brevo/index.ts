@@ -4,13 +4,13 @@ import { PublicError } from "@/lib/errors";
 import { type Connector, DestinationConfigError, type DestinationObject } from "../types";
 import { attributeTypes, type AttributeTypes, type BrevoAttribute, contactFields, unknownAttributes } from "./attributes";
 import { assertAuthorised, brevoCall, type Connection, credentialsProblem, messageOf } from "./client";
-import { type BrevoSecrets, type BrevoSettings, brevoSecretsSchema, brevoSettingsSchema } from "./config";
+import { type BrevoSecrets, type BrevoSettings, brevoSecretsSchema, brevoSettingsSchema, onLeaveOf } from "./config";
 import { writeContacts } from "./contacts";
 import { brevoManifest } from "./manifest";
 import { productFields, writeProducts } from "./products";
 
 const OBJECTS: DestinationObject[] = [
-  { name: "contacts", label: "Contacts", description: "Contacts with their attributes, added to the lists the connection names" },
+  { name: "contacts", label: "Contacts", description: "Contacts with their attributes, added to the lists the connection names (and taken off them when they leave)" },
   { name: "products", label: "Products", description: "E-commerce products (needs Brevo's eCommerce app)" },
 ];
 /** GET /contacts pages at most 1,000 contacts [B5]. */
@@ -85,6 +85,9 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
     async begin(ctx) {
       assertObject(ctx.object);
       if (ctx.object !== "contacts") return {};
+      // Settings are stored as saved: one saved before the rule existed may still ask for this without lists.
+      if (onLeaveOf(ctx.connection.settings) === "remove_from_lists" && !ctx.connection.settings.listIds.length)
+        throw new DestinationConfigError("On leave remove_from_lists needs at least one list: name the connection's lists, or choose delete_contact");
       const types = attributeTypes(await readAttributes(ctx.connection, ctx.http));
       const missing = unknownAttributes(ctx.fields, types);
       if (missing.length) throw new DestinationConfigError(`The Brevo account has no contact attribute ${missing.join(", ")} any more: create it in Brevo or change the mapping`);
@@ -92,11 +95,18 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
       return { types: Object.fromEntries(ctx.fields.map((f) => f.toUpperCase()).filter((f) => types[f]).map((f) => [f, types[f]])) };
     },
     async write(ctx, state, records) {
-      const results = ctx.object === "products" ? await writeProducts(ctx, records) : await writeContacts(ctx, state.types as AttributeTypes, records);
-      return { results, state };
+      if (ctx.object === "products") return { results: await writeProducts(ctx, records), state };
+      const results = await writeContacts(ctx, state.types as AttributeTypes, records);
+      if (onLeaveOf(ctx.connection.settings) === "delete_contact") return { results, state };
+      // The run counts these as deleted: the commit says what that meant here.
+      const unlinked = results.filter((r) => r.status === "ok" && r.op === "delete").length;
+      return { results, state: unlinked ? { ...state, unlinked: Number(state.unlinked ?? 0) + unlinked } : state };
     },
-    async commit() {
-      return {};
+    async commit(ctx, state) {
+      const unlinked = Number(state.unlinked ?? 0);
+      if (!unlinked) return {};
+      const lists = ctx.connection.settings.listIds;
+      return { message: `${unlinked} ${unlinked === 1 ? "contact that left was" : "contacts that left were"} taken off list${lists.length > 1 ? "s" : ""} ${lists.join(", ")} and kept in Brevo.` };
     },
     async abort() {},
   },

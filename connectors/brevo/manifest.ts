@@ -4,7 +4,7 @@ export const brevoManifest: ConnectorManifest = {
   id: "brevo",
   name: "Brevo",
   category: "email",
-  description: "Contacts (with their attributes and list membership) and e-commerce products in Brevo, formerly Sendinblue, through its API v3.",
+  description: "Contacts (with their attributes and list membership: those that leave are taken off the lists) and e-commerce products in Brevo, formerly Sendinblue, through its API v3.",
   objectNoun: "object",
   // Updates go 100 contacts per POST /contacts/batch; creates are one call each (Brevo has no batch create with per-contact results).
   batchSize: 100,
@@ -14,6 +14,7 @@ export const brevoManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  // Leaving takes a contact off the connection's lists, or deletes it (setting onLeave); a product gets deletedAt.
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["apiBaseUrl"],

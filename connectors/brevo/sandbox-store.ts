@@ -203,7 +203,10 @@ export function createStore(attributes: BrevoAttribute[]) {
       return [207, { successIds: found.flatMap((c) => (c ? [c.id] : [])), failureIds: missing.map((i) => items[i]!.id ?? items[i]!.email ?? items[i]!.sms) }];
     },
 
-    /** POST /contacts/lists/{id}/contacts/add|remove [B1, B4]: 201 {contacts:{success, failure}}. */
+    /**
+     * POST /contacts/lists/{id}/contacts/add|remove [B1, B4]: contacts by emails, ids or extIds, at most 150;
+     * 201 {contacts:{success, failure}} (failure: already in / not in the list, or unknown), 400 when none succeeded.
+     */
     listMembers(listId: number, action: "add" | "remove", input: { emails?: unknown[]; ids?: unknown[]; extIds?: unknown[]; all?: unknown }): Answer {
       if (action === "remove" && input.all === true) {
         const members = [...contacts.values()].filter((c) => c.listIds.includes(listId));
@@ -227,7 +230,8 @@ export function createStore(attributes: BrevoAttribute[]) {
           success.push(value);
         }
       }
-      if (!success.length) return error(400, "invalid_parameter", `Contact already ${action === "add" ? "in" : "removed from"} list and/or does not exist`);
+      // The one text the sheet gives [B6 php#47]; it does not say whether remove words it otherwise.
+      if (!success.length) return error(400, "invalid_parameter", "Contact already in list and/or does not exist");
       return [201, { contacts: { success, failure } }];
     },
 
