@@ -1,18 +1,11 @@
 /** A real FTP server on loopback (ftp-srv) in a fresh folder; it can break an upload off after N bytes. */
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { FileSystem, FtpSrv } from "ftp-srv";
+import { freePort } from "./ports";
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 export async function startFtpServer(account: { user: string; password: string }) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "relay-ftp-"));

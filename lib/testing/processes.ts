@@ -1,19 +1,12 @@
 /** Child processes for tests: started with the test database and fresh job-runtime keys, killed as a group. */
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { inject } from "vitest";
 import { generateEventKey, generateSigningKey } from "@/inngest/local/signing";
+import { freePort } from "./ports";
 
 const children: ChildProcess[] = [];
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 export type TestProcess = { child: ChildProcess; output: () => string; waitFor: (text: string | RegExp, timeoutMs?: number) => Promise<string> };
 

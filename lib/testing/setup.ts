@@ -1,14 +1,6 @@
-import net from "node:net";
 import { inject } from "vitest";
 import { generateEventKey, generateSigningKey } from "@/inngest/local/signing";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from "./ports";
 
 // The app's own modules (getDb, the Inngest client, route handlers) read these when they load: set them
 // before any test file imports them. startAppRuntime serves an executor at this address with these keys.
