@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { compileDataset } from "@/lib/datasets/compile";
 import { loadConnection } from "@/lib/db/queries/connections";
 import { getDataset } from "@/lib/db/queries/datasets";
-import { checkSync } from "@/lib/db/queries/syncs";
+import { checkSync, syncValues } from "@/lib/db/queries/syncs";
 import { syncRecords, syncRuns, syncs } from "@/lib/db/schema";
 import { NotFoundError, PublicError } from "@/lib/errors";
 import { buildPayload } from "@/lib/mapping/payload";
@@ -26,7 +26,7 @@ export async function dryRun(db: Db, p: { workspaceId: string; syncId?: string; 
   let outcome: { counts: Record<string, number>; unchanged: number; samples: { key: string; operation: string; payload: Record<string, unknown> | null }[] } | undefined;
   await db
     .transaction(async (tx) => {
-      const values = { ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null };
+      const values = syncValues(config);
       const syncId = p.syncId
         ? (await tx.update(syncs).set(values).where(and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId))).returning())[0]?.id
         : (await tx.insert(syncs).values({ workspaceId: p.workspaceId, ...values }).returning())[0]!.id;

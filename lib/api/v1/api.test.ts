@@ -210,8 +210,12 @@ describe("REST API v1", () => {
   });
 
   it("exports every sync as one document that another workspace imports into the same syncs", async () => {
-    const exported = data<{ syncs: { name: string; dataset: string; connection: { name: string } }[] }>(await api.call(exportRoute.GET, { path: "/syncs/export" }));
-    expect(exported.syncs.map((s) => [s.name, s.dataset, s.connection.name])).toEqual([["Customers (EU)", "Contacts", "Warehouse (prod)"]]);
+    // A change that leaves consent out keeps the consent the sync requires.
+    await api.call(syncRoute.PATCH, { path: "", params: { id: syncId }, method: "PATCH", body: { consent: { channel: "email" } } });
+    const renamed = await api.call(syncRoute.PATCH, { path: "", params: { id: syncId }, method: "PATCH", body: { name: "Customers (EU)" } });
+    expect(data(renamed)).toMatchObject({ name: "Customers (EU)", consent: { channel: "email" } });
+    const exported = data<{ syncs: { name: string; dataset: string; connection: { name: string }; consent: unknown }[] }>(await api.call(exportRoute.GET, { path: "/syncs/export" }));
+    expect(exported.syncs.map((s) => [s.name, s.dataset, s.connection.name, s.consent])).toEqual([["Customers (EU)", "Contacts", "Warehouse (prod)", { channel: "email" }]]);
     expect(JSON.stringify(exported)).not.toContain("password");
 
     const target = await apiAs(db, await newWorkspace(db, { seed }));

@@ -3,8 +3,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { requestSyncRun } from "@/inngest/requests";
 import { syncs } from "@/lib/db/schema";
-import { createSync, deleteSync, getSync, updateSync } from "@/lib/db/queries/syncs";
-import { alertRulesSchema } from "@/lib/notify/rules";
+import { createSync, deleteSync, getSync, syncInputOf, updateSync } from "@/lib/db/queries/syncs";
 import { audit } from "@/lib/audit";
 import { NotFoundError } from "@/lib/errors";
 import { runModes, syncInputSchema } from "@/lib/sync/config";
@@ -12,24 +11,7 @@ import { defineRoute, idParams, pageQuery } from "../route";
 
 type SyncRow = typeof syncs.$inferSelect;
 
-export const publicSync = (s: SyncRow) => ({
-  id: s.id,
-  name: s.name,
-  datasetId: s.datasetId,
-  filter: s.filter,
-  connectionId: s.connectionId,
-  object: s.object,
-  mapping: s.mapping,
-  matchKey: s.matchKey,
-  mode: s.mode,
-  replaceStrategy: s.replaceStrategy,
-  onLeave: s.onLeave,
-  schedule: s.schedule,
-  enabled: s.enabled,
-  alerts: alertRulesSchema.parse(s.alerts ?? {}),
-  createdAt: s.createdAt,
-  updatedAt: s.updatedAt,
-});
+export const publicSync = (s: SyncRow) => ({ id: s.id, ...syncInputOf(s), createdAt: s.createdAt, updatedAt: s.updatedAt });
 
 const syncOut = syncInputSchema.extend({ id: z.uuid(), createdAt: z.string(), updatedAt: z.string() });
 

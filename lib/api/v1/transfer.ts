@@ -2,7 +2,8 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { connections, datasets, syncs } from "@/lib/db/schema";
-import { checkSync } from "@/lib/db/queries/syncs";
+import { checkSync, syncInputOf, syncValues } from "@/lib/db/queries/syncs";
+import { defaultAlertRules } from "@/lib/notify/rules";
 import { ValidationError } from "@/lib/errors";
 import { syncInputSchema } from "@/lib/sync/config";
 import { defineRoute } from "../route";
@@ -33,20 +34,9 @@ export const exportSyncsRoute = defineRoute({
         exportedAt: new Date().toISOString(),
         syncs: all.map((s) => {
           const c = conns.find((x) => x.id === s.connectionId)!;
-          return {
-            name: s.name,
-            dataset: sets.find((d) => d.id === s.datasetId)!.name,
-            connection: { name: c.name, connector: c.connector },
-            object: s.object,
-            filter: s.filter,
-            mapping: s.mapping,
-            matchKey: s.matchKey,
-            mode: s.mode,
-            replaceStrategy: s.replaceStrategy,
-            onLeave: s.onLeave,
-            schedule: s.schedule,
-            enabled: s.enabled,
-          };
+          // Dataset and connection by name; alerts name this workspace's notification channels, so they stay behind.
+          const dataset = sets.find((d) => d.id === s.datasetId)!.name;
+          return { ...syncInputOf(s), datasetId: undefined, connectionId: undefined, alerts: undefined, dataset, connection: { name: c.name, connector: c.connector } };
         }),
       },
     };
@@ -88,9 +78,9 @@ export const importSyncsRoute = defineRoute({
     if (Object.keys(problems).length) throw new ValidationError(problems, "The document does not fit this workspace");
     await db.transaction(async (tx) => {
       for (const { id, config } of planned) {
-        const values = { ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, updatedAt: new Date() };
+        const values = { ...syncValues(config), updatedAt: new Date() };
         if (id) await tx.update(syncs).set(values).where(eq(syncs.id, id));
-        else await tx.insert(syncs).values({ workspaceId, ...values });
+        else await tx.insert(syncs).values({ workspaceId, ...values, alerts: config.alerts ?? defaultAlertRules() });
       }
     });
     return { data: { created: planned.filter((p) => !p.id).length, updated: planned.filter((p) => p.id).length } };

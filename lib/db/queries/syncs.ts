@@ -2,11 +2,11 @@ import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { NotFoundError, parseWith, PublicError, ValidationError } from "@/lib/errors";
 import { namedFields, validateMapping } from "@/lib/mapping/validate";
-import { defaultAlertRules } from "@/lib/notify/rules";
+import { alertRulesSchema, defaultAlertRules } from "@/lib/notify/rules";
 import { filterSchemaFor } from "@/lib/segment/schema";
-import { type SyncConfig, syncInputSchema } from "@/lib/sync/config";
+import { consentRuleSchema, type SyncConfig, syncInputSchema } from "@/lib/sync/config";
 import type { Db } from "../client";
-import { notificationChannels, syncRecordLogs, syncRecords, syncs } from "../schema";
+import { notificationChannels, type Sync, syncRecordLogs, syncRecords, syncs } from "../schema";
 import { listConnections, loadConnection } from "./connections";
 import { getDataset, listDatasets } from "./datasets";
 import { listChannels } from "./notifications";
@@ -63,11 +63,34 @@ export async function checkSync(db: Db, p: { workspaceId: string; input: unknown
   return config;
 }
 
+/** A checked sync as its row's values: what the input leaves out is stored as none (alerts: left out, kept). */
+export const syncValues = (config: SyncConfig) => ({ ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, consent: config.consent ?? null });
+
+/** A sync as its input, to change some fields and check it again, or to export it. */
+export function syncInputOf(s: Sync) {
+  return {
+    name: s.name,
+    datasetId: s.datasetId,
+    filter: s.filter,
+    connectionId: s.connectionId,
+    object: s.object,
+    mapping: s.mapping,
+    matchKey: s.matchKey,
+    mode: s.mode,
+    replaceStrategy: s.replaceStrategy,
+    onLeave: s.onLeave,
+    schedule: s.schedule,
+    enabled: s.enabled,
+    alerts: alertRulesSchema.parse(s.alerts ?? {}),
+    consent: consentRuleSchema.nullable().parse(s.consent ?? null),
+  };
+}
+
 export async function createSync(db: Db, p: { workspaceId: string; input: unknown }) {
   const config = await checkSync(db, p);
   const [created] = await db
     .insert(syncs)
-    .values({ workspaceId: p.workspaceId, ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, consent: config.consent ?? null, alerts: config.alerts ?? defaultAlertRules() })
+    .values({ workspaceId: p.workspaceId, ...syncValues(config), alerts: config.alerts ?? defaultAlertRules() })
     .returning();
   return created!;
 }
@@ -76,7 +99,7 @@ export async function updateSync(db: Db, p: { workspaceId: string; syncId: strin
   const config = await checkSync(db, p);
   const [updated] = await db
     .update(syncs)
-    .set({ ...config, filter: config.filter ?? null, replaceStrategy: config.replaceStrategy ?? null, consent: config.consent ?? null, updatedAt: new Date() })
+    .set({ ...syncValues(config), updatedAt: new Date() })
     .where(and(eq(syncs.id, p.syncId), eq(syncs.workspaceId, p.workspaceId)))
     .returning();
   if (!updated) throw new NotFoundError("Sync");
