@@ -6,6 +6,7 @@ import { requestRunCancel, requestSyncRun } from "@/inngest/requests";
 import { syncRunItems, syncRuns, syncRunSteps } from "@/lib/db/schema";
 import type { Db } from "@/lib/db/client";
 import { audit } from "@/lib/audit";
+import { runItemsPage } from "@/lib/db/queries/record-log";
 import { NotFoundError } from "@/lib/errors";
 import { ConflictError, defineRoute, idParams } from "../route";
 import { recordOut, runOut } from "./schemas";
@@ -67,19 +68,7 @@ export const listRunRecordsRoute = defineRoute({
   response: z.array(recordOut),
   handle: async ({ db, workspaceId, params, query }) => {
     const run = await findRun(db, { workspaceId, runId: params.id });
-    const rows = await db
-      .select()
-      .from(syncRunItems)
-      .where(
-        and(
-          eq(syncRunItems.runId, run.id),
-          query.status ? eq(syncRunItems.status, query.status) : undefined,
-          query.cursor ? gt(syncRunItems.recordKey, query.cursor) : undefined,
-        ),
-      )
-      .orderBy(asc(syncRunItems.recordKey))
-      .limit(query.limit + 1);
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = await runItemsPage(db, { runId: run.id, ...query });
     return {
       data: page.map((i) => ({
         key: i.recordKey,
@@ -91,7 +80,7 @@ export const listRunRecordsRoute = defineRoute({
         message: i.message,
         response: i.responseStatus === null && i.responseBody === null ? null : { status: i.responseStatus, body: i.responseBody },
       })),
-      nextCursor: rows.length > query.limit ? page.at(-1)!.recordKey : null,
+      nextCursor,
     };
   },
 });

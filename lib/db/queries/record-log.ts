@@ -5,8 +5,8 @@ import { syncRecordLogs, syncRunItems } from "../schema";
 
 export type RecordLogFilter = { status?: "pending" | "done" | "failed"; errorKind?: "not_found" | "duplicate" | "rejected" | "technical"; search?: string; cursor?: string; limit?: number };
 
-/** A page of a run's record log: each record's outcome with every attempt that did not go through at once. */
-export async function recordLogPage(db: Db, p: { runId: string } & RecordLogFilter) {
+/** A page of a run's items in key order: each record's planned operation and outcome. */
+export async function runItemsPage(db: Db, p: { runId: string } & RecordLogFilter) {
   const limit = p.limit ?? 50;
   const items = await db
     .select()
@@ -22,7 +22,12 @@ export async function recordLogPage(db: Db, p: { runId: string } & RecordLogFilt
     )
     .orderBy(asc(syncRunItems.recordKey))
     .limit(limit + 1);
-  const page = items.slice(0, limit);
+  return { page: items.slice(0, limit), nextCursor: items.length > limit ? items[limit - 1]!.recordKey : null };
+}
+
+/** A page of a run's record log: each record's outcome with every attempt that did not go through at once. */
+export async function recordLogPage(db: Db, p: { runId: string } & RecordLogFilter) {
+  const { page, nextCursor } = await runItemsPage(db, p);
   const logs = page.length
     ? await db.query.syncRecordLogs.findMany({
         where: and(eq(syncRecordLogs.runId, p.runId), inArray(syncRecordLogs.recordKey, page.map((i) => i.recordKey))),
@@ -44,7 +49,7 @@ export async function recordLogPage(db: Db, p: { runId: string } & RecordLogFilt
         .filter((l) => l.recordKey === i.recordKey)
         .map((l) => ({ attempt: l.attempt, operation: l.operation, status: l.status, errorKind: l.errorKind, message: l.message, responseStatus: l.responseStatus, responseBody: l.responseBody })),
     })),
-    nextCursor: items.length > limit ? page.at(-1)!.recordKey : null,
+    nextCursor,
   };
 }
 
