@@ -97,6 +97,12 @@ describe("a sync that requires consent", () => {
     const sync = await createSync(db, { workspaceId, input });
     const [consenting] = await db.query.consents.findMany({ where: and(eq(consents.workspaceId, workspaceId), eq(consents.channel, "email"), eq(consents.status, "granted")) });
     const key = consenting!.contactId!;
+    // A sync of another workspace cannot be named to record into, even with a sync that fits there.
+    const other = await newWorkspace(db, { seed: { contacts: 20, products: 2, orders: 10, orderItems: 20 } });
+    const otherConnection = await createConnection(db, { workspaceId: other, connector: "http-api", name: "Audience", settings: httpApiSettings(api), secrets: { token: api.token } });
+    const otherInput = { ...input, datasetId: (await getDatasetByName(db, { workspaceId: other, name: "Contacts" }))!.id, connectionId: otherConnection.id };
+    await expect(testOneRecord(db, { workspaceId: other, syncId: sync.id, input: otherInput, key })).rejects.toThrow(/Sync/);
+    expect(api.contacts.size).toBe(0);
     expect((await testOneRecord(db, { workspaceId, syncId: sync.id, input, key })).result).toMatchObject({ status: "ok", op: "create" });
     expect([...api.contacts.values()].map((c) => c.contact_id)).toEqual([key]);
 

@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { compileDataset } from "@/lib/datasets/compile";
 import { loadConnection } from "@/lib/db/queries/connections";
 import { getDataset } from "@/lib/db/queries/datasets";
-import { checkSync, syncValues } from "@/lib/db/queries/syncs";
+import { checkSync, getSync, syncValues } from "@/lib/db/queries/syncs";
 import { syncRecords, syncRuns, syncs } from "@/lib/db/schema";
 import { NotFoundError, PublicError } from "@/lib/errors";
 import { buildPayload } from "@/lib/mapping/payload";
@@ -81,6 +81,7 @@ export async function previewOneRecord(db: Db, p: { workspaceId: string; input: 
  */
 export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: string; input: unknown; key: string }) {
   const { config, payload } = await chosenRecord(db, p);
+  if (p.syncId && !(await getSync(db, { workspaceId: p.workspaceId, syncId: p.syncId }))) throw new NotFoundError("Sync");
   const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, p.key)) }) : undefined;
   const runId = crypto.randomUUID();
   const record: WriteRecord = { key: p.key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId, identifiers: known?.identifiers };
