@@ -126,7 +126,7 @@ export function dataManager(http: HttpClient, connection: Connection): DataManag
         const token = await tokenCache.get(cacheKey, () => issueToken(http, connection, key));
         const answer = await http({ method, url: joinUrl(s.apiBaseUrl, path), body, timeoutMs: 60_000, headers: { authorization: `Bearer ${token}`, ...loginHeader }, limits: quotaSignal });
         if (answer.status === 401) {
-          tokenCache.forget(cacheKey);
+          await tokenCache.forget(cacheKey, token);
           if (attempt === 0) continue;
           throw new DestinationConfigError(`Google refused the service account's access token (${describeError(googleError(answer))})`);
         }

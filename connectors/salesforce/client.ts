@@ -101,11 +101,13 @@ async function session(http: HttpClient, c: SalesforceConnection): Promise<Sessi
  */
 export async function sfCall(http: HttpClient, c: SalesforceConnection, p: { method: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<HttpResponse> {
   for (let renewed = false; ; renewed = true) {
-    const { accessToken, instanceUrl } = await session(http, c);
+    const current = await session(http, c);
+    const { accessToken, instanceUrl } = current;
     const path = p.path.startsWith("/services/") ? p.path : `/services/data/v${c.settings.apiVersion}${p.path}`;
     const a = await http({ method: p.method, url: joinUrl(instanceUrl, path), body: p.body, headers: { authorization: `Bearer ${accessToken}`, ...p.headers }, limits: salesforceLimits });
     if (a.status !== 401) return a;
-    tokenCache.forget(credentialsKey(c));
+    // Only this refused session: another call may already hold a newer one.
+    await tokenCache.forget(credentialsKey(c), JSON.stringify(current));
     if (renewed)
       throw new DestinationConfigError(
         `Salesforce refused a new session too (${errorText(a)}): check that the integration user is active with API Enabled and that the connected app's session policies let it in`,

@@ -74,20 +74,8 @@ async function authenticate(http: HttpClient, c: SplioConnection) {
   throw new DestinationConfigError(`Splio's POST /authenticate answered ${a.status}: check the API base URL`);
 }
 
-// Workers that need a token at the same moment share one exchange.
-const exchanges = new Map<string, Promise<{ token: string; expiresInSeconds: number }>>();
-
-function token(http: HttpClient, c: SplioConnection): Promise<string> {
-  const key = cacheKey(c);
-  return tokenCache.get(key, () => {
-    let pending = exchanges.get(key);
-    if (!pending) {
-      pending = authenticate(http, c).finally(() => exchanges.delete(key));
-      exchanges.set(key, pending);
-    }
-    return pending;
-  });
-}
+/** The token, exchanged once for every call that needs one at the same moment (see tokenCache). */
+const token = (http: HttpClient, c: SplioConnection) => tokenCache.get(cacheKey(c), () => authenticate(http, c));
 
 /** Drops the cached token, so the next call exchanges the key again (Test connection checks the key itself). */
 export const forgetToken = (c: SplioConnection) => tokenCache.forget(cacheKey(c));
@@ -104,12 +92,8 @@ export async function splioCall(http: HttpClient, c: SplioConnection, request: S
   const used = await token(http, c);
   let answer = await send(used);
   if (answer.status === 401) {
-    let renewed = await token(http, c);
-    if (renewed === used) {
-      forgetToken(c);
-      renewed = await token(http, c);
-    }
-    answer = await send(renewed);
+    await tokenCache.forget(cacheKey(c), used);
+    answer = await send(await token(http, c));
     if (answer.status === 401) throw new DestinationConfigError(`Splio refused a token it had just issued (${splioMessage(answer)}): check the API user in Splio`);
   }
   if (answer.status === 403)
