@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { draftMember, encodeDigest, normalizeConsent, normalizeEmail, normalizeName, normalizePostal, normalizeRegion, readIdentifiers, sha256Hex, staleIdentifiers, userIdentifiers } from "./normalize";
-import { callingCodes, normalizePhone } from "./phone";
+import { callingCodes } from "../shared/calling-codes";
+import { normalizePhone } from "./phone";
 
 const ok = (value: string) => ({ ok: true, value });
 const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");

@@ -3,7 +3,7 @@
  * the whole request, each problem a BadRequest field violation with a snake_case path such as
  * `audience_members[3].user_data.user_identifiers[0]` (the exact paths are a sandbox choice).
  */
-import { callingCodes } from "./phone";
+import { callingCodes } from "../shared/calling-codes";
 
 export type Violation = { field: string; description: string; reason?: string };
 type Json = Record<string, unknown>;

@@ -5,7 +5,8 @@
  */
 import crypto from "node:crypto";
 import type { PayloadPreview } from "../types";
-import { CALLING_CODES, KEEPS_LEADING_ZERO, US_STATE_CODES, US_STATES } from "./tables";
+import { callingCodes } from "../shared/calling-codes";
+import { KEEPS_LEADING_ZERO, US_STATE_CODES, US_STATES } from "./tables";
 
 /** The multi-key schema's keys this connector sends, in the order Meta lists them. */
 export const IDENTIFIERS = ["EXTERN_ID", "EMAIL", "PHONE", "GEN", "DOBY", "LN", "FN", "CT", "ST", "ZIP", "COUNTRY"] as const;
@@ -47,7 +48,7 @@ function phone(raw: string, country: string | null): Normalised {
   if (!digits) return bad("has no digits");
   const international = /^\s*(\+|00)/.test(cleaned);
   let note: string | undefined;
-  const code = country ? CALLING_CODES[country] : undefined;
+  const code = country ? callingCodes.get(country.toUpperCase()) : undefined;
   if (!international && /^0[1-9]/.test(digits)) {
     if (code) {
       digits = code + (KEEPS_LEADING_ZERO.has(country!) ? digits : digits.slice(1));
@@ -106,7 +107,7 @@ function zip(raw: string, country: string | null): Normalised {
 function countryCode(raw: string): Normalised {
   const value = raw.toLowerCase().replace(/[\s.]/g, "");
   if (value === "uk") return { value: "gb", note: "UK is GB in ISO 3166-1" };
-  return CALLING_CODES[value] ? { value } : bad("is not an ISO 3166-1 alpha-2 country code");
+  return callingCodes.has(value.toUpperCase()) ? { value } : bad("is not an ISO 3166-1 alpha-2 country code");
 }
 
 function birthYear(raw: unknown): Normalised {
