@@ -176,7 +176,7 @@ export function fileConnector<S extends FileSettings, K>(parts: FileConnectorPar
           const upserts = pagesOf(ctx.records(), (r) => r.op !== "delete", (r) => ctx.fields.map((f) => cell(r.payload?.[f])));
           if (ctx.mode === "replace") files.push(await writeFile(remote, settings, { name: names.main, header: ctx.fields, pages: upserts, runId: ctx.runId }));
           else {
-            const [changes, deletions] = await Promise.all([hasRecords(ctx, (r) => r.op !== "delete"), hasRecords(ctx, (r) => r.op === "delete")]);
+            const { changes, deletions } = await whatChanged(ctx);
             if (changes) files.push(await writeFile(remote, settings, { name: names.main, header: ctx.fields, pages: upserts, runId: ctx.runId }));
             if (deletions) files.push(await writeFile(remote, settings, { name: names.deletions, header: [ctx.key], pages: pagesOf(ctx.records(), (r) => r.op === "delete", (r) => [r.key]), runId: ctx.runId }));
           }
@@ -192,7 +192,12 @@ export function fileConnector<S extends FileSettings, K>(parts: FileConnectorPar
   };
 }
 
-async function hasRecords(ctx: Pick<DeliveryContext, "records">, keep: (r: WriteRecord) => boolean) {
-  for await (const page of ctx.records()) if (page.some(keep)) return true;
-  return false;
+/** Whether the run has rows to write and keys that left, read from its plan until both are known. */
+async function whatChanged(ctx: Pick<DeliveryContext, "records">) {
+  const seen = { changes: false, deletions: false };
+  for await (const page of ctx.records()) {
+    for (const r of page) seen[r.op === "delete" ? "deletions" : "changes"] = true;
+    if (seen.changes && seen.deletions) break;
+  }
+  return seen;
 }
