@@ -12,24 +12,29 @@ type Config = ConnectionConfig<SftpSettings, SftpSecrets>;
 export const fingerprintOf = (key: Buffer) => `SHA256:${crypto.createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`;
 
 /** Connects and checks the server's host key against the pinned one (or records it when none is pinned yet). */
+/** How to reach the server with the connection's credentials, the host key judged by `accept`. */
+const connectOptions = ({ settings, secrets }: Config, accept: (key: Buffer) => boolean) => ({
+  host: settings.host,
+  port: settings.port,
+  username: settings.user,
+  password: secrets.password,
+  privateKey: secrets.privateKey,
+  passphrase: secrets.passphrase,
+  readyTimeout: 15_000,
+  hostVerifier: accept,
+});
+
 async function connect(config: Config) {
-  const { settings, secrets } = config;
+  const { settings } = config;
   const client = new SftpClient();
   let presented: string | undefined;
   try {
-    await client.connect({
-      host: settings.host,
-      port: settings.port,
-      username: settings.user,
-      password: secrets.password,
-      privateKey: secrets.privateKey,
-      passphrase: secrets.passphrase,
-      readyTimeout: 15_000,
-      hostVerifier: (key: Buffer) => {
+    await client.connect(
+      connectOptions(config, (key) => {
         presented = fingerprintOf(key);
         return !settings.hostKeyFingerprint || settings.hostKeyFingerprint === presented;
-      },
-    });
+      }),
+    );
   } catch (error) {
     const message = (error as Error).message;
     if (presented && settings.hostKeyFingerprint && presented !== settings.hostKeyFingerprint)
@@ -76,11 +81,11 @@ export const sftp = fileConnector<SftpSettings, SftpSecrets>({
   pin: {
     settings: ["hostKeyFingerprint"],
     /** The key the server presents before any credentials are checked: wrong credentials still pin it. */
-    async read({ settings, secrets }) {
+    async read(config) {
       const client = new SftpClient();
       let presented: string | undefined;
       try {
-        await client.connect({ host: settings.host, port: settings.port, username: settings.user, password: secrets.password, privateKey: secrets.privateKey, passphrase: secrets.passphrase, readyTimeout: 15_000, hostVerifier: (key: Buffer) => ((presented = fingerprintOf(key)), true) });
+        await client.connect(connectOptions(config, (key) => ((presented = fingerprintOf(key)), true)));
       } catch (error) {
         if (!presented) throw error;
       } finally {
