@@ -1,5 +1,6 @@
 /** Requests to HubSpot's CRM v3 API and how to read its answers: errors, missing scopes, rate-limit signals. */
 import "server-only";
+import { rateLimitWaitMs } from "@/lib/sync/http";
 import { joinUrl } from "../shared/api";
 import { type ConnectionConfig, DestinationConfigError, type HttpRequest, type HttpResponse, type VendorLimit } from "../types";
 import type { HubspotSecrets, HubspotSettings } from "./config";
@@ -20,11 +21,6 @@ export type HubspotError = {
 
 const TEN_SECONDS = 10_000;
 
-function retryAfterMs(answer: HttpResponse): number | undefined {
-  const seconds = Number(answer.headers.get("retry-after"));
-  return answer.headers.get("retry-after") && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
 /**
  * HubSpot's own limit signals: a 429 names its policy (DAILY = the day's quota is spent: stop the run; a
  * rolling window = wait it out), and `X-HubSpot-RateLimit-Remaining: 0` means the window's budget is used up.
@@ -38,10 +34,10 @@ export function hubspotLimits(answer: HttpResponse): VendorLimit | undefined {
         exhausted: `HubSpot's daily API limit for this account is spent ("${body.message ?? "429 DAILY"}"): the run stopped and its remaining records are sent by the next run, once the limit resets at midnight in the account's time zone`,
       };
     // The search API's limit is per second; the others roll over the interval the headers give (10 s).
-    return { retryAfterMs: retryAfterMs(answer) ?? (body.policyName === "SECONDLY" ? 1_000 : interval) };
+    return { retryAfterMs: rateLimitWaitMs(answer.headers) ?? (body.policyName === "SECONDLY" ? 1_000 : interval) };
   }
   // Transient refusals HubSpot documents: 423 Locked (wait at least 2 s), 477 (honour Retry-After).
-  if (answer.status === 423 || answer.status === 477) return { retryAfterMs: retryAfterMs(answer) ?? 2_000 };
+  if (answer.status === 423 || answer.status === 477) return { retryAfterMs: rateLimitWaitMs(answer.headers) ?? 2_000 };
   // The oldest request leaves the rolling window at most one interval later; a little margin for clock skew.
   if (answer.headers.get("x-hubspot-ratelimit-remaining") === "0") return { pauseMs: Math.ceil(interval * 1.05) };
   return undefined;

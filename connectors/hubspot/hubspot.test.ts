@@ -1,10 +1,10 @@
 /** Syncs into the HubSpot sandbox through the real engine (plan → deliver → finalize, run by the local executor). */
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createConnection } from "@/lib/db/queries/connections";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { createSync } from "@/lib/db/queries/syncs";
-import { contacts, syncRecordLogs, syncRecords, syncRunItems } from "@/lib/db/schema";
+import { contacts, syncRecords } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { connectTestDb, newWorkspace } from "@/lib/testing/db";
 import { syncTestRuntime } from "@/lib/testing/sync-runtime";
@@ -42,9 +42,7 @@ async function setup(options: HubspotSandboxOptions = {}, count = 10) {
   sandbox.log.length = 0;
   sandbox.resetDaily();
   const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
-  const logOf = async (runId: string, key: string) =>
-    (await db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) })).map((l) => [l.attempt, l.operation, l.status, l.errorKind, l.responseStatus]);
-  const itemOf = (runId: string, key: string) => db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, runId), eq(syncRunItems.recordKey, key)) });
+  const { attempts: logOf, itemOf } = runtime;
   const row = async (id: string) => (await db.query.contacts.findFirst({ where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)) }))!;
   const byKey = (key: string) => sandbox.find("contacts", "relay_id", key);
   /** The requests the sandbox received from `from` on, as "METHOD path inputs → status". */
