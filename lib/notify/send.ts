@@ -64,6 +64,7 @@ export async function sendNotice(channel: OpenChannel, notice: Notice, deliveryI
     return undefined;
   }
   if (channel.kind === "slack") return post(channel.webhookUrl, slackMessageOf(notice));
-  const body = webhookBodyOf(notice, deliveryId);
-  return post(channel.url, body, { ...signWebhook(channel.secret, JSON.stringify(body)), [DELIVERY_HEADER]: deliveryId, "user-agent": "Relay-Webhooks/1" });
+  // The exact bytes signed are the bytes sent.
+  const raw = JSON.stringify(webhookBodyOf(notice, deliveryId));
+  return post(channel.url, raw, { ...signWebhook(channel.secret, raw), "content-type": "application/json", [DELIVERY_HEADER]: deliveryId, "user-agent": "Relay-Webhooks/1" });
 }

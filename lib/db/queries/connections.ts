@@ -97,7 +97,7 @@ export async function updateConnection(db: Db, p: { workspaceId: string; connect
   for (const key of moved ? (connector.pin?.settings ?? []) : []) if ((p.settings as Record<string, unknown> | undefined)?.[key] === undefined) delete settings[key];
   Object.assign(settings, await pinned(connector, settings, openSecrets ?? (row.secrets ? decryptJson<Record<string, unknown>>(row.secrets) : {})));
   const secrets = openSecrets === undefined ? undefined : encryptJson(openSecrets);
-  const rate = p.rateLimit === undefined ? undefined : p.rateLimit;
+  const rate = p.rateLimit;
   const [updated] = await db
     .update(connections)
     .set({
