@@ -12,9 +12,9 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, FormError, inputClass } from "@/components/ui/form";
 import { manifests } from "@/connectors/manifests";
-import type { DestinationField, PayloadPreview } from "@/connectors/types";
+import type { DestinationField } from "@/connectors/types";
 import { loadFields, loadObjects } from "@/lib/actions/connections/load-destination";
-import { dryRunSync, loadSegmentPreview, previewRecord, sendOneRecord } from "@/lib/actions/syncs/builder";
+import { loadSegmentPreview } from "@/lib/actions/syncs/builder";
 import { saveSync } from "@/lib/actions/syncs/save-sync";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { emptyFilter, type FilterGroup } from "@/lib/segment/schema";
@@ -24,6 +24,8 @@ import type { Schedule } from "@/lib/sync/schedule";
 import { type ChannelKind, kindLabels } from "@/lib/notify/channels";
 import type { AlertRules } from "@/lib/notify/rules";
 import { cn, formatNumber } from "@/lib/utils";
+import { must, problemText } from "./action-result";
+import { TryOut } from "./try-out";
 
 export type BuilderDataset = { id: string; name: string; columns: DatasetColumn[] };
 export type BuilderConnection = { id: string; name: string; connector: string };
@@ -52,17 +54,6 @@ function stepOf(path: string): number {
   return root === "" ? 5 : 4;
 }
 
-type Failure = { ok: false; error: string; fieldErrors?: Record<string, string[]> };
-
-/** An action's refusal as one text: each field's problems on a line of their own. */
-const problemText = (result: Failure) =>
-  result.fieldErrors ? Object.entries(result.fieldErrors).map(([path, messages]) => (path ? `${path}: ${messages.join("; ")}` : messages.join("; "))).join("\n") : result.error;
-
-async function must<T>(result: { ok: true; data: T } | Failure): Promise<T> {
-  if (!result.ok) throw new Error(problemText(result));
-  return result.data;
-}
-
 export function SyncBuilder({ datasets, connections, channels, initial, canSave }: { datasets: BuilderDataset[]; connections: BuilderConnection[]; channels: BuilderChannel[]; initial: BuilderInitial; canSave: boolean }) {
   const router = useRouter();
   const [step, setStep] = useState(initial.id ? 3 : 0);
@@ -76,8 +67,6 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
   const fieldError = (path: string) => problems?.fields[path]?.join("; ");
   const stepsWithErrors = new Set(Object.keys(problems?.fields ?? {}).map(stepOf));
   const [pending, startTransition] = useTransition();
-  const [tryOut, setTryOut] = useState<{ kind: "dry" | "one" | "preview"; data: unknown; error?: string }>();
-  const [testKey, setTestKey] = useState("");
 
   const dataset = datasets.find((d) => d.id === datasetId);
   const connection = connections.find((c) => c.id === connectionId);
@@ -101,21 +90,6 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
       } else setProblems({ text: problemText(result), fields: result.fieldErrors ?? {} });
     });
   const firstKey = String(sample.data?.rows[0]?.[matchKey?.from ?? "id"] ?? "");
-  const tryDryRun = () =>
-    startTransition(async () => {
-      const result = await dryRunSync({ syncId: initial.id, input, mode: settings.mode });
-      setTryOut(result.ok ? { kind: "dry", data: result.data } : { kind: "dry", data: null, error: problemText(result) });
-    });
-  const tryPreview = () =>
-    startTransition(async () => {
-      const result = await previewRecord({ input, key: testKey || firstKey });
-      setTryOut(result.ok ? { kind: "preview", data: result.data } : { kind: "preview", data: null, error: problemText(result) });
-    });
-  const trySendOne = () =>
-    startTransition(async () => {
-      const result = await sendOneRecord({ syncId: initial.id, input, key: testKey || firstKey });
-      setTryOut(result.ok ? { kind: "one", data: result.data } : { kind: "one", data: null, error: problemText(result) });
-    });
 
   return (
     <div className="flex flex-col gap-6">
@@ -271,27 +245,9 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
           <CardHeader title="Before saving" />
           <div className="flex flex-col gap-4 p-4">
             {canSave ? (
-              <div className="flex flex-wrap items-end gap-2">
-                <Button variant="secondary" disabled={pending} onClick={tryDryRun}>
-                  Dry run
-                </Button>
-                <Field label="Record to send now" htmlFor="test-key" className="ml-4">
-                  <input id="test-key" className={cn(inputClass, "w-48")} placeholder={firstKey} value={testKey} onChange={(e) => setTestKey(e.target.value)} />
-                </Field>
-                <Button variant="secondary" disabled={pending || !matchKey} onClick={tryPreview}>
-                  Preview payload
-                </Button>
-                <Button variant="secondary" disabled={pending || !matchKey} onClick={trySendOne}>
-                  Test with one record
-                </Button>
-              </div>
+              <TryOut syncId={initial.id} input={input} mode={settings.mode} keyColumn={matchKey?.from} firstKey={firstKey} pending={pending} run={startTransition} />
             ) : (
               <p className="text-sm text-zinc-500">Your role can look at this sync but not change, try or save it.</p>
-            )}
-            {tryOut && (
-              <div data-testid="try-out" className="rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm">
-                {tryOut.error ? <p className="whitespace-pre-wrap text-red-700">{tryOut.error}</p> : tryOut.kind === "dry" ? <DryRun data={tryOut.data as DryRunData} /> : tryOut.kind === "preview" ? <PreviewTable preview={tryOut.data as PayloadPreview} /> : <pre className="overflow-auto text-xs">{JSON.stringify(tryOut.data, null, 2)}</pre>}
-              </div>
             )}
             {problems && (
               <FormError message="The sync does not fit yet (the steps marked in red show where):">
@@ -360,47 +316,5 @@ function AlertsFields({ value, channels, onChange, error }: { value: AlertRules;
       </div>
       {["alerts.rejected.percent", "alerts.rejected.count", "alerts.staleHours"].map((p) => error(p) && <p key={p} className="text-xs text-red-600">{error(p)}</p>)}
     </fieldset>
-  );
-}
-
-type DryRunData = { counts: Record<string, number>; unchanged: number; samples: { key: string; operation: string; payload: unknown }[] };
-
-function DryRun({ data }: { data: DryRunData }) {
-  return (
-    <div>
-      <p className="font-medium">
-        A run now would: {["create", "update", "delete", "reject"].map((op) => `${formatNumber(data.counts[op] ?? 0)} ${op}`).join(", ")}; {formatNumber(data.unchanged)} unchanged. Nothing was sent.
-      </p>
-      <pre className="mt-2 max-h-64 overflow-auto text-xs">{JSON.stringify(data.samples, null, 2)}</pre>
-    </div>
-  );
-}
-
-/** One record as it would leave the app: each field's mapped value, its normalised form and what is sent (a hash, for audiences). */
-function PreviewTable({ preview }: { preview: PayloadPreview }) {
-  return (
-    <table className="w-full text-xs" aria-label="Payload preview">
-      <thead className="text-left text-zinc-500">
-        <tr>
-          <th className="py-1 pr-3 font-medium">Field</th>
-          <th className="py-1 pr-3 font-medium">Mapped value</th>
-          <th className="py-1 pr-3 font-medium">Normalised</th>
-          <th className="py-1 font-medium">Sent</th>
-        </tr>
-      </thead>
-      <tbody>
-        {preview.fields.map((f) => (
-          <tr key={f.name} className="border-t border-zinc-200 align-top">
-            <td className="py-1 pr-3 font-mono">{f.name}</td>
-            <td className="py-1 pr-3 font-mono">{f.value === null || f.value === undefined ? "—" : String(f.value)}</td>
-            <td className="py-1 pr-3 font-mono">{f.normalised ?? "—"}</td>
-            <td className="py-1 font-mono break-all">
-              {f.sent ?? "—"}
-              {f.note && <span className="ml-2 font-sans text-zinc-500">({f.note})</span>}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
