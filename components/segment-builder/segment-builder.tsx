@@ -120,18 +120,25 @@ function Group({ root, group, path, columns, onChange }: { root: FilterGroup; gr
   );
 }
 
-/** The visual segment builder with a live count and preview, and saved quick filters. */
-export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }: { datasetId: string; columns: DatasetColumn[]; value: FilterGroup; onChange: Edit; canSave: boolean }) {
+/** The count and first rows of a dataset narrowed by a filter being edited (one query, shared by every view of it). */
+export function useSegmentPreview(datasetId: string | undefined, value: FilterGroup) {
   const filter = useDeferredValue(toStoredFilter(value));
-  const preview = useQuery({
+  return useQuery({
     queryKey: ["segment-preview", datasetId, filter],
+    enabled: Boolean(datasetId),
     queryFn: async () => {
-      const result = await loadSegmentPreview({ datasetId, filter });
+      const result = await loadSegmentPreview({ datasetId: datasetId!, filter });
       if (!result.ok) throw new Error(result.fieldErrors ? Object.values(result.fieldErrors).flat()[0] : result.error);
       return result.data;
     },
     placeholderData: (previous) => previous,
   });
+}
+
+/** The visual segment builder with a live count and preview, and saved quick filters. */
+export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }: { datasetId: string; columns: DatasetColumn[]; value: FilterGroup; onChange: Edit; canSave: boolean }) {
+  const preview = useSegmentPreview(datasetId, value);
+  const filter = toStoredFilter(value);
   const saved = useQuery({ queryKey: ["quick-filters", datasetId], queryFn: async () => ((await loadQuickFilters({ datasetId })) as { ok: true; data: { id: string; name: string; filter: unknown }[] }).data ?? [] });
   const [name, setName] = useState("");
   const [note, setNote] = useState<string>();

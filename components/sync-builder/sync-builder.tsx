@@ -6,7 +6,7 @@ import { useState, useTransition } from "react";
 import { RowsTable } from "@/components/datasets/rows-table";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { type CanvasState, canvasToSync } from "@/components/mapping-canvas/model";
-import { SegmentBuilder } from "@/components/segment-builder/segment-builder";
+import { SegmentBuilder, useSegmentPreview } from "@/components/segment-builder/segment-builder";
 import { toStoredFilter } from "@/components/segment-builder/model";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -14,7 +14,6 @@ import { Field, FormError, inputClass } from "@/components/ui/form";
 import { manifests } from "@/connectors/manifests";
 import type { DestinationField } from "@/connectors/types";
 import { loadFields, loadObjects } from "@/lib/actions/connections/load-destination";
-import { loadSegmentPreview } from "@/lib/actions/syncs/builder";
 import { saveSync } from "@/lib/actions/syncs/save-sync";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { emptyFilter, type FilterGroup } from "@/lib/segment/schema";
@@ -73,7 +72,7 @@ export function SyncBuilder({ datasets, connections, channels, initial, canSave 
   const manifest = connection ? manifests[connection.connector] : undefined;
   const objects = useQuery({ queryKey: ["objects", connectionId], enabled: Boolean(connectionId), queryFn: async () => must(await loadObjects({ connectionId: connectionId! })) });
   const fields = useQuery({ queryKey: ["fields", connectionId, object], enabled: Boolean(connectionId && object), queryFn: async () => must(await loadFields({ connectionId: connectionId!, object: object! })) });
-  const sample = useQuery({ queryKey: ["sample", datasetId, toStoredFilter(filter)], enabled: Boolean(datasetId), queryFn: async () => must(await loadSegmentPreview({ datasetId: datasetId!, filter: toStoredFilter(filter) })) });
+  const sample = useSegmentPreview(datasetId, filter);
 
   const { mapping, matchKey } = canvasToSync(canvas);
   const input = { ...settings, datasetId, filter: toStoredFilter(filter), connectionId, object, mapping, matchKey, replaceStrategy: settings.mode === "replace" ? settings.replaceStrategy : null };
