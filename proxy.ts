@@ -2,7 +2,7 @@ import { getSessionCookie } from "better-auth/cookies";
 import { type NextRequest, NextResponse } from "next/server";
 
 /** Pages anyone may open: signing in, first-run setup, invitations and password resets. */
-export const publicPages = ["/sign-in", "/setup", "/forgot-password", "/reset-password", "/invite/"];
+const publicPages = ["/sign-in", "/setup", "/forgot-password", "/reset-password", "/invite/"];
 
 /**
  * Signed-out visitors of app pages go to sign-in (a fast cookie check; every page and action verifies the

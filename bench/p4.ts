@@ -7,11 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { createDb } from "@/lib/db/client";
-import { createConnection } from "@/lib/db/queries/connections";
-import { createSync } from "@/lib/db/queries/syncs";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
-import { sftpServerAvailable, startSftpServer } from "@/lib/testing/sftp-server";
+import { createConnection } from "@/lib/connections/save";
+import { createSync } from "@/lib/syncs/save";
+import { startAppRuntime } from "@/test/app-runtime";
+import { sftpServerAvailable, startSftpServer } from "@/test/sftp-server";
 import { formatBytes, formatNumber } from "@/lib/utils";
+import { assertRunsSucceeded, BenchFailure, measured } from "./report";
 import { type BenchLine, benchContacts, COLUMNS, stepBreakdown, timed } from "./shared";
 
 const ACCOUNT = { user: "bench", password: "bench-password" };
@@ -22,15 +23,14 @@ async function countLines(file: string) {
   return lines;
 }
 
-export async function benchP4(databaseUrl: string, rows: number): Promise<BenchLine[]> {
-  if (!sftpServerAvailable()) return [{ id: "P4", line: "P4 skipped: /usr/lib/openssh/sftp-server is missing (apt-get install openssh-sftp-server)" }];
+export async function benchP4(databaseUrl: string, rows: number, emit: (line: BenchLine) => void) {
+  if (!sftpServerAvailable()) throw new BenchFailure("P4 needs /usr/lib/openssh/sftp-server (apt-get install openssh-sftp-server)");
   const { db, close } = createDb(databaseUrl, { max: 10 });
   const runtime = await startAppRuntime(db, { timeScale: 1 });
   const server = await startSftpServer(ACCOUNT);
   const { requestSyncRun } = await import("@/inngest/requests");
   try {
     const { workspace, dataset } = await benchContacts(db, rows);
-    const lines: BenchLine[] = [];
     for (const gzip of [false, true]) {
       const fileName = gzip ? "contacts.csv.gz" : "contacts.csv";
       const connection = await createConnection(db, {
@@ -54,15 +54,15 @@ export async function benchP4(databaseUrl: string, rows: number): Promise<BenchL
       });
       const run = await timed(async () => runtime.runEnded((await requestSyncRun(db, { workspaceId: workspace.id, syncId: sync.id, trigger: "manual", mode: "replace" })).id, 3_600_000));
       const [file] = run.result.files ?? [];
-      if (run.result.status !== "succeeded" || !file) throw new Error(`P4 run ended ${run.result.status}: ${run.result.error}`);
-      if (file.rows !== rows) throw new Error(`P4 wrote ${file.rows} rows instead of ${rows}`);
-      if (!gzip && (await countLines(path.join(server.root, fileName))) !== rows + 1) throw new Error("P4's file does not hold a header and every row");
-      lines.push({
+      assertRunsSucceeded([run.result], "P4");
+      if (!file) throw new BenchFailure("P4's run wrote no file");
+      if (file.rows !== rows) throw new BenchFailure(`P4 wrote ${file.rows} rows instead of ${rows}`);
+      if (!gzip && (await countLines(path.join(server.root, fileName))) !== rows + 1) throw new BenchFailure("P4's file does not hold a header and every row");
+      emit({
         id: "P4",
-        line: `P4 replace file over SFTP${gzip ? ", gzip" : ""}, ${formatNumber(rows)} rows (${formatBytes(file.bytes)}): ${run.seconds.toFixed(1)} s, ${formatNumber(Math.round(rows / run.seconds))} rows/s, peak RSS ${Math.round(run.peakMb)} MB — ${await stepBreakdown(db, run.result.id)}`,
+        line: `P4 replace file over SFTP${gzip ? ", gzip" : ""}, ${formatNumber(rows)} rows (${formatBytes(file.bytes)}): ${measured(run.seconds, "P4's time").toFixed(1)} s, ${formatNumber(Math.round(rows / run.seconds))} rows/s, peak RSS of the app process ${Math.round(measured(run.peakMb, "P4's peak RSS"))} MB — ${await stepBreakdown(db, run.result.id)}`,
       });
     }
-    return lines;
   } finally {
     await server.close();
     await runtime.stop();

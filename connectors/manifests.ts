@@ -26,9 +26,11 @@ import { zendeskSecretsSchema, zendeskSettingsSchema } from "./zendesk/config";
 import { zendeskManifest } from "./zendesk/manifest";
 import type { ConnectorManifest } from "./types";
 
-export type ConnectorConfig = { manifest: ConnectorManifest; settingsSchema: z.ZodType; secretsSchema: z.ZodType };
+/** The client-safe parts of a connector: what the builder and the connection form need. */
+export type ConnectorConfig<S = Record<string, unknown>, K = Record<string, unknown>> = { manifest: ConnectorManifest; settingsSchema: z.ZodType<S>; secretsSchema: z.ZodType<K> };
 
-export const connectorConfigs: Record<string, ConnectorConfig> = {
+/** Every connector, by id: the one list the server registry (connectors/registry.ts) is typed and checked against. */
+export const catalog = {
   postgres: { manifest: postgresManifest, settingsSchema: postgresSettingsSchema, secretsSchema: postgresSecretsSchema },
   mysql: { manifest: mysqlManifest, settingsSchema: mysqlSettingsSchema, secretsSchema: mysqlSecretsSchema },
   "http-api": { manifest: httpApiManifest, settingsSchema: httpApiSettingsSchema, secretsSchema: httpApiSecretsSchema },
@@ -41,6 +43,18 @@ export const connectorConfigs: Record<string, ConnectorConfig> = {
   splio: { manifest: splioManifest, settingsSchema: splioSettingsSchema, secretsSchema: splioSecretsSchema },
   "meta-audiences": { manifest: metaAudiencesManifest, settingsSchema: metaAudiencesSettingsSchema, secretsSchema: metaAudiencesSecretsSchema },
   "google-audiences": { manifest: googleAudiencesManifest, settingsSchema: googleAudiencesSettingsSchema, secretsSchema: googleAudiencesSecretsSchema },
-};
+} as const;
 
-export const manifests: Record<string, ConnectorManifest> = Object.fromEntries(Object.entries(connectorConfigs).map(([id, c]) => [id, c.manifest]));
+export type ConnectorId = keyof typeof catalog;
+export type SettingsOf<Id extends ConnectorId> = z.output<(typeof catalog)[Id]["settingsSchema"]>;
+export type SecretsOf<Id extends ConnectorId> = z.output<(typeof catalog)[Id]["secretsSchema"]>;
+
+const ids = Object.keys(catalog) as ConnectorId[];
+
+/** Every connector's id, for checking a request's. */
+export const connectorIds: readonly string[] = ids;
+
+/** The catalog by any id (a URL's, a stored connection's). */
+export const connectorConfigs: Record<string, ConnectorConfig> = catalog;
+
+export const manifests: Record<string, ConnectorManifest> = Object.fromEntries(ids.map((id) => [id, catalog[id].manifest]));

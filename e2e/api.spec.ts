@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { recordsUpload, sendChunked } from "@/test/chunked-upload";
 import { createApiKeyWithCli } from "./api-key";
 import { queryAppDatabase } from "./database";
 
@@ -58,4 +59,20 @@ test("a script creates a connection and a sync, runs it and reads the record log
   const records = (await (await request.get(`/api/v1/runs/${runId}/records?limit=1000`, { headers })).json()).data as { key: string; status: string }[];
   expect(records.map((r) => r.key)).toEqual(expected.map((e) => e.id));
   expect(new Set(records.map((r) => r.status))).toEqual(new Set(["done"]));
+});
+
+test("TRACE answers 405 with a JSON error, on the API and on pages alike", async ({ request }) => {
+  for (const path of ["/api/v1/syncs", "/api/v1/openapi.json", "/sign-in"]) {
+    const answer = await request.fetch(path, { method: "TRACE" });
+    expect(answer.status(), path).toBe(405);
+    expect(answer.headers().allow, path).toContain("GET");
+    expect(await answer.json(), path).toEqual({ error: { message: "TRACE is not allowed" } });
+  }
+});
+
+test("a 50 MB chunked body is refused with 413 long before it has all been sent", async ({ baseURL }) => {
+  const answer = await sendChunked(`${baseURL}/api/v1/entities/contacts/records`, recordsUpload(createApiKeyWithCli(), 50 * 1024 * 1024));
+  expect(answer.status).toBe(413);
+  expect(JSON.parse(answer.body)).toEqual({ error: { message: "The body is larger than 10 MB: send smaller batches" } });
+  expect(answer.sentBytes).toBeLessThan(30 * 1024 * 1024);
 });

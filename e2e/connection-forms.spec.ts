@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { z } from "zod";
 import { connectorConfigs } from "@/connectors/manifests";
+import { actions, callAction } from "./routes";
 
 test("every connector's connection form renders from its schema, with advanced settings folded away", async ({ page }) => {
   const errors: string[] = [];
@@ -20,4 +21,11 @@ test("every connector's connection form renders from its schema, with advanced s
     if (id === "salesforce" || id === "google-audiences") await page.screenshot({ path: `test-results/screenshots/connection-${id}.png`, fullPage: true });
   }
   expect(errors).toEqual([]);
+});
+
+test("saving a connection refuses a base URL the app may not call, through the server action", async ({ request }) => {
+  const save = actions.find((a) => a.name === "lib/actions/connections/save-connection.ts#saveConnection")!;
+  const settings = { baseUrl: "ftp://files.example.com/", fields: [{ name: "email", key: "unique" }], create: { path: "/contacts" }, update: { path: "/contacts/{id}" } };
+  const result = await callAction(request, save, [{ connector: "http-api", name: "Files", settings, secrets: { token: "t0ken" } }]);
+  expect(result.body).toContain('"fieldErrors":{"baseUrl":["Only http and https URLs are allowed, not ftp:"]}');
 });

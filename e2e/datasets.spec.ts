@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { createApiKeyWithCli } from "./api-key";
 import { queryAppDatabase } from "./database";
@@ -47,7 +48,7 @@ test("a newcomer browses the demo datasets and builds one with an aggregate", as
   );
   const header = page.getByRole("table", { name: "Preview rows" }).locator("thead th");
   const index = (await header.allTextContents()).indexOf("lifetime_value");
-  await expect(page.getByRole("table", { name: "Preview rows" }).locator("tbody tr").first().locator("td").nth(index)).toHaveText(String(top!.total));
+  await expect(page.getByRole("table", { name: "Preview rows" }).locator("tbody tr").first().locator("td").nth(index)).toHaveText(top!.total.toLocaleString("en-US"));
 
   await nav.getByRole("link", { name: "Datasets" }).click();
   await expect(page.getByRole("link", { name })).toBeVisible();
@@ -93,4 +94,56 @@ test("the ingest endpoint, behind a key made by the CLI while the app runs, upse
 test("the job runtime's route refuses requests the executor did not sign", async ({ request }) => {
   const forged = await request.post("/api/inngest?fnId=relay-anything&stepId=step", { data: { event: { name: "x", data: {} }, steps: {}, ctx: { run_id: "r" } } });
   expect(forged.status()).toBe(401);
+});
+
+test("a CSV import starts no job when no real-time sync reads the entity, and one real-time run when one does", async ({ page, request }) => {
+  const importCsv = async (rows: string) => {
+    await page.goto("/datasets/import");
+    await page.getByLabel("The file contains").selectOption("contacts");
+    await page.getByLabel("CSV file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(`id,email\n${rows}`) });
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByRole("status")).toContainText("Imported");
+  };
+  const realtimeJobsSince = async (since: string) =>
+    (await queryAppDatabase<{ n: number }>("SELECT count(*)::int AS n FROM inngest_runs WHERE function_id LIKE '%-sync-realtime%' AND created_at >= $1", [since]))[0]!.n;
+
+  const before = new Date().toISOString();
+  await importCsv(`rt-none-${Date.now()},none@example.com\n`);
+  await page.waitForTimeout(1_500);
+  expect(await realtimeJobsSince(before)).toBe(0);
+
+  const headers = { authorization: `Bearer ${createApiKeyWithCli()}` };
+  const schema = `e2e_rt_${Date.now()}`;
+  await queryAppDatabase(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.leads (lead_id text PRIMARY KEY, email text)`);
+  const { port, password } = JSON.parse(fs.readFileSync(".data/e2e/embedded.json", "utf8")) as { port: number; password: string };
+  const datasets = (await (await request.get("/api/v1/datasets", { headers })).json()).data as { id: string; name: string }[];
+  const connection = await request.post("/api/v1/connections", {
+    headers,
+    data: { connector: "postgres", name: `Leads ${schema}`, settings: { host: "127.0.0.1", port, database: "relay", user: "postgres", schema }, secrets: { password } },
+  });
+  const sync = await request.post("/api/v1/syncs", {
+    headers,
+    data: {
+      name: `Real-time leads ${schema}`,
+      datasetId: datasets.find((d) => d.name === "Contacts")!.id,
+      connectionId: (await connection.json()).data.id,
+      object: "leads",
+      filter: { type: "group", combinator: "and", children: [{ type: "condition", column: "id", operator: "starts_with", value: schema }] },
+      mapping: [{ from: { field: "email" }, to: "email" }],
+      matchKey: { from: "id", to: "lead_id" },
+      schedule: { type: "realtime" },
+    },
+  });
+  expect(sync.status()).toBe(201);
+  const syncId = (await sync.json()).data.id as string;
+  try {
+    const since = new Date().toISOString();
+    await importCsv(`${schema}-1,lead@example.com\n`);
+    await expect.poll(() => queryAppDatabase(`SELECT lead_id FROM ${schema}.leads`), { timeout: 30_000 }).toEqual([{ lead_id: `${schema}-1` }]);
+    expect(await realtimeJobsSince(since)).toBe(1);
+    const ended = async () => (await queryAppDatabase<{ status: string }>("SELECT status FROM sync_runs WHERE sync_id = $1", [syncId])).map((r) => r.status);
+    await expect.poll(ended, { timeout: 30_000 }).toEqual(["succeeded"]);
+  } finally {
+    await request.delete(`/api/v1/syncs/${syncId}`, { headers });
+  }
 });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { startSmtpSink } from "@/lib/testing/smtp";
+import { startSmtpSink } from "@/test/smtp";
 import { MAIL_DIR, SMTP_PORT } from "./mail";
 
 /** A real SMTP server for the whole e2e run: the app (SMTP_URL) sends invitations and alerts to it. */

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import type { Page } from "@playwright/test";
 import pg from "pg";
 
 export type Destination = { settings: { host: string; port: string; database: string; user: string }; password: string; query: <T>(text: string) => Promise<T[]>; where: string };
@@ -29,4 +30,16 @@ export async function machinePostgres(): Promise<Destination & { close: () => Pr
     destination = { settings: { host: "127.0.0.1", port: String(port), database: "relay", user: "postgres" }, password, where: "the embedded PostgreSQL" };
   }
   return { ...destination, query: async <T>(text: string) => (await client.query(text)).rows as T[], close: () => client.end() };
+}
+
+/** Adds a PostgreSQL connection to the destination through the connection form, writing to `schema`. */
+export async function addPostgresConnection(page: Page, destination: Destination, p: { name: string; schema: string }) {
+  await page.goto("/connections/new?connector=postgres");
+  await page.getByLabel("Name", { exact: true }).fill(p.name);
+  await page.getByLabel("Host").fill(destination.settings.host);
+  await page.getByLabel("Port").fill(destination.settings.port);
+  await page.getByLabel("Database").fill(destination.settings.database);
+  await page.getByLabel("User").fill(destination.settings.user);
+  await page.getByLabel("Schema").fill(p.schema);
+  if (destination.password) await page.getByLabel("Password").fill(destination.password);
 }

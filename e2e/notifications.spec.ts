@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startReceiver } from "@/lib/testing/receiver";
+import { startReceiver } from "@/test/receiver";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from "@/lib/notify/signature";
 import { sentMail } from "./mail";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { startHttpApiSandbox } from "@/connectors/http-api/sandbox";
-import { httpApiSettings } from "@/lib/testing/http-api";
+import { httpApiSettings } from "@/test/http-api";
 import { createApiKeyWithCli } from "./api-key";
 import { queryAppDatabase } from "./database";
 
@@ -61,7 +61,7 @@ test("rejected records of an HTTP API sync show the API's answer and are resent 
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: "Export CSV" }).click();
     const csv = fs.readFileSync((await (await download).path())!, "utf8").trim().split("\n");
-    expect(csv[0]).toBe("key,operation,status,result,attempts,error_kind,message,response_status,response_body");
+    expect(csv[0]).toBe("key,operation,status,result,attempts,error_kind,message,response_status,response_body,warning");
     expect(csv.slice(1).map((line) => line.split(",")[0])).toEqual(refused.map((c) => c.id));
     expect(csv[1]).toContain(",failed,");
     // A session reads the API; it never writes through it.

@@ -14,8 +14,8 @@ const appPaths = Object.keys(JSON.parse(fs.readFileSync(".next/server/app-paths-
 
 /** Pages a signed-out visitor may open. Anything else must send them to sign in. */
 export const PUBLIC_PAGES = ["/sign-in", "/setup", "/forgot-password", "/reset-password", `/invite/${SAMPLE.token}`, "/_not-found", "/_global-error"];
-/** Routes with their own guard: better-auth's endpoints, the public OpenAPI document. /api/inngest checks signatures. */
-export const PUBLIC_ROUTES = [`/api/auth/${SAMPLE.all}`, "/api/v1/openapi.json"];
+/** Routes with their own guard: better-auth's endpoints, the public OpenAPI document and health statuses. /api/inngest checks signatures. */
+export const PUBLIC_ROUTES = [`/api/auth/${SAMPLE.all}`, "/api/v1/openapi.json", "/api/health"];
 
 export const pages = appPaths.filter((p) => p.endsWith("/page")).map(toUrl);
 export const routes = appPaths.filter((p) => p.endsWith("/route")).map(toUrl);

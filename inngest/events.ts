@@ -1,7 +1,7 @@
 /** The app's events, typed and validated with zod. */
 import { eventType } from "inngest";
 import { z } from "zod";
-import { entityNames } from "@/lib/entities/catalog";
+import { finishedRunStatuses } from "@/lib/vocabulary";
 
 const counts = z.object({ planned: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), failed: z.number() });
 
@@ -9,27 +9,22 @@ export const syncRunRequested = eventType("sync/run.requested", {
   schema: z.object({ runId: z.uuid(), syncId: z.uuid(), workspaceId: z.uuid() }),
 });
 
+/** The request to start a queued run; its id makes a repeated request start the run once. */
+export const runRequested = (p: { runId: string; syncId: string; workspaceId: string }) => syncRunRequested.create(p, { id: `sync-run:${p.runId}` });
+
 export const syncRunFinished = eventType("sync/run.finished", {
   schema: z.object({
     runId: z.uuid(),
     syncId: z.uuid(),
     workspaceId: z.uuid(),
-    status: z.enum(["succeeded", "partial", "failed", "cancelled"]),
+    status: z.enum(finishedRunStatuses),
     counts: counts.optional(),
     error: z.string().optional(),
   }),
 });
 
-export const entityRecordsChanged = eventType("entity/records.changed", {
-  schema: z.object({ workspaceId: z.uuid(), entity: z.enum(entityNames), count: z.number().int() }),
-});
-
 export const syncRealtimeRequested = eventType("sync/realtime.requested", {
   schema: z.object({ syncId: z.uuid(), workspaceId: z.uuid() }),
-});
-
-export const syncRunCancelRequested = eventType("sync/run.cancel-requested", {
-  schema: z.object({ runId: z.uuid(), syncId: z.uuid(), workspaceId: z.uuid() }),
 });
 
 export const notificationRequested = eventType("notify/delivery.requested", {

@@ -1,7 +1,7 @@
 import type { InngestFunction } from "inngest";
 import { notifyDeliver, notifyRunFinished, notifyStaleSyncs } from "./functions/notify";
 import { recordLogRetention } from "./functions/record-log-retention";
-import { syncRealtimeFanout, syncRealtimeRun } from "./functions/sync-realtime";
+import { syncRealtimeRun } from "./functions/sync-realtime";
 import { syncRun } from "./functions/sync-run";
 import { syncRunCancelled } from "./functions/sync-run-cancelled";
 import { syncScheduler } from "./functions/sync-scheduler";
@@ -11,7 +11,6 @@ export const functions: InngestFunction.Any[] = [
   syncRun,
   syncRunCancelled,
   syncScheduler,
-  syncRealtimeFanout,
   syncRealtimeRun,
   recordLogRetention,
   notifyRunFinished,

@@ -1,28 +1,57 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { RunModeName } from "@/lib/sync/config";
-import { queueRun, type RunTrigger } from "@/lib/sync/runs";
+import { runSharingProblem } from "@/lib/syncs/sharing";
+import { PublicError } from "@/lib/errors";
+import { realtimeSyncsUsing } from "@/lib/sync/due";
+import { markCancelRequested, queueRun, releaseHeldRun } from "@/lib/sync/runs";
+import type { RunMode, RunTrigger } from "@/lib/vocabulary";
 import type { EntityName } from "@/lib/entities/catalog";
+import { describeError } from "@/lib/log";
 import { inngest } from "./client";
-import { entityRecordsChanged, syncRunCancelRequested, syncRunRequested } from "./events";
+import { runRequested, syncRealtimeRequested, syncRunFinished, syncRunRequested } from "./events";
 
-/** Queues a run of a sync and asks the job runtime to start it. */
-export async function requestSyncRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunModeName; onlyKeys?: string[] }) {
-  const run = (await queueRun(db, p))!;
-  await inngest.send(syncRunRequested.create({ runId: run.id, syncId: p.syncId, workspaceId: p.workspaceId }, { id: `sync-run:${run.id}` }));
+/**
+ * Queues a run of a sync and asks the job runtime to start it, or answers the run already queued that it
+ * folds into (see queueRun); refused (409) when the run would remove or overwrite what another sync wrote.
+ */
+export async function requestSyncRun(db: Db, p: { workspaceId: string; syncId: string; trigger: RunTrigger; mode: RunMode; onlyKeys?: string[] }) {
+  const shared = await runSharingProblem(db, p);
+  if (shared) throw new PublicError(shared, { status: 409 });
+  const { run, folded } = (await queueRun(db, p))!;
+  if (!folded) await inngest.send(runRequested({ runId: run.id, syncId: p.syncId, workspaceId: p.workspaceId }));
   return run;
 }
 
-/** Tells real-time syncs that rows of an entity changed. Best effort: the rows are stored whatever happens here. */
-export async function announceRecordsChanged(p: { workspaceId: string; entity: EntityName; count: number }) {
+/** Confirm and deliver: the held run is queued again and started; it delivers the plan it kept. */
+export async function confirmHeldRun(db: Db, p: { workspaceId: string; runId: string; confirmedBy: string }) {
+  const run = await releaseHeldRun(db, p);
+  // Its own event id: the one that first started the run deduplicates for 24 hours.
+  await inngest.send(syncRunRequested.create({ runId: run.id, syncId: run.syncId, workspaceId: run.workspaceId }, { id: `sync-run:${run.id}:confirmed` }));
+  return run;
+}
+
+/**
+ * Asks each enabled real-time sync that reads the entity for a run (debounced per sync); when none reads it,
+ * no job starts at all. Best effort: the rows are stored whatever happens here.
+ */
+export async function announceRecordsChanged(db: Db, p: { workspaceId: string; entity: EntityName; count: number }) {
+  if (p.count === 0) return;
   try {
-    await inngest.send(entityRecordsChanged.create(p));
+    const syncs = await realtimeSyncsUsing(db, p);
+    if (syncs.length) await inngest.send(syncs.map((s) => syncRealtimeRequested.create({ syncId: s.id, workspaceId: s.workspaceId })));
   } catch (error) {
-    console.error(`Real-time syncs were not told that ${p.entity} changed:`, (error as Error).message);
+    console.error(`Real-time syncs were not told that ${p.entity} changed:`, describeError(error));
   }
 }
 
-/** Asks the job runtime to stop a run; the run is marked cancelled once it has stopped. */
-export async function requestRunCancel(p: { runId: string; syncId: string; workspaceId: string }) {
-  await inngest.send(syncRunCancelRequested.create(p));
+/**
+ * Asks a run to stop (see markCancelRequested); answers what the run shows now — "cancelled" for a run that had not
+ * started, "cancelling" until a running one reaches its next batch — or undefined when it had already ended.
+ */
+export async function requestRunCancel(db: Db, p: { workspaceId: string; runId: string }) {
+  const run = await markCancelRequested(db, p);
+  if (!run) return undefined;
+  // A queued run's function waits for a run of its sync to end: this wakes it, and it finds its run ended.
+  if (run.status === "cancelled") await inngest.send(syncRunFinished.create({ runId: run.id, syncId: run.syncId, workspaceId: run.workspaceId, status: "cancelled" }));
+  return { run, status: run.status === "cancelled" ? ("cancelled" as const) : ("cancelling" as const) };
 }

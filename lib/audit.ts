@@ -2,13 +2,14 @@ import "server-only";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
+import type { AuditAction } from "@/lib/vocabulary";
 
 export type Actor = { type: "user" | "api_key" | "system"; id?: string; label: string };
 
 /** Records who created, changed, ran or deleted what. */
 export async function audit(
   db: Db,
-  p: { workspaceId: string; actor: Actor; action: string; target: { type: string; id?: string; name?: string }; details?: Record<string, unknown> },
+  p: { workspaceId: string; actor: Actor; action: AuditAction; target: { type: string; id?: string; name?: string }; details?: Record<string, unknown> },
 ) {
   await db.insert(auditEvents).values({
     workspaceId: p.workspaceId,

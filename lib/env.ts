@@ -14,6 +14,10 @@ const envSchema = z.object({
   APP_URL: optionalText.pipe(z.url("APP_URL must be a URL such as https://relay.example.com").optional()),
   /** Signs sessions; generated into the data folder when unset. */
   BETTER_AUTH_SECRET: optionalText.pipe(z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional()),
+  /** Request headers a reverse proxy sets to the client's address (e.g. x-real-ip); none are trusted unless named. */
+  TRUSTED_PROXY_HEADERS: optionalText
+    .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9-]+$/, "TRUSTED_PROXY_HEADERS must be header names separated by commas, such as x-real-ip"))),
   /** Lets HTTP destinations and webhooks point at private, loopback and link-local addresses. */
   ALLOW_PRIVATE_NETWORK: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   SMTP_URL: optionalText,
@@ -31,17 +35,30 @@ const envSchema = z.object({
   /** Multiplies retry waits (tests run with a small factor). */
   SYNC_TIME_SCALE: z.coerce.number().positive().default(1),
   RECORD_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** A real-time sync's run starts once its rows stop changing for this long (a micro-batch window)… */
+  REALTIME_WINDOW_MS: z.coerce.number().int().min(100, "REALTIME_WINDOW_MS must be at least 100").max(60_000, "REALTIME_WINDOW_MS must be at most 60000").default(500),
+  /** …or at the latest this long after the first change of the batch, however busy the entity. */
+  REALTIME_MAX_WAIT_MS: z.coerce.number().int().min(100, "REALTIME_MAX_WAIT_MS must be at least 100").max(600_000, "REALTIME_MAX_WAIT_MS must be at most 600000").default(2_000),
   INNGEST_SIGNING_KEY: optionalText.pipe(
     z.string().regex(/^signkey-[\w]+-[0-9a-f]+$/i, "INNGEST_SIGNING_KEY must look like signkey-<env>-<hex>, as Inngest issues it").optional(),
   ),
   INNGEST_EVENT_KEY: optionalText,
   INNGEST_BASE_URL: optionalText.pipe(z.url("INNGEST_BASE_URL must be a URL").optional()),
+  /** Set by `npm run dev` / `npm start` for Next: the local executor, whose health /api/health reports. */
+  RELAY_EXECUTOR_URL: optionalText.pipe(z.url().optional()),
+  /** Where Inngest (or the local executor) calls the serve route, when not at APP_URL (e.g. an internal address). */
+  INNGEST_SERVE_ORIGIN: optionalText.pipe(z.url("INNGEST_SERVE_ORIGIN must be a URL such as http://10.0.0.5:3000").optional()),
 });
 
-export type Env = z.infer<typeof envSchema>;
+const checkedEnvSchema = envSchema.refine((e) => e.REALTIME_MAX_WAIT_MS >= e.REALTIME_WINDOW_MS, {
+  path: ["REALTIME_MAX_WAIT_MS"],
+  message: "REALTIME_MAX_WAIT_MS must be at least REALTIME_WINDOW_MS",
+});
+
+export type Env = z.infer<typeof checkedEnvSchema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = checkedEnvSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment:\n${problems}`);
@@ -52,3 +69,6 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 export const env = parseEnv(process.env);
 
 export const appUrl = () => env.APP_URL ?? `http://localhost:${env.PORT}`;
+
+/** The origin the job runtime reaches /api/inngest at: configured, never taken from a request's Host header. */
+export const inngestServeOrigin = () => new URL(env.INNGEST_SERVE_ORIGIN ?? appUrl()).origin;

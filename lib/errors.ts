@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { formatNumber } from "@/lib/utils";
 
 /** An error whose message is fit to show a user; `details` carries per-item problems (e.g. CSV lines). */
 export class PublicError extends Error {
@@ -43,5 +44,27 @@ export class NotFoundError extends PublicError {
   constructor(what: string) {
     super(`${what} not found`, { status: 404 });
     this.name = "NotFoundError";
+  }
+}
+
+/** A conflict with concurrent work that clears by itself: the API answers 503 with Retry-After. */
+export class RetryLaterError extends PublicError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { status: 503 });
+    this.name = "RetryLaterError";
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A change whose next run would remove records from the destination: refused until the user confirms at least that many. */
+export class DeletionsNeedConfirmation extends PublicError {
+  readonly confirm: { deletions: number; destination: string };
+
+  constructor(deletions: number, destination: string) {
+    super(`This sync would delete ${formatNumber(deletions)} ${deletions === 1 ? "record" : "records"} from ${destination} on its next run: confirm the deletion to save it.`, { status: 409 });
+    this.name = "DeletionsNeedConfirmation";
+    this.confirm = { deletions, destination };
   }
 }

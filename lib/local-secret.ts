@@ -8,7 +8,7 @@ import { env } from "@/lib/env";
 export function localSecret(name: string): string {
   const file = path.join(env.DATA_DIR, name);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(env.DATA_DIR, { recursive: true });
+    fs.mkdirSync(env.DATA_DIR, { recursive: true, mode: 0o700 });
     try {
       fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
     } catch (error) {

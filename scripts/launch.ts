@@ -21,7 +21,7 @@ if (mode !== "dev" && mode !== "start") throw new Error("usage: launch.ts dev|st
 const log = (line: string) => console.log(`[relay] ${line}`);
 
 async function prepareEmbedded(): Promise<EmbeddedServer> {
-  const embedded = await startEmbedded(env.DATA_DIR, log);
+  const embedded = await startEmbedded(env.DATA_DIR, log, { supervise: true });
   await migrateDatabase(embedded.url);
   const handle = createDb(embedded.url, { max: 2 });
   try {
@@ -41,12 +41,14 @@ async function prepareEmbedded(): Promise<EmbeddedServer> {
 async function prepareExecutor(databaseUrl: string) {
   const keys = loadExecutorKeys(env.DATA_DIR);
   const handle = createDb(databaseUrl, { max: 10 });
-  const executor = new LocalExecutor({ db: handle.db, appUrl: `http://127.0.0.1:${env.PORT}/api/inngest`, ...keys, log: (l) => console.log(`[executor] ${l}`) });
+  const origin = `http://127.0.0.1:${env.PORT}`;
+  const executor = new LocalExecutor({ db: handle.db, appUrl: `${origin}/api/inngest`, ...keys, log: (l) => console.log(`[executor] ${l}`) });
   const url = await executor.listen();
   await executor.start();
   log(`Local Inngest executor on ${url}`);
-  // Cloud mode with our own key: the serve route accepts only requests the executor signed.
-  const nextEnv = { INNGEST_BASE_URL: url, INNGEST_SIGNING_KEY: keys.signingKey, INNGEST_EVENT_KEY: keys.eventKey, INNGEST_DEV: "0" };
+  // Cloud mode with our own key: the serve route accepts only requests the executor signed, and registers
+  // itself at the loopback address the executor calls (the only one the executor accepts).
+  const nextEnv = { INNGEST_BASE_URL: url, INNGEST_SIGNING_KEY: keys.signingKey, INNGEST_EVENT_KEY: keys.eventKey, INNGEST_DEV: "0", RELAY_EXECUTOR_URL: url, INNGEST_SERVE_ORIGIN: origin };
   const stop = async () => {
     await executor.stop();
     await handle.close();

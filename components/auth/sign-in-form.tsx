@@ -17,6 +17,8 @@ export function SignInForm() {
       submit="Sign in"
       onSubmit={async ({ email, password }) => {
         const { error } = await authClient.signIn.email({ email: email!, password: password! });
+        // A locked account says for how long and who can lift it; the per-address limit passes within a minute.
+        if (error?.code === "ACCOUNT_LOCKED") return { ok: false, error: error.message ?? "This account is locked" };
         if (error) return { ok: false, error: error.status === 429 ? "Too many attempts: wait a minute, then try again" : "Wrong email or password" };
         router.push(next?.startsWith("/") && !next.startsWith("//") ? next : "/dashboard");
         router.refresh();

@@ -2,6 +2,7 @@
 import { CheckCircle2, XCircle } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { type FormProblems, noProblems, problemsOf } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, FormError, inputClass } from "@/components/ui/form";
@@ -20,7 +21,7 @@ export function ConnectionEditor({ connector, existing }: { connector: string; e
   const [secrets, setSecrets] = useState<Record<string, unknown>>({});
   const defaults = existing?.rateLimit ?? config.manifest.defaultRateLimit;
   const [rate, setRate] = useState({ windowSeconds: defaults?.windowSeconds ?? "", maxRequests: defaults?.maxRequests ?? "" });
-  const [errors, setErrors] = useState<{ message?: string; fields?: Record<string, string[]> }>({});
+  const [errors, setErrors] = useState<FormProblems>(noProblems);
   const [test, setTest] = useState<{ ok: boolean; message: string }>();
   const [pending, startTransition] = useTransition();
 
@@ -33,7 +34,7 @@ export function ConnectionEditor({ connector, existing }: { connector: string; e
       if (result.ok) {
         router.push("/connections");
         router.refresh();
-      } else setErrors({ message: result.error, fields: result.fieldErrors });
+      } else setErrors(problemsOf(result));
     });
 
   return (
@@ -55,6 +56,7 @@ export function ConnectionEditor({ connector, existing }: { connector: string; e
         </CardHeader>
         <div className="p-4">
           <SchemaForm schema={config.secretsSchema} values={secrets} onChange={setSecrets} errors={errors.fields} secret={existing ? "stored" : "new"} />
+          <FormError message={errors.fields.secrets?.[0]} />
         </div>
       </Card>
       <Card>
@@ -88,7 +90,8 @@ export function ConnectionEditor({ connector, existing }: { connector: string; e
           onClick={() =>
             startTransition(async () => {
               const result = await testConnection({ id: existing?.id, connector, settings, secrets: filled });
-              setTest(result.ok ? result.data : { ok: false, message: result.error });
+              setTest(result.ok ? result.data : { ok: false, message: result.fieldErrors?.secrets?.[0] ?? result.error });
+              setErrors(result.ok ? noProblems : { fields: result.fieldErrors ?? {} });
             })
           }
         >
@@ -104,7 +107,7 @@ export function ConnectionEditor({ connector, existing }: { connector: string; e
               startTransition(async () => {
                 const result = await removeConnection({ id: existing.id });
                 if (result.ok) router.push("/connections");
-                else setErrors({ message: result.error });
+                else setErrors({ message: result.error, fields: {} });
               })
             }
           >

@@ -2,6 +2,7 @@
 import { useMemo } from "react";
 import { z } from "zod";
 import { Field, inputClass } from "@/components/ui/form";
+import { defaultNote, labelFromKey as label } from "./schema-labels";
 
 type JsonSchema = {
   type?: string | string[];
@@ -17,7 +18,6 @@ type JsonSchema = {
   multiline?: boolean;
 };
 
-const label = (name: string) => name.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
 const kindOf = (s: JsonSchema): string => {
   if (s.enum) return "enum";
   const t = Array.isArray(s.type) ? s.type.find((x) => x !== "null") : s.type;
@@ -73,7 +73,8 @@ function Fields({ json, values, onChange, errors, path, secret, entries }: Field
         const set = (v: unknown) => onChange({ ...values, [name]: v === "" || v === undefined ? undefined : v });
         const error = errors[key]?.[0];
         const optional = !(json.required ?? []).includes(name) || prop.default !== undefined;
-        const title = `${label(name)}${optional ? "" : " *"}`;
+        const note = defaultNote(prop.default);
+        const title = `${label(name)}${optional ? "" : " *"}${note && kind !== "array" ? ` — ${note}` : ""}`;
         if (kind === "object")
           return (
             <fieldset key={name} className="col-span-full rounded-md border border-zinc-200 p-3">
@@ -100,7 +101,7 @@ function Fields({ json, values, onChange, errors, path, secret, entries }: Field
             </Field>
           );
         return (
-          <Field key={name} label={title} htmlFor={id} error={error} hint={prop.description ?? (prop.default !== undefined ? `Default: ${String(prop.default)}` : undefined)}>
+          <Field key={name} label={title} htmlFor={id} error={error} hint={prop.description}>
             {kind === "boolean" ? (
               <input id={id} type="checkbox" className="size-4" checked={Boolean(value ?? prop.default)} onChange={(e) => set(e.target.checked)} />
             ) : kind === "enum" ? (

@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Field, FormError, inputClass } from "@/components/ui/form";
+import { Field, FormError, inputClass, submitKeeping } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 import { importCsv } from "@/lib/actions/entities/import-csv";
 import { entities, entityNames, type EntityName } from "@/lib/entities/catalog";
@@ -15,15 +15,16 @@ export function CsvImportForm() {
   const [outcome, setOutcome] = useState<Outcome>();
   const [pending, startTransition] = useTransition();
 
-  const submit = (formData: FormData) => {
+  // A refused file stays picked, to import again once the data is fixed.
+  const submit = submitKeeping((formData) => {
     setOutcome(undefined);
     startTransition(async () => setOutcome(await importCsv(formData)));
-  };
+  });
 
   return (
     <div className="flex flex-col gap-6">
       <Card className="p-4">
-        <form action={submit} className="flex flex-wrap items-end gap-4">
+        <form onSubmit={submit} className="flex flex-wrap items-end gap-4">
           <Field label="The file contains" htmlFor="entity">
             <select id="entity" name="entity" className={inputClass} value={entity} onChange={(e) => setEntity(e.target.value as EntityName)}>
               {entityNames.map((name) => (

@@ -1,47 +1,18 @@
 "use client";
-import { Plus, Trash2 } from "lucide-react";
+import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { type FieldPath, useFieldArray, useForm, useWatch } from "react-hook-form";
-import { Badge } from "@/components/ui/badge";
+import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, FormError, inputClass } from "@/components/ui/form";
 import { createDataset } from "@/lib/actions/datasets/create-dataset";
-import { type AggregateFn, aggregateFnLabels, aggregateFns, type DatasetDefinitionInput, datasetColumns, datasetDefinitionSchema } from "@/lib/datasets/definition";
 import { entities, entityNames, type EntityName } from "@/lib/entities/catalog";
+import { AggregateFields } from "./aggregate-fields";
+import { DatasetColumns } from "./dataset-columns";
+import { type AggregateRow, type FormValues, formPath, suggestName, toDefinition } from "./dataset-form-model";
 
-type AggregateRow = { name: string; collection: string; fn: AggregateFn; field: string; whereField: string; whereEquals: string };
-type FormValues = { name: string; description: string; baseEntity: EntityName; fields: string[]; lookups: Record<string, string[]>; aggregates: AggregateRow[] };
-
-const suggestName = (a: Pick<AggregateRow, "collection" | "fn" | "field" | "whereEquals">) =>
-  [a.whereEquals, a.collection, a.fn === "count" ? "count" : `${a.fn}_${a.field}`].filter(Boolean).join("_").toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 63);
-
-function toDefinition(v: FormValues): DatasetDefinitionInput {
-  return {
-    baseEntity: v.baseEntity,
-    fields: v.fields,
-    lookups: Object.entries(v.lookups)
-      .filter(([, fields]) => fields.length > 0)
-      .map(([lookup, fields]) => ({ lookup, fields })),
-    aggregates: v.aggregates.map((a) => ({
-      name: a.name,
-      collection: a.collection,
-      fn: a.fn,
-      field: a.fn === "count" ? undefined : a.field || undefined,
-      where: a.whereField ? { field: a.whereField, equals: a.whereEquals } : undefined,
-    })),
-  };
-}
-
-/** Maps a path of the action's input (definition.aggregates.0.field) to the form field that shows it. */
-function formPath(path: string): FieldPath<FormValues> | undefined {
-  const m = path.match(/^definition\.aggregates\.(\d+)\.(name|collection|fn|field|where)/);
-  if (m) return `aggregates.${Number(m[1])}.${m[2] === "where" ? "whereField" : (m[2] as "name")}`;
-  if (path === "name" || path === "description") return path;
-  return undefined;
-}
-
+/** A dataset built from a base entity, fields of related records and aggregates, with its columns shown as it takes shape. */
 export function NewDatasetForm() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -54,9 +25,6 @@ export function NewDatasetForm() {
   const aggregates = useFieldArray({ control: form.control, name: "aggregates" });
   const values = useWatch({ control: form.control }) as FormValues;
   const base = entities[values.baseEntity];
-
-  const parsedPreview = datasetDefinitionSchema.safeParse(toDefinition(values));
-  const columns = parsedPreview.success ? datasetColumns(parsedPreview.data) : [];
 
   const showErrors = (fieldErrors: Record<string, string[]>) => {
     const unplaced: string[] = [];
@@ -174,74 +142,17 @@ export function NewDatasetForm() {
             <ol className="flex flex-col divide-y divide-zinc-100">
               {aggregates.fields.map((item, i) => {
                 const row = values.aggregates[i] ?? item;
-                const target = entities[base.collections.find((c) => c.name === row.collection)?.entity ?? base.collections[0]!.entity];
-                const errors = formState.errors.aggregates?.[i];
                 return (
-                  <li key={item.id} className="grid gap-3 p-4 sm:grid-cols-2 xl:grid-cols-6" aria-label={`Aggregate ${i + 1}`}>
-                    <Field label="Of" htmlFor={`agg-${i}-collection`} error={errors?.collection?.message}>
-                      <select id={`agg-${i}-collection`} className={inputClass} value={row.collection} onChange={(e) => updateAggregate(i, { collection: e.target.value, field: "", whereField: "", whereEquals: "" })}>
-                        {base.collections.map((c) => (
-                          <option key={c.name} value={c.name}>
-                            {entities[c.entity].label}
-                          </option>
-                        ))}
-                      </select>
-                    </Field>
-                    <Field label="Function" htmlFor={`agg-${i}-fn`} error={errors?.fn?.message}>
-                      <select id={`agg-${i}-fn`} className={inputClass} value={row.fn} onChange={(e) => updateAggregate(i, { fn: e.target.value as AggregateFn })}>
-                        {aggregateFns.map((fn) => (
-                          <option key={fn} value={fn}>
-                            {aggregateFnLabels[fn]}
-                          </option>
-                        ))}
-                      </select>
-                    </Field>
-                    <Field label="Field" htmlFor={`agg-${i}-field`} error={errors?.field?.message}>
-                      <select id={`agg-${i}-field`} className={inputClass} value={row.field} disabled={row.fn === "count"} aria-invalid={!!errors?.field} onChange={(e) => updateAggregate(i, { field: e.target.value })}>
-                        <option value="">{row.fn === "count" ? "—" : "Pick a field"}</option>
-                        {target.fields
-                          .filter((f) => (row.fn === "sum" || row.fn === "avg" ? f.type === "number" : true))
-                          .map((f) => (
-                            <option key={f.name} value={f.name}>
-                              {f.name}
-                            </option>
-                          ))}
-                      </select>
-                    </Field>
-                    <Field label="Only where" htmlFor={`agg-${i}-where`} error={errors?.whereField?.message} hint="Optional">
-                      <select id={`agg-${i}-where`} className={inputClass} value={row.whereField} onChange={(e) => updateAggregate(i, { whereField: e.target.value, whereEquals: "" })}>
-                        <option value="">all records</option>
-                        {target.fields.map((f) => (
-                          <option key={f.name} value={f.name}>
-                            {f.name} =
-                          </option>
-                        ))}
-                      </select>
-                    </Field>
-                    <Field label="Equals" htmlFor={`agg-${i}-equals`}>
-                      {(() => {
-                        const choices = target.fields.find((f) => f.name === row.whereField)?.values;
-                        return choices ? (
-                          <select id={`agg-${i}-equals`} className={inputClass} value={row.whereEquals} onChange={(e) => updateAggregate(i, { whereEquals: e.target.value })}>
-                            <option value="">Pick a value</option>
-                            {choices.map((v) => (
-                              <option key={v}>{v}</option>
-                            ))}
-                          </select>
-                        ) : (
-                          <input id={`agg-${i}-equals`} className={inputClass} value={row.whereEquals} disabled={!row.whereField} onChange={(e) => updateAggregate(i, { whereEquals: e.target.value })} />
-                        );
-                      })()}
-                    </Field>
-                    <div className="flex items-end gap-2">
-                      <Field label="Column name" htmlFor={`agg-${i}-name`} error={errors?.name?.message} className="flex-1">
-                        <input id={`agg-${i}-name`} className={inputClass} aria-invalid={!!errors?.name} value={row.name} onChange={(e) => aggregates.update(i, { ...row, name: e.target.value })} />
-                      </Field>
-                      <Button type="button" variant="danger" aria-label={`Remove aggregate ${i + 1}`} onClick={() => aggregates.remove(i)}>
-                        <Trash2 className="size-4" aria-hidden />
-                      </Button>
-                    </div>
-                  </li>
+                  <AggregateFields
+                    key={item.id}
+                    i={i}
+                    row={row}
+                    base={base}
+                    errors={formState.errors.aggregates?.[i]}
+                    onChange={(patch) => updateAggregate(i, patch)}
+                    onRename={(name) => aggregates.update(i, { ...row, name })}
+                    onRemove={() => aggregates.remove(i)}
+                  />
                 );
               })}
             </ol>
@@ -256,23 +167,7 @@ export function NewDatasetForm() {
         </div>
       </div>
 
-      <aside>
-        <Card className="sticky top-8">
-          <CardHeader title={`Columns (${columns.length})`} />
-          {parsedPreview.success ? (
-            <ul className="flex flex-col gap-1 p-4 text-sm" aria-label="Resulting columns">
-              {columns.map((c) => (
-                <li key={c.name} className="flex items-center justify-between gap-2">
-                  <code className="truncate">{c.name}</code>
-                  <Badge>{c.type}</Badge>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="p-4 text-sm text-amber-700">{parsedPreview.error.issues[0]?.message}</p>
-          )}
-        </Card>
-      </aside>
+      <DatasetColumns values={values} />
     </form>
   );
 }

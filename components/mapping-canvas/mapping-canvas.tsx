@@ -1,6 +1,6 @@
 "use client";
 import "@xyflow/react/dist/style.css";
-import { Background, type Connection, Controls, type Edge, Handle, type Node, type NodeProps, PanOnScrollMode, Position, ReactFlow } from "@xyflow/react";
+import { Background, type Connection, Controls, type Edge, Handle, type Node, type NodeChange, type NodeProps, PanOnScrollMode, Position, ReactFlow } from "@xyflow/react";
 import { KeyRound, Plus, Trash2, Wand2 } from "lucide-react";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -9,10 +9,13 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/form";
 import type { DestinationField } from "@/connectors/types";
 import type { DatasetColumn } from "@/lib/datasets/definition";
+import { CastError, castLabels } from "@/lib/mapping/casts";
+import type { Mapping, MatchKey } from "@/lib/mapping/schema";
 import { buildPayload } from "@/lib/mapping/payload";
-import { dateFormats, type Transform } from "@/lib/mapping/schema";
 import { namedFields, validateMapping } from "@/lib/mapping/validate";
 import { cn } from "@/lib/utils";
+import { layout, NODE_HEIGHT } from "./layout";
+import { TransformEditor, withCast } from "./transform-editor";
 import { autoMap, type CanvasState, canvasToSync, columnNode, connect, defaultMatchKey, disconnect, fieldNode, setTransforms } from "./model";
 
 type ColumnData = { label: string; type: string };
@@ -55,37 +58,19 @@ function ConstantNode({ data }: NodeProps<Node<ConstantData>>) {
 }
 
 const nodeTypes = { column: ColumnNode, field: FieldNode, constant: ConstantNode };
-const ROW = 44;
 const PAD = 24;
+/** The band above the nodes where the zoom controls sit, so they never cover a node as first drawn. */
+const CONTROLS_BAND = 40;
 const MAX_HEIGHT = 720;
 
-function TransformEditor({ transforms, onChange }: { transforms: Transform[]; onChange: (t: Transform[]) => void }) {
-  const has = (type: Transform["type"]) => transforms.some((t) => t.type === type);
-  const toggle = (t: Transform) => onChange(has(t.type) ? transforms.filter((x) => x.type !== t.type) : [...transforms, t]);
-  const date = transforms.find((t) => t.type === "date_format");
-  const fallback = transforms.find((t) => t.type === "default");
-  return (
-    <div className="flex flex-wrap items-center gap-3 text-sm">
-      {(["trim", "lowercase", "uppercase"] as const).map((type) => (
-        <label key={type} className="flex items-center gap-1.5">
-          <input type="checkbox" checked={has(type)} onChange={() => toggle({ type })} /> {type}
-        </label>
-      ))}
-      <label className="flex items-center gap-1.5">
-        date format
-        <select className={cn(inputClass, "w-auto")} value={date?.type === "date_format" ? date.format : ""} onChange={(e) => onChange([...transforms.filter((t) => t.type !== "date_format"), ...(e.target.value ? [{ type: "date_format" as const, format: e.target.value as (typeof dateFormats)[number] }] : [])])}>
-          <option value="">as is</option>
-          {dateFormats.map((f) => (
-            <option key={f}>{f}</option>
-          ))}
-        </select>
-      </label>
-      <label className="flex items-center gap-1.5">
-        when empty
-        <input className={cn(inputClass, "w-32")} placeholder="(leave empty)" value={fallback?.type === "default" ? String(fallback.value ?? "") : ""} onChange={(e) => onChange([...transforms.filter((t) => t.type !== "default"), ...(e.target.value ? [{ type: "default" as const, value: e.target.value }] : [])])} />
-      </label>
-    </div>
-  );
+/** The first row as the destination receives it, or why a cast refuses it. */
+function samplePayload(row: Record<string, unknown>, mapping: Mapping, matchKey: MatchKey): string {
+  try {
+    return JSON.stringify(buildPayload(row, mapping, matchKey), null, 2);
+  } catch (error) {
+    if (error instanceof CastError) return `This record would fail: ${error.message}`;
+    throw error;
+  }
 }
 
 /**
@@ -108,32 +93,37 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
   const problems = useMemo(() => (matchKey ? validateMapping({ mapping, matchKey, columns, fields }) : []), [mapping, matchKey, columns, fields]);
   const problemOf = (field: string) => problems.find((p) => p.path.startsWith("mapping.") && mapping[Number(p.path.split(".")[1])]?.to === field)?.message;
 
+  const at = layout(state, columns.map((c) => c.name), fields.map((f) => f.name));
   const nodes: Node[] = [
-    ...columns.map((c, i) => ({ id: columnNode(c.name), type: "column", position: { x: 0, y: i * ROW }, data: { label: c.name, type: c.type }, draggable: false })),
-    ...state.constants.map((c, i) => ({
+    ...columns.map((c) => ({ id: columnNode(c.name), type: "column", position: at[columnNode(c.name)]!, data: { label: c.name, type: c.integer ? "integer" : c.type } })),
+    ...state.constants.map((c) => ({
       id: c.id,
       type: "constant",
-      position: { x: 290, y: (i * 2 + 0.5) * ROW },
-      draggable: false,
+      position: at[c.id]!,
       data: {
         ...c,
         onText: (text: string) => onChange({ ...state, constants: state.constants.map((x) => (x.id === c.id ? { ...x, text } : x)) }),
-        onRemove: () => onChange({ constants: state.constants.filter((x) => x.id !== c.id), links: state.links.filter((l) => l.source !== c.id), matchTo: state.matchTo }),
+        onRemove: () => onChange({ ...state, constants: state.constants.filter((x) => x.id !== c.id), links: state.links.filter((l) => l.source !== c.id) }),
       },
     })),
-    ...fields.map((f, i) => ({
+    ...fields.map((f) => ({
       id: fieldNode(f.name),
       type: "field",
-      position: { x: 580, y: i * ROW },
+      position: at[fieldNode(f.name)]!,
       data: { label: f.name, type: f.type, required: f.required, keyKind: f.key, isMatch: state.matchTo === f.name, problem: problemOf(f.name) },
-      draggable: false,
     })),
   ];
+  /** A moved node keeps its place in the canvas state (and so in the wizard's draft). */
+  const onNodesChange = (changes: NodeChange[]) => {
+    const moved = changes.flatMap((c) => (c.type === "position" && c.position ? [[c.id, c.position] as const] : []));
+    if (moved.length) onChange({ ...state, positions: { ...state.positions, ...Object.fromEntries(moved) } });
+  };
   const edges: Edge[] = state.links.map((l) => ({ id: `${l.source}->${l.target}`, source: l.source, target: l.target, selected: selected === l.target, animated: state.matchTo !== null && l.target === fieldNode(state.matchTo), style: { strokeWidth: selected === l.target ? 3 : 1.5 } }));
 
   const addConstant = (kind: "value" | "template") => {
     const id = `${kind}:${Date.now().toString(36)}`;
-    onChange({ ...state, constants: [...state.constants, { id, kind, text: kind === "template" ? "{first_name} {last_name}" : "" }] });
+    const next = { ...state, constants: [...state.constants, { id, kind, text: kind === "template" ? "{first_name} {last_name}" : "" }] };
+    onChange({ ...next, positions: { ...state.positions, [id]: layout(next, columns.map((c) => c.name), fields.map((f) => f.name))[id]! } });
   };
   const onConnect = (c: Connection) => {
     if (!c.source || !c.target?.startsWith("dest:")) return;
@@ -142,10 +132,10 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
   };
   const link = state.links.find((l) => l.target === selected);
   const keyFields = fields.filter((f) => f.key && state.links.some((l) => l.target === fieldNode(f.name) && l.source.startsWith("col:")));
-  const sample = sampleRow && matchKey ? buildPayload(sampleRow, mapping, matchKey) : undefined;
+  const sample = sampleRow && matchKey ? samplePayload(sampleRow, mapping, matchKey) : undefined;
   const required = fields.filter((f) => f.required && !state.links.some((l) => l.target === fieldNode(f.name)));
-  // Drawn at full size: the canvas is as tall as its longest column (up to a limit, then it scrolls).
-  const contentHeight = Math.max(columns.length, fields.length, state.constants.length * 2, 1) * ROW + 2 * PAD;
+  // Drawn at full size: the canvas is as tall as its lowest node (up to a limit, then it scrolls).
+  const contentHeight = Math.max(0, ...Object.values(at).map((p) => p.y)) + NODE_HEIGHT + 2 * PAD + CONTROLS_BAND;
 
   return (
     <div className="flex flex-col gap-4">
@@ -184,11 +174,12 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
           onConnect={onConnect}
           onEdgeClick={(_e, edge) => setSelected(edge.target)}
           onPaneClick={() => setSelected(undefined)}
           onEdgesDelete={(gone) => gone.forEach((e) => onChange(disconnect(state, e.target)))}
-          defaultViewport={{ x: PAD, y: PAD, zoom: 1 }}
+          defaultViewport={{ x: PAD, y: PAD + CONTROLS_BAND, zoom: 1 }}
           minZoom={0.4}
           maxZoom={1.5}
           zoomOnScroll={false}
@@ -201,11 +192,13 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
           elementsSelectable
         >
           <Background gap={16} />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} orientation="horizontal" position="top-left" />
         </ReactFlow>
       </Card>
+      {/* Stuck to the bottom of the window while a tall canvas runs past it, so the link's transforms and the warnings stay in view. */}
+      <div className="sticky bottom-0 z-10 flex max-h-[45vh] flex-col gap-2 overflow-auto empty:hidden">
       {link && (
-        <Card className="p-3">
+        <Card className="p-3 shadow-lg">
           <div className="mb-2 flex items-center justify-between text-sm">
             <span>
               Link into <code>{link.target.slice(5)}</code>
@@ -225,11 +218,23 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
           ))}
           {problems
             .filter((p) => p.path !== "mapping" || !required.length)
-            .map((p, i) => (
-              <li key={i}>{p.message}</li>
-            ))}
+            .map((p, i) => {
+              const target = fieldNode(mapping[Number(p.path.split(".")[1])]?.to ?? "");
+              const link = p.fix && state.links.find((l) => l.target === target);
+              return (
+                <li key={i} className="flex flex-wrap items-center gap-2">
+                  {p.message}
+                  {link && p.fix && (
+                    <Button variant="secondary" onClick={() => (onChange(setTransforms(state, target, withCast(link.transforms, p.fix))), setSelected(target))}>
+                      <Wand2 className="size-4" aria-hidden /> Add “{castLabels[p.fix.type]}”
+                    </Button>
+                  )}
+                </li>
+              );
+            })}
         </ul>
       )}
+      </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader title="Mapping (keyboard)" />
@@ -271,7 +276,7 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
         <Card>
           <CardHeader title="What the destination receives (first row)" />
           <pre className="max-h-96 overflow-auto p-3 text-xs" data-testid="sample-payload">
-            {sample ? JSON.stringify(sample, null, 2) : "Map a key field to see a sample record."}
+            {sample ?? "Map a key field to see a sample record."}
           </pre>
         </Card>
       </div>

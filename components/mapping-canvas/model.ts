@@ -9,14 +9,15 @@ import type { Mapping, MatchKey, Scalar, Transform } from "@/lib/mapping/schema"
 
 export type Constant = { id: string; kind: "value" | "template"; text: string };
 export type Link = { source: string; target: string; transforms: Transform[] };
-export type CanvasState = { links: Link[]; constants: Constant[]; matchTo: string | null };
+/** `positions`: where the user moved nodes (by node id); the others are laid out by `layout`. */
+export type CanvasState = { links: Link[]; constants: Constant[]; matchTo: string | null; positions?: Record<string, { x: number; y: number }> };
 
 export const columnNode = (name: string) => `col:${name}`;
 export const fieldNode = (name: string) => `dest:${name}`;
 const nameOf = (id: string) => id.slice(id.indexOf(":") + 1);
 
 /** A static value as typed: numbers, true/false and null are themselves, anything else is text. */
-export function parseValue(text: string): Scalar {
+function parseValue(text: string): Scalar {
   const t = text.trim();
   if (t === "null") return null;
   if (t === "true" || t === "false") return t === "true";

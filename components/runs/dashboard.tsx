@@ -2,19 +2,24 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
+import { unwrap } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { manifests } from "@/connectors/manifests";
 import { cancelRun } from "@/lib/actions/syncs/runs";
 import { loadDashboard } from "@/lib/actions/syncs/load";
-import type { SyncOverview } from "@/lib/db/queries/overview";
+import type { SyncOverview } from "@/lib/syncs/overview";
 import { describeSchedule } from "@/lib/sync/schedule";
 import { formatNumber } from "@/lib/utils";
+import { HeldRunActions } from "./held-run-actions";
 import { RunNow } from "./run-now";
-import { RunStatus, when } from "./run-status";
+import { canCancelRunStatus, isActiveRunStatus } from "@/lib/vocabulary";
+import { DateTime } from "@/components/ui/date-time";
+import { ProgressBar } from "./progress-bar";
+import { RunStatus } from "./run-status";
 
-const active = (s: SyncOverview) => s.lastRun && ["queued", "running"].includes(s.lastRun.status);
+const active = (s: SyncOverview) => s.lastRun && isActiveRunStatus(s.lastRun.status);
 
 /** Every sync with its state, polled every 2 seconds; runs in progress show a progress bar and Cancel. */
 export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun: boolean }) {
@@ -23,38 +28,29 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
     queryKey: ["dashboard"],
     initialData: initial,
     refetchInterval: 2_000,
-    queryFn: async () => {
-      const result = await loadDashboard({});
-      if (!result.ok) throw new Error(result.error);
-      return result.data;
-    },
+    queryFn: async () => unwrap(await loadDashboard({})),
   });
   const refresh = () => void client.invalidateQueries({ queryKey: ["dashboard"] });
   const failing = data.filter((s) => s.lastRun && ["failed", "partial"].includes(s.lastRun.status));
+  const held = data.filter((s) => s.lastRun?.status === "held");
   return (
     <div className="flex flex-col gap-4">
-      {failing.length > 0 && (
-        <div role="alert" className="flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-          <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-          <span>
-            {failing.map((s, i) => (
-              <span key={s.id}>
-                {i > 0 && "; "}
-                <Link href={`/runs/${s.lastRun!.id}`} className="font-medium underline">
-                  {s.name}
-                </Link>{" "}
-                {s.lastRun!.status === "failed" ? `failed: ${s.lastRun!.error ?? "see the run"}` : `rejected ${formatNumber(s.lastRun!.failed)} records`}
-              </span>
-            ))}
-          </span>
-        </div>
-      )}
+      <SyncAlerts syncs={held} testId="held-runs" describe={(run) => `holds a run for confirmation: it would delete ${formatNumber(run.plannedDeletes)} records`} />
+      <SyncAlerts
+        syncs={failing}
+        describe={(run) => (run.status === "failed" ? `failed: ${run.error ?? "see the run"}` : `rejected ${formatNumber(run.failed)} records`)}
+      />
       <Card>
         <Table aria-label="Syncs">
           <thead>
             <tr>
               <Th>Sync</Th>
-              <Th>Last run</Th>
+              <Th>
+                Last run{" "}
+                <span className="ml-1 font-normal text-zinc-400" data-testid="counts-legend">
+                  + created ~ updated − deleted
+                </span>
+              </Th>
               <Th>Next run</Th>
               <Th className="w-80" />
             </tr>
@@ -62,7 +58,6 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
           <tbody>
             {data.map((s) => {
               const run = s.lastRun;
-              const progress = run && run.planned > 0 ? Math.min(100, Math.round((run.delivered / run.planned) * 100)) : 0;
               return (
                 <tr key={s.id} data-testid={`sync-row-${s.name}`} className="align-top">
                   <Td>
@@ -80,21 +75,18 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
                         <span className="flex items-center gap-2">
                           <RunStatus status={run.status} />
                           <Link href={`/runs/${run.id}`} className="text-xs text-zinc-600 hover:underline">
-                            {when(run.finishedAt ?? run.startedAt ?? run.queuedAt)}
+                            <DateTime value={run.finishedAt ?? run.startedAt ?? run.queuedAt} />
                           </Link>
                         </span>
+                        {run.status === "held" && canRun && <HeldRunActions runId={run.id} deletes={run.plannedDeletes} name={s.name} onDone={refresh} />}
                         {active(s) ? (
                           <div className="w-48" aria-label={`Progress of ${s.name}`}>
-                            <div className="h-1.5 rounded bg-zinc-200">
-                              <div className="h-1.5 rounded bg-blue-600 transition-[width]" style={{ width: `${progress}%` }} />
-                            </div>
-                            <p className="mt-0.5 text-xs tabular-nums text-zinc-500">
-                              {formatNumber(run.delivered)} / {formatNumber(run.planned)} records
-                            </p>
+                            <ProgressBar run={run} />
                           </div>
                         ) : (
                           <span className="text-xs tabular-nums text-zinc-500" data-testid="run-counts">
-                            +{formatNumber(run.created)} ~{formatNumber(run.updated)} −{formatNumber(run.deleted)} · {formatNumber(run.failed)} failed
+                            <span title={`${formatNumber(run.created)} created`}>+{formatNumber(run.created)}</span> <span title={`${formatNumber(run.updated)} updated`}>~{formatNumber(run.updated)}</span>{" "}
+                            <span title={`${formatNumber(run.deleted)} deleted`}>−{formatNumber(run.deleted)}</span> · {formatNumber(run.failed)} failed
                           </span>
                         )}
                       </div>
@@ -102,12 +94,17 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
                       <span className="text-zinc-400">never run</span>
                     )}
                   </Td>
-                  <Td className="text-xs text-zinc-600">{s.nextRunAt ? when(s.nextRunAt) : describeSchedule(s.schedule)}</Td>
+                  <Td className="text-xs text-zinc-600">{s.nextRunAt ? <DateTime value={s.nextRunAt} /> : describeSchedule(s.schedule)}</Td>
                   <Td className="text-right">
                     {canRun &&
                       (active(s) ? (
-                        <Button variant="secondary" aria-label={`Cancel the run of ${s.name}`} onClick={async () => (await cancelRun({ runId: run!.id }), refresh())}>
-                          Cancel
+                        <Button
+                          variant="secondary"
+                          aria-label={`Cancel the run of ${s.name}`}
+                          disabled={!canCancelRunStatus(run!.status)}
+                          onClick={async () => (await cancelRun({ runId: run!.id }), refresh())}
+                        >
+                          {canCancelRunStatus(run!.status) ? "Cancel" : "Cancelling…"}
                         </Button>
                       ) : (
                         <RunNow syncId={s.id} name={s.name} mode={s.mode} connector={s.connector} onStarted={refresh} />
@@ -119,6 +116,29 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
           </tbody>
         </Table>
       </Card>
+    </div>
+  );
+}
+
+type LatestRun = NonNullable<SyncOverview["lastRun"]>;
+
+/** One alert line per sync, linking to its latest run; nothing when no sync needs it. */
+function SyncAlerts({ syncs, describe, testId }: { syncs: SyncOverview[]; describe: (run: LatestRun) => string; testId?: string }) {
+  if (syncs.length === 0) return null;
+  return (
+    <div role="alert" className="flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid={testId}>
+      <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <span>
+        {syncs.map((s, i) => (
+          <span key={s.id}>
+            {i > 0 && "; "}
+            <Link href={`/runs/${s.lastRun!.id}`} className="font-medium underline">
+              {s.name}
+            </Link>{" "}
+            {describe(s.lastRun!)}
+          </span>
+        ))}
+      </span>
     </div>
   );
 }

@@ -6,20 +6,29 @@ import { Fragment, useDeferredValue, useEffect, useState, useTransition } from "
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { inputClass } from "@/components/ui/form";
+import { unwrap } from "@/components/ui/action-result";
+import { FormError, inputClass } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 import { loadRecordLog } from "@/lib/actions/syncs/load";
 import { resendRecords } from "@/lib/actions/syncs/runs";
-import type { RecordLogEntry } from "@/lib/db/queries/record-log";
+import type { RecordLogEntry } from "@/lib/syncs/record-log";
 import { cn } from "@/lib/utils";
+import { type ErrorKind, errorKindLabels, type ItemStatus, itemStatusLabels } from "@/lib/vocabulary";
 
-const statuses = { "": "Every status", done: "Done", failed: "Failed", pending: "Pending" } as const;
-const errorKinds = { "": "Every error", rejected: "Rejected", not_found: "Not found", duplicate: "Duplicate", technical: "Technical" } as const;
+const statuses: Record<"" | ItemStatus, string> = { "": "Every status", ...itemStatusLabels };
+const errorKinds: Record<"" | ErrorKind, string> = { "": "Every error", ...errorKindLabels };
 
 function Outcome({ record }: { record: RecordLogEntry }) {
-  if (record.status === "failed") return <Badge tone="red">{record.errorKind?.replace("_", " ") ?? "failed"}</Badge>;
+  if (record.status === "failed") return <Badge tone="red">{record.errorKind ? errorKindLabels[record.errorKind].toLowerCase() : "failed"}</Badge>;
   if (record.status === "pending") return <Badge>pending</Badge>;
-  return <Badge tone="green">{record.result ?? record.operation}d</Badge>;
+  const done = <Badge tone="green">{record.result ?? record.operation}d</Badge>;
+  if (!record.warning) return done;
+  return (
+    <span className="inline-flex gap-1">
+      {done}
+      <Badge tone="amber">warning</Badge>
+    </span>
+  );
 }
 
 function Response({ status, body }: { status: number | null; body: string | null }) {
@@ -49,9 +58,7 @@ export function RecordLog({ runId, running, canResend }: { runId: string; runnin
     queryKey: ["records", runId, status, errorKind, term],
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) => {
-      const result = await loadRecordLog({ runId, status: status || undefined, errorKind: errorKind || undefined, search: term || undefined, cursor: pageParam });
-      if (!result.ok) throw new Error(result.error);
-      return result.data;
+      return unwrap(await loadRecordLog({ runId, status: status || undefined, errorKind: errorKind || undefined, search: term || undefined, cursor: pageParam }));
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
@@ -111,8 +118,8 @@ export function RecordLog({ runId, running, canResend }: { runId: string; runnin
           </span>
         )}
       </div>
-      {resendError && <p className="px-4 pt-2 text-sm text-red-600">{resendError}</p>}
-      {log.error && <p className="px-4 pt-2 text-sm text-red-600">{(log.error as Error).message}</p>}
+      <FormError className="mx-4 mt-2" message={resendError} />
+      <FormError className="mx-4 mt-2" message={log.error?.message} />
       <Table aria-label="Records">
         <thead>
           <tr>
@@ -155,13 +162,14 @@ export function RecordLog({ runId, running, canResend }: { runId: string; runnin
                   <Outcome record={r} />
                 </Td>
                 <Td className="tabular-nums">{r.attempts}</Td>
-                <Td className="max-w-md truncate text-zinc-600" title={r.message ?? undefined}>
-                  {r.message}
+                <Td className="max-w-md truncate text-zinc-600" title={r.message ?? r.warning ?? undefined}>
+                  {r.message ?? r.warning}
                 </Td>
               </tr>
               {open.has(r.key) && (
                 <tr>
                   <td colSpan={canResend ? 7 : 6} className="border-b border-zinc-100 bg-zinc-50 px-4 py-3 text-xs">
+                    {r.warning && <p className="mb-2 text-amber-800">Delivered with a warning: {r.warning}</p>}
                     <p className="mb-1 font-medium text-zinc-700">The destination answered</p>
                     <Response status={r.responseStatus} body={r.responseBody} />
                     {r.history.length > 0 && (
@@ -185,7 +193,8 @@ export function RecordLog({ runId, running, canResend }: { runId: string; runnin
           ))}
         </tbody>
       </Table>
-      {records.length === 0 && !log.isLoading && <p className="p-4 text-sm text-zinc-500">{running ? "Records appear here as they are delivered." : "No record matches."}</p>}
+      {log.isPending && <p className="p-4 text-sm text-zinc-500">Loading the records…</p>}
+      {records.length === 0 && !log.isPending && <p className="p-4 text-sm text-zinc-500">{running ? "Records appear here as they are delivered." : "No record matches."}</p>}
       {log.hasNextPage && (
         <div className="p-3 text-center">
           <Button variant="ghost" disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>

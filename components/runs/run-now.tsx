@@ -3,13 +3,11 @@ import { Play } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { inputClass } from "@/components/ui/form";
+import { FormError, inputClass } from "@/components/ui/form";
 import { manifests } from "@/connectors/manifests";
-import type { RunMode } from "@/connectors/types";
 import { runSyncNow } from "@/lib/actions/syncs/runs";
 import { cn } from "@/lib/utils";
-
-const labels: Record<RunMode, string> = { incremental: "incremental", full: "full resend", replace: "replace" };
+import { type RunMode, runModeLabels } from "@/lib/vocabulary";
 
 /**
  * "Run now" in the sync's own mode, or another one its destination supports; `follow` opens the run's
@@ -26,7 +24,7 @@ export function RunNow({ syncId, name, mode: syncMode, connector, onStarted, fol
       <select aria-label={`Run mode of ${name}`} className={cn(inputClass, "w-auto py-1 text-xs")} value={mode} onChange={(e) => setMode(e.target.value as RunMode)}>
         {modes.map((m) => (
           <option key={m} value={m}>
-            {labels[m]}
+            {runModeLabels[m]}
           </option>
         ))}
       </select>
@@ -45,7 +43,7 @@ export function RunNow({ syncId, name, mode: syncMode, connector, onStarted, fol
       >
         <Play className="size-3.5" aria-hidden /> Run now
       </Button>
-      {error && <span className="text-xs text-red-600">{error}</span>}
+      <FormError className="py-1 text-xs" message={error} />
     </span>
   );
 }

@@ -1,16 +1,15 @@
 import { Badge } from "@/components/ui/badge";
+import { isOneOf, runStatusLabels, runTriggerLabels, runTriggers, type ShownRunStatus, shownRunStatuses } from "@/lib/vocabulary";
 
-const tones = { succeeded: "green", partial: "amber", failed: "red", cancelled: "neutral", running: "blue", queued: "neutral" } as const;
+const tones: Record<ShownRunStatus, "green" | "amber" | "red" | "neutral" | "blue"> = { succeeded: "green", partial: "amber", failed: "red", cancelled: "neutral", running: "blue", cancelling: "amber", queued: "neutral", held: "amber" };
 
 export function RunStatus({ status }: { status: string }) {
   return (
-    <Badge tone={tones[status as keyof typeof tones] ?? "neutral"} data-testid="run-status">
-      {status}
+    <Badge tone={isOneOf(shownRunStatuses, status) ? tones[status] : "neutral"} data-testid="run-status">
+      {isOneOf(shownRunStatuses, status) ? runStatusLabels[status] : status}
     </Badge>
   );
 }
-
-export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—");
 
 export function duration(from: string | null, to: string | null) {
   if (!from) return "—";
@@ -18,5 +17,4 @@ export function duration(from: string | null, to: string | null) {
   return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-const triggers: Record<string, string> = { manual: "started by hand", schedule: "on schedule", realtime: "in real time", api: "through the API" };
-export const describeTrigger = (trigger: string) => triggers[trigger] ?? trigger;
+export const describeTrigger = (trigger: string) => (isOneOf(runTriggers, trigger) ? runTriggerLabels[trigger] : trigger);

@@ -2,15 +2,21 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { unwrap } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { FormError } from "@/components/ui/form";
 import { cancelRun } from "@/lib/actions/syncs/runs";
 import { loadRun } from "@/lib/actions/syncs/load";
-import type { RunDetail } from "@/lib/db/queries/overview";
+import type { RunDetail } from "@/lib/syncs/overview";
 import type { FileReport } from "@/connectors/types";
 import { formatBytes, formatNumber } from "@/lib/utils";
+import { HeldRunActions } from "./held-run-actions";
 import { RecordLog } from "./record-log";
-import { describeTrigger, duration, RunStatus, when } from "./run-status";
+import { canCancelRunStatus, isActiveRunStatus, runModeLabels } from "@/lib/vocabulary";
+import { DateTime } from "@/components/ui/date-time";
+import { ProgressBar } from "./progress-bar";
+import { describeTrigger, duration, RunStatus } from "./run-status";
 import { StepTimeline } from "./step-timeline";
 
 /** The files a file destination wrote: a file sync succeeds or fails as a whole, so these stand in for the record log. */
@@ -48,7 +54,6 @@ function FilesCard({ files }: { files: FileReport[] }) {
   );
 }
 
-export const isActive = (status: string) => status === "queued" || status === "running";
 
 /** A run as it goes: polled every 1.5 seconds until it ends. */
 export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boolean }) {
@@ -57,16 +62,11 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
   const { data: detail } = useQuery({
     queryKey: ["run", initial.run.id],
     initialData: initial,
-    refetchInterval: (query) => (isActive(query.state.data?.run.status ?? "") ? 1_500 : false),
-    queryFn: async () => {
-      const result = await loadRun({ runId: initial.run.id });
-      if (!result.ok) throw new Error(result.error);
-      return result.data;
-    },
+    refetchInterval: (query) => (isActiveRunStatus(query.state.data?.run.status ?? "") ? 1_500 : false),
+    queryFn: async () => unwrap(await loadRun({ runId: initial.run.id })),
   });
   const { run } = detail;
-  const running = isActive(run.status);
-  const progress = run.planned > 0 ? Math.min(100, Math.round((run.delivered / run.planned) * 100)) : 0;
+  const running = isActiveRunStatus(run.status);
   const cancel = async () => {
     const result = await cancelRun({ runId: run.id });
     setCancelError(result.ok ? undefined : result.error);
@@ -77,6 +77,7 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
     ["Created", run.created],
     ["Updated", run.updated],
     ["Deleted", run.deleted],
+    ...(run.status === "held" ? [["Would delete", run.plannedDeletes] as const] : []),
     ["Unchanged", run.unchanged],
     ["Failed", run.failed],
     ...(run.heldBack > 0 ? [["Held back (no consent)", run.heldBack] as const] : []),
@@ -91,32 +92,44 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
             <Link href={`/syncs/${detail.sync.id}`} className="font-medium text-zinc-900 hover:underline">
               {detail.sync.name}
             </Link>{" "}
-            · {run.mode} run, {describeTrigger(run.trigger)}
+            · {runModeLabels[run.mode]} run, {describeTrigger(run.trigger)}
           </span>
-          {running && canRun && (
+          {canCancelRunStatus(run.status) && canRun && (
             <Button variant="secondary" className="ml-auto" onClick={cancel}>
               Cancel run
             </Button>
           )}
         </div>
-        {cancelError && <p className="mt-2 text-sm text-red-600">{cancelError}</p>}
+        <FormError className="mt-2" message={cancelError} />
         {run.error && (
           <p role="alert" className="mt-3 rounded-md bg-red-50 p-2 text-sm text-red-800">
             {run.error}
           </p>
         )}
-        {run.notice && (
-          <p className="mt-3 rounded-md bg-blue-50 p-2 text-sm text-blue-900" data-testid="run-notice">
-            {run.notice}
-          </p>
+        {run.status === "held" ? (
+          <div role="alert" className="mt-3 flex flex-col gap-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="held-run">
+            <p>{run.notice}</p>
+            {canRun ? (
+              <HeldRunActions runId={run.id} deletes={run.plannedDeletes} onDone={() => void client.invalidateQueries({ queryKey: ["run", run.id] })} />
+            ) : (
+              <p className="text-xs">An editor or an admin can confirm or discard it.</p>
+            )}
+          </div>
+        ) : (
+          run.notice && (
+            <p className="mt-3 rounded-md bg-blue-50 p-2 text-sm text-blue-900" data-testid="run-notice">
+              {run.notice}
+            </p>
+          )
         )}
+        {run.confirmedBy && <p className="mt-3 text-sm text-zinc-600">Deletions over the sync&apos;s limit confirmed by {run.confirmedBy}.</p>}
         <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
-          {[
-            ["Queued", when(run.queuedAt)],
-            ["Started", when(run.startedAt)],
-            ["Finished", when(run.finishedAt)],
+          {([
+            ["Queued", <DateTime key="queued" value={run.queuedAt} />],
+            ["Started", <DateTime key="started" value={run.startedAt} />],
+            ["Finished", <DateTime key="finished" value={run.finishedAt} />],
             ["Duration", run.startedAt ? duration(run.startedAt, run.finishedAt) : "—"],
-          ].map(([label, value]) => (
+          ] satisfies [string, React.ReactNode][]).map(([label, value]) => (
             <div key={label}>
               <dt className="text-xs text-zinc-500">{label}</dt>
               <dd className="tabular-nums">{value}</dd>
@@ -124,16 +137,7 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
           ))}
         </dl>
         <div className="mt-4 h-8" aria-label="Progress">
-          {running ? (
-            <>
-              <div className="h-1.5 rounded bg-zinc-200">
-                <div className="h-1.5 rounded bg-blue-600 transition-[width]" style={{ width: `${progress}%` }} />
-              </div>
-              <p className="mt-1 text-xs tabular-nums text-zinc-500">
-                {formatNumber(run.delivered)} / {formatNumber(run.planned)} records delivered
-              </p>
-            </>
-          ) : null}
+          {running && <ProgressBar run={run} />}
         </div>
         <dl className="grid grid-cols-3 gap-3 sm:grid-cols-6" data-testid="run-totals">
           {counts.map(([label, value]) => (

@@ -1,22 +1,26 @@
-import { Check, CircleAlert, Loader2 } from "lucide-react";
-import type { RunDetail } from "@/lib/db/queries/overview";
+import { Check, CircleAlert, CircleSlash, Loader2 } from "lucide-react";
+import type { RunDetail } from "@/lib/syncs/overview";
 import { cn } from "@/lib/utils";
+import type { StepStatus } from "@/lib/vocabulary";
 import { duration } from "./run-status";
 
 type Step = RunDetail["steps"][number];
 
 /** Steps in the order they first started, each with every attempt (retries of a failed attempt follow it). */
-export function groupSteps(steps: Step[]): { name: string; attempts: Step[] }[] {
+function groupSteps(steps: Step[]): { name: string; attempts: Step[] }[] {
   const groups = new Map<string, Step[]>();
   for (const step of steps) groups.set(step.name, [...(groups.get(step.name) ?? []), step]);
   return [...groups].map(([name, attempts]) => ({ name, attempts }));
 }
 
-const icons = {
+const icons: Record<StepStatus, React.ReactNode> = {
   succeeded: <Check className="size-3.5 text-emerald-600" aria-hidden />,
   failed: <CircleAlert className="size-3.5 text-red-600" aria-hidden />,
   running: <Loader2 className="size-3.5 animate-spin text-blue-600" aria-hidden />,
+  interrupted: <CircleSlash className="size-3.5 text-amber-600" aria-hidden />,
 };
+
+const attemptTone: Partial<Record<StepStatus, string>> = { failed: "text-red-700", interrupted: "text-amber-700" };
 
 export function StepTimeline({ steps }: { steps: Step[] }) {
   const groups = groupSteps(steps);
@@ -37,13 +41,15 @@ export function StepTimeline({ steps }: { steps: Step[] }) {
             </div>
             {attempts.length > 1 || last.error ? (
               <ol className="mt-1.5 ml-5 flex flex-col gap-1 border-l border-zinc-200 pl-3">
-                {attempts.map((a) => (
+                {attempts.map((a, i) => (
                   <li key={a.id} className="text-xs">
-                    <span className={cn("font-medium", a.status === "failed" ? "text-red-700" : "text-zinc-700")}>
-                      Attempt {a.attempt + 1}: {a.status}
+                    <span className={cn("font-medium", attemptTone[a.status] ?? "text-zinc-700")}>
+                      Attempt {i + 1}: {a.status}
                     </span>{" "}
                     <span className="tabular-nums text-zinc-500">({duration(a.startedAt, a.finishedAt)})</span>
-                    {a.error && <pre className="mt-0.5 whitespace-pre-wrap break-words rounded bg-red-50 p-1.5 text-red-800">{a.error}</pre>}
+                    {a.error && (
+                      <pre className={cn("mt-0.5 whitespace-pre-wrap break-words rounded p-1.5", a.status === "interrupted" ? "bg-amber-50 text-amber-800" : "bg-red-50 text-red-800")}>{a.error}</pre>
+                    )}
                   </li>
                 ))}
               </ol>

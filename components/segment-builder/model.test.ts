@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetColumn } from "@/lib/datasets/definition";
 import { emptyFilter as emptyTree, filterSchemaFor } from "@/lib/segment/schema";
-import { addCondition, addGroup, previewColumns, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
+import { addCondition, addGroup, previewColumns, problemsByPath, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
 
 const columns: DatasetColumn[] = [
   { name: "country", type: "string" },
@@ -55,6 +55,21 @@ describe("segment builder state → filter tree", () => {
     tree = removeNode(tree, [1, 0]);
     expect(tree.children[1]).toEqual({ type: "group", combinator: "and", children: [] });
     expect(toStoredFilter(removeNode(removeNode(tree, [1]), [0]))).toBeNull();
+  });
+});
+
+describe("conditions without a value", () => {
+  it("are marked on their row until a value is entered or an operator that takes none is picked", () => {
+    let tree = addGroup(addCondition(emptyTree(), [], col("country")), [], col("orders_count"));
+    tree = setValue(tree, [1, 0], "");
+    const missing = "Enter a value, or pick “is empty” to match rows without one";
+    expect([...problemsByPath(tree, columns)]).toEqual([["0", missing], ["1.0", missing]]);
+    tree = setValue(tree, [0], "   ");
+    tree = setOperator(tree, [1, 0], "is_empty", col("orders_count"));
+    expect([...problemsByPath(tree, columns)]).toEqual([["0", missing]]);
+    tree = setOperator(tree, [0], "is_one_of", col("country"));
+    expect([...problemsByPath(tree, columns)]).toEqual([["0", missing]]);
+    expect(problemsByPath(setValue(tree, [0], ["FR"]), columns).size).toBe(0);
   });
 });
 

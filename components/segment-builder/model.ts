@@ -3,20 +3,18 @@
  * operations; nodes are addressed by their path of child indexes from the root group.
  */
 import type { DatasetColumn } from "@/lib/datasets/definition";
-import { type Condition, type FilterGroup, type FilterNode, type Operator, operatorsByType } from "@/lib/segment/schema";
+import { type Condition, type FilterGroup, type FilterNode, filterSchemaFor, type Operator, operatorsByType, takesValue } from "@/lib/segment/schema";
 
 export type Path = number[];
 
-const noValue = new Set<Operator>(["is_empty", "is_not_empty", "is_true", "is_false"]);
-
 /** A fresh condition on `column`, with the first operator of its type and an empty value of the right shape. */
-export function newCondition(column: DatasetColumn): Condition {
+function newCondition(column: DatasetColumn): Condition {
   const operator = operatorsByType[column.type][0] as Operator;
   return { type: "condition", column: column.name, operator, value: defaultValue(column, operator) };
 }
 
 export function defaultValue(column: DatasetColumn, operator: Operator): unknown {
-  if (noValue.has(operator)) return undefined;
+  if (!takesValue(operator)) return undefined;
   if (operator === "in_last_days" || operator === "more_than_days_ago") return 30;
   if (operator === "is_one_of") return [];
   if (operator === "between") return column.type === "number" ? [0, 0] : ["", ""];
@@ -64,7 +62,7 @@ export const setValue = (root: FilterGroup, path: Path, value: unknown) => updat
 /** The tree as the sync stores it: nothing when there are no conditions at all. */
 export const toStoredFilter = (root: FilterGroup): FilterGroup | null => (countConditions(root) === 0 ? null : root);
 
-export function countConditions(node: FilterNode): number {
+function countConditions(node: FilterNode): number {
   return node.type === "condition" ? 1 : node.children.reduce((n, c) => n + countConditions(c), 0);
 }
 
@@ -76,4 +74,15 @@ function columnsIn(node: FilterNode): string[] {
 export function previewColumns(columns: DatasetColumn[], root: FilterGroup, count = 6): DatasetColumn[] {
   const wanted = new Set([columns[0]?.name, ...columnsIn(root)]);
   return [...columns.filter((c) => wanted.has(c.name)), ...columns.filter((c) => !wanted.has(c.name))].slice(0, count);
+}
+
+/** Each node's first problem for the dataset (a condition without a value, a value of the wrong type), keyed by its path ("1.0"). */
+export function problemsByPath(root: FilterGroup, columns: DatasetColumn[]): Map<string, string> {
+  const result = filterSchemaFor(columns).safeParse(root);
+  const problems = new Map<string, string>();
+  for (const issue of result.error?.issues ?? []) {
+    const key = issue.path.filter((p) => typeof p === "number").join(".");
+    if (!problems.has(key)) problems.set(key, issue.message);
+  }
+  return problems;
 }

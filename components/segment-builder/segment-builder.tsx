@@ -3,20 +3,22 @@ import { useQuery } from "@tanstack/react-query";
 import { Plus, Trash2 } from "lucide-react";
 import { useDeferredValue, useState } from "react";
 import { RowsTable } from "@/components/datasets/rows-table";
+import { unwrap } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { inputClass } from "@/components/ui/form";
+import { FormError, inputClass } from "@/components/ui/form";
 import { loadQuickFilters, loadSegmentPreview, saveQuickFilter } from "@/lib/actions/syncs/builder";
 import type { DatasetColumn } from "@/lib/datasets/definition";
-import { type Condition, type FilterGroup, type Operator, operatorLabels, operatorsByType } from "@/lib/segment/schema";
+import { type Condition, type FilterGroup, type Operator, operatorLabels, operatorsByType, takesValue } from "@/lib/segment/schema";
 import { cn, formatNumber } from "@/lib/utils";
-import { addCondition, addGroup, type Path, previewColumns, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
+import { addCondition, addGroup, type Path, previewColumns, problemsByPath, removeNode, setColumn, setCombinator, setOperator, setValue, toStoredFilter } from "./model";
 
 type Edit = (next: FilterGroup) => void;
+type Problems = Map<string, string>;
 
 function ValueInput({ condition, column, onChange, label }: { condition: Condition; column: DatasetColumn; onChange: (v: unknown) => void; label: string }) {
   const { operator, value } = condition;
-  if (["is_empty", "is_not_empty", "is_true", "is_false"].includes(operator)) return null;
+  if (!takesValue(operator)) return null;
   if (operator === "in_last_days" || operator === "more_than_days_ago")
     return (
       <span className="flex items-center gap-1.5 text-sm">
@@ -61,7 +63,7 @@ function ValueInput({ condition, column, onChange, label }: { condition: Conditi
   return single(value, onChange);
 }
 
-function Group({ root, group, path, columns, onChange }: { root: FilterGroup; group: FilterGroup; path: Path; columns: DatasetColumn[]; onChange: Edit }) {
+function Group({ root, group, path, columns, problems, onChange }: { root: FilterGroup; group: FilterGroup; path: Path; columns: DatasetColumn[]; problems: Problems; onChange: Edit }) {
   const nested = path.length > 0;
   const label = nested ? `Group ${path.map((p) => p + 1).join(".")}` : "All rows where";
   return (
@@ -80,9 +82,10 @@ function Group({ root, group, path, columns, onChange }: { root: FilterGroup; gr
       </div>
       {group.children.map((child, i) => {
         const at = [...path, i];
-        if (child.type === "group") return <Group key={i} root={root} group={child} path={at} columns={columns} onChange={onChange} />;
+        if (child.type === "group") return <Group key={i} root={root} group={child} path={at} columns={columns} problems={problems} onChange={onChange} />;
         const column = columns.find((c) => c.name === child.column) ?? columns[0]!;
         const rowLabel = `Condition ${at.map((p) => p + 1).join(".")}`;
+        const problem = problems.get(at.join("."));
         return (
           <div key={i} role="group" aria-label={rowLabel} className="flex flex-wrap items-center gap-2">
             <select aria-label={`${rowLabel} column`} className={cn(inputClass, "w-48")} value={child.column} onChange={(e) => onChange(setColumn(root, at, columns.find((c) => c.name === e.target.value)!))}>
@@ -103,6 +106,11 @@ function Group({ root, group, path, columns, onChange }: { root: FilterGroup; gr
             <Button variant="danger" aria-label={`Remove ${rowLabel}`} onClick={() => onChange(removeNode(root, at))}>
               <Trash2 className="size-4" aria-hidden />
             </Button>
+            {problem && (
+              <p role="alert" className="basis-full text-xs text-red-600">
+                {problem}
+              </p>
+            )}
           </div>
         );
       })}
@@ -126,11 +134,7 @@ export function useSegmentPreview(datasetId: string | undefined, value: FilterGr
   return useQuery({
     queryKey: ["segment-preview", datasetId, filter],
     enabled: Boolean(datasetId),
-    queryFn: async () => {
-      const result = await loadSegmentPreview({ datasetId: datasetId!, filter });
-      if (!result.ok) throw new Error(result.fieldErrors ? Object.values(result.fieldErrors).flat()[0] : result.error);
-      return result.data;
-    },
+    queryFn: async () => unwrap(await loadSegmentPreview({ datasetId: datasetId!, filter })),
     placeholderData: (previous) => previous,
   });
 }
@@ -139,9 +143,10 @@ export function useSegmentPreview(datasetId: string | undefined, value: FilterGr
 export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }: { datasetId: string; columns: DatasetColumn[]; value: FilterGroup; onChange: Edit; canSave: boolean }) {
   const preview = useSegmentPreview(datasetId, value);
   const filter = toStoredFilter(value);
+  const problems = problemsByPath(value, columns);
   const saved = useQuery({ queryKey: ["quick-filters", datasetId], queryFn: async () => ((await loadQuickFilters({ datasetId })) as { ok: true; data: { id: string; name: string; filter: unknown }[] }).data ?? [] });
   const [name, setName] = useState("");
-  const [note, setNote] = useState<string>();
+  const [note, setNote] = useState<{ saved?: string; error?: string }>({});
   return (
     <div className="grid gap-4 xl:grid-cols-[1fr_26rem]">
       <Card className="p-4">
@@ -158,22 +163,23 @@ export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }:
             </select>
           </div>
         )}
-        <Group root={value} group={value} path={[]} columns={columns} onChange={onChange} />
+        <Group root={value} group={value} path={[]} columns={columns} problems={problems} onChange={onChange} />
         {canSave && (
           <div className="mt-4 flex items-center gap-2 border-t border-zinc-100 pt-3">
             <input aria-label="Quick filter name" placeholder="Save as a quick filter…" className={cn(inputClass, "w-56")} value={name} onChange={(e) => setName(e.target.value)} />
             <Button
               variant="secondary"
-              disabled={!name || !filter}
+              disabled={!name || !filter || problems.size > 0}
               onClick={async () => {
                 const result = await saveQuickFilter({ datasetId, name, filter });
-                setNote(result.ok ? `Saved “${result.data.name}”` : result.error);
+                setNote(result.ok ? { saved: `Saved “${result.data.name}”` } : { error: result.error });
                 if (result.ok) void saved.refetch();
               }}
             >
               Save filter
             </Button>
-            {note && <span className="text-xs text-zinc-500">{note}</span>}
+            {note.saved && <span className="text-xs text-zinc-500">{note.saved}</span>}
+            <FormError className="py-1 text-xs" message={note.error} />
           </div>
         )}
       </Card>
@@ -183,10 +189,19 @@ export function SegmentBuilder({ datasetId, columns, value, onChange, canSave }:
             {preview.data ? formatNumber(preview.data.count) : "…"}
           </span>
         </CardHeader>
-        {preview.error ? (
+        {problems.size > 0 ? (
+          <p className="p-4 text-sm text-amber-700">Complete the conditions marked in red to see the matching rows.</p>
+        ) : preview.error ? (
           <p className="p-4 text-sm text-amber-700">{(preview.error as Error).message}</p>
+        ) : !preview.data ? (
+          <p className="p-4 text-sm text-zinc-500">Finding the matching rows…</p>
+        ) : preview.data.count === 0 ? (
+          <div className="p-6 text-center text-sm" data-testid="segment-empty">
+            <p className="font-medium text-zinc-700">No row matches these conditions</p>
+            <p className="mt-1 text-zinc-500">A sync with this segment would send nothing. Loosen a condition, or check its value for a typo.</p>
+          </div>
         ) : (
-          <RowsTable columns={previewColumns(columns, value)} rows={preview.data?.rows ?? []} label="Segment preview" />
+          <RowsTable columns={previewColumns(columns, value)} rows={preview.data.rows} label="Segment preview" />
         )}
       </Card>
     </div>

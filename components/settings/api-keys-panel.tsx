@@ -2,12 +2,12 @@
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Field, FormError, inputClass } from "@/components/ui/form";
+import { DateTime } from "@/components/ui/date-time";
+import { Field, FormError, inputClass, submitKeeping } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 import { createKey, revokeKey } from "@/lib/actions/members/api-keys";
 
 type KeyRow = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
-const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString("en-GB") : "—");
 
 export function ApiKeysPanel({ keys }: { keys: KeyRow[] }) {
   const [pending, startTransition] = useTransition();
@@ -18,13 +18,14 @@ export function ApiKeysPanel({ keys }: { keys: KeyRow[] }) {
       <Card className="p-4">
         <form
           className="flex items-end gap-3"
-          action={(data) =>
+          onSubmit={submitKeeping((data, form) =>
             startTransition(async () => {
               const result = await createKey({ name: String(data.get("name")) });
               setError(result.ok ? undefined : result.error);
               setCreated(result.ok ? result.data.key : undefined);
-            })
-          }
+              if (result.ok) form.reset();
+            }),
+          )}
         >
           <Field label="New key" htmlFor="key-name" className="flex-1">
             <input id="key-name" name="name" required placeholder="e.g. CI pipeline" className={inputClass} />
@@ -62,11 +63,11 @@ export function ApiKeysPanel({ keys }: { keys: KeyRow[] }) {
                 <Td>
                   <code>{k.prefix}…</code>
                 </Td>
-                <Td>{day(k.createdAt)}</Td>
-                <Td>{day(k.lastUsedAt)}</Td>
+                <Td><DateTime value={k.createdAt} day /></Td>
+                <Td><DateTime value={k.lastUsedAt} day /></Td>
                 <Td className="text-right">
                   {k.revokedAt ? (
-                    <span className="text-zinc-500">revoked {day(k.revokedAt)}</span>
+                    <span className="text-zinc-500">revoked <DateTime value={k.revokedAt} day /></span>
                   ) : (
                     <Button variant="danger" disabled={pending} onClick={() => startTransition(async () => setError((await revokeKey({ keyId: k.id })).ok ? undefined : "The key could not be revoked"))}>
                       Revoke

@@ -1,16 +1,18 @@
 "use client";
 import { useState, useTransition } from "react";
+import type { ActionAnswer } from "@/components/ui/action-result";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Field, FormError, inputClass } from "@/components/ui/form";
+import { DateTime } from "@/components/ui/date-time";
+import { Field, FormError, inputClass, submitKeeping } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 import { invite } from "@/lib/actions/members/invite";
-import { changeRole, issueResetLink, removeMember, revokeInvitation } from "@/lib/actions/members/manage";
+import { changeRole, issueResetLink, removeMember, revokeInvitation, unlockMember } from "@/lib/actions/members/manage";
 import { roleLabels } from "@/lib/auth/permissions";
 import { type Role, roles } from "@/lib/auth/roles";
 
-type MemberRow = { userId: string; name: string; email: string; role: Role; owner: boolean; you: boolean };
+type MemberRow = { userId: string; name: string; email: string; role: Role; owner: boolean; you: boolean; lockedUntil?: string };
 type InvitationRow = { id: string; email: string; role: Role; expiresAt: string };
 
 function Link({ label, url }: { label: string; url: string }) {
@@ -28,11 +30,11 @@ export function MembersPanel({ members, invitations, emailing }: { members: Memb
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string>();
   const [shown, setShown] = useState<{ label: string; url: string }>();
-  const run = (work: () => Promise<{ ok: boolean; error?: string } & Record<string, unknown>>, onOk?: (result: never) => void) =>
+  const run = <T,>(work: () => Promise<ActionAnswer<T>>, onOk?: (data: T) => void) =>
     startTransition(async () => {
       setError(undefined);
       const result = await work();
-      if (result.ok) onOk?.(result as never);
+      if (result.ok) onOk?.(result.data);
       else setError(result.error);
     });
 
@@ -41,13 +43,15 @@ export function MembersPanel({ members, invitations, emailing }: { members: Memb
       <Card className="p-4">
         <form
           className="flex flex-wrap items-end gap-3"
-          action={(data) =>
+          onSubmit={submitKeeping((data, form) =>
             run(
               () => invite({ email: String(data.get("email")), role: String(data.get("role")) as Role }),
-              (r: { data: { link: string; emailed: boolean } }) =>
-                setShown({ label: r.data.emailed ? "Invitation emailed. The link, valid 7 days:" : "No email is sent from this install: give this link to the person you invite (valid 7 days):", url: r.data.link }),
-            )
-          }
+              (invitation) => {
+                form.reset();
+                setShown({ label: invitation.emailed ? "Invitation emailed. The link, valid 7 days:" : "No email is sent from this install: give this link to the person you invite (valid 7 days):", url: invitation.link });
+              },
+            ),
+          )}
         >
           <Field label="Invite by email" htmlFor="invite-email" className="min-w-64 flex-1">
             <input id="invite-email" name="email" type="email" required className={inputClass} />
@@ -85,7 +89,8 @@ export function MembersPanel({ members, invitations, emailing }: { members: Memb
             {members.map((m) => (
               <tr key={m.userId}>
                 <Td>
-                  {m.name} {m.owner && <Badge>owner</Badge>} {m.you && <Badge tone="blue">you</Badge>}
+                  {m.name} {m.owner && <Badge>owner</Badge>} {m.you && <Badge tone="blue">you</Badge>}{" "}
+                  {m.lockedUntil && <Badge tone="red">sign-in locked until <DateTime value={m.lockedUntil} /></Badge>}
                 </Td>
                 <Td>{m.email}</Td>
                 <Td>
@@ -102,9 +107,14 @@ export function MembersPanel({ members, invitations, emailing }: { members: Memb
                   )}
                 </Td>
                 <Td className="text-right">
+                  {m.lockedUntil && (
+                    <Button variant="ghost" disabled={pending} onClick={() => run(() => unlockMember({ userId: m.userId }))}>
+                      Unlock sign-in
+                    </Button>
+                  )}
                   {!m.owner && !m.you && (
                     <>
-                      <Button variant="ghost" disabled={pending} onClick={() => run(() => issueResetLink({ userId: m.userId }), (r: { data: { link: string } }) => setShown({ label: `Password reset link for ${m.email} (valid 1 hour):`, url: r.data.link }))}>
+                      <Button variant="ghost" disabled={pending} onClick={() => run(() => issueResetLink({ userId: m.userId }), (reset) => setShown({ label: `Password reset link for ${m.email} (valid 1 hour):`, url: reset.link }))}>
                         Reset password
                       </Button>
                       <Button variant="danger" disabled={pending} onClick={() => run(() => removeMember({ userId: m.userId }))}>
@@ -128,7 +138,7 @@ export function MembersPanel({ members, invitations, emailing }: { members: Memb
                 <tr key={i.id}>
                   <Td>{i.email}</Td>
                   <Td>{i.role}</Td>
-                  <Td className="text-zinc-500">expires {new Date(i.expiresAt).toLocaleDateString("en-GB")}</Td>
+                  <Td className="text-zinc-500">expires <DateTime value={i.expiresAt} day /></Td>
                   <Td className="text-right">
                     <Button variant="danger" disabled={pending} onClick={() => run(() => revokeInvitation({ invitationId: i.id }))}>
                       Revoke

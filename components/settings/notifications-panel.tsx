@@ -1,6 +1,7 @@
 "use client";
 import { Fragment, useState, useTransition } from "react";
-import { when } from "@/components/runs/run-status";
+import { DateTime } from "@/components/ui/date-time";
+import { fieldProblem, type FormProblems, noProblems, problemsOf } from "@/components/ui/action-result";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -16,7 +17,7 @@ const SMTP_HINT = "No SMTP server is configured, so email channels cannot send. 
 function AddChannel({ smtp }: { smtp: boolean }) {
   const [kind, setKind] = useState<ChannelKind>("email");
   const [fields, setFields] = useState({ name: "", recipients: "", webhookUrl: "", url: "", secret: "" });
-  const [errors, setErrors] = useState<{ message?: string; fields?: Record<string, string[]> }>({});
+  const [errors, setErrors] = useState<FormProblems>(noProblems);
   const [secret, setSecret] = useState<string>();
   const [pending, startTransition] = useTransition();
   const set = (patch: Partial<typeof fields>) => setFields({ ...fields, ...patch });
@@ -26,12 +27,12 @@ function AddChannel({ smtp }: { smtp: boolean }) {
       : kind === "slack"
         ? { kind, name: fields.name, webhookUrl: fields.webhookUrl.trim() }
         : { kind, name: fields.name, url: fields.url.trim(), secret: fields.secret.trim() || undefined };
-  const error = (path: string) => errors.fields?.[path]?.[0] ?? Object.entries(errors.fields ?? {}).find(([p]) => p.startsWith(`${path}.`))?.[1][0];
+  const error = (path: string) => fieldProblem(errors, path);
   const submit = () =>
     startTransition(async () => {
       const result = await addChannel(input);
-      if (!result.ok) return setErrors({ message: result.error, fields: result.fieldErrors });
-      setErrors({});
+      if (!result.ok) return setErrors(problemsOf(result));
+      setErrors(noProblems);
       setSecret(result.data.generatedSecret);
       setFields({ name: "", recipients: "", webhookUrl: "", url: "", secret: "" });
     });
@@ -46,7 +47,7 @@ function AddChannel({ smtp }: { smtp: boolean }) {
         }}
       >
         <Field label="Kind" htmlFor="channel-kind">
-          <select id="channel-kind" className={inputClass} value={kind} onChange={(e) => (setKind(e.target.value as ChannelKind), setErrors({}))}>
+          <select id="channel-kind" className={inputClass} value={kind} onChange={(e) => (setKind(e.target.value as ChannelKind), setErrors(noProblems))}>
             {Object.entries(kindLabels).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -157,7 +158,7 @@ function Deliveries({ deliveries }: { deliveries: DeliveryView[] }) {
             {deliveries.map((d) => (
               <Fragment key={d.id}>
                 <tr className="align-top">
-                  <Td className="text-zinc-600">{when(d.createdAt)}</Td>
+                  <Td className="text-zinc-600"><DateTime value={d.createdAt} /></Td>
                   <Td>{d.channel}</Td>
                   <Td className="max-w-md truncate" title={d.subject}>
                     {d.runId ? <a href={`/runs/${d.runId}`} className="hover:underline">{d.subject}</a> : d.subject}
@@ -177,7 +178,7 @@ function Deliveries({ deliveries }: { deliveries: DeliveryView[] }) {
                       <ol className="flex flex-col gap-1" aria-label={`Attempts of ${d.subject}`}>
                         {d.attempts.map((a, i) => (
                           <li key={i}>
-                            {when(a.at)}: {a.ok ? "delivered" : "failed"}
+                            <DateTime value={a.at} />: {a.ok ? "delivered" : "failed"}
                             {a.status !== undefined && ` (${a.status})`}
                             {a.error && <span className="text-red-700"> — {a.error}</span>}
                           </li>

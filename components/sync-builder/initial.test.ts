@@ -21,6 +21,8 @@ const stored: Sync = {
   enabled: false,
   alerts: { channelIds: ["2c3d4e5f-6071-4829-8a0b-1c2d3e4f5a6c"], onFailure: false, rejected: { percent: null, count: 25 }, staleHours: 12 },
   consent: { channel: "email" },
+  deletionLimit: { percent: null, count: 50 },
+  stateKeyComparison: "exact",
   createdAt: new Date(),
   updatedAt: new Date(),
 };
@@ -30,7 +32,7 @@ describe("the builder's starting state", () => {
     const initial = savedSyncInitial(stored);
     expect(toStoredFilter(initial.filter)).toEqual(stored.filter);
     expect(canvasToSync(initial.canvas)).toEqual({ mapping: stored.mapping, matchKey: stored.matchKey });
-    expect(initial.settings).toEqual({ name: "NL audience", onLeave: "delete", mode: "replace", replaceStrategy: "shared_table", schedule: stored.schedule, enabled: false, alerts: stored.alerts, consent: { channel: "email" } });
+    expect(initial.settings).toEqual({ name: "NL audience", onLeave: "delete", mode: "replace", replaceStrategy: "shared_table", schedule: stored.schedule, enabled: false, alerts: stored.alerts, consent: { channel: "email" }, deletionLimit: { percent: null, count: 50 } });
   });
 
   it("starts a new sync with no filter, no mapping and a manual schedule", () => {
@@ -39,5 +41,6 @@ describe("the builder's starting state", () => {
     expect(canvasToSync(initial.canvas)).toEqual({ mapping: [], matchKey: null });
     expect(initial.settings.schedule).toEqual({ type: "manual" });
     expect(initial.settings.alerts).toEqual({ channelIds: [], onFailure: true, rejected: { percent: 10, count: null }, staleHours: null });
+    expect(initial.settings.deletionLimit).toEqual({ percent: 20, count: 1_000 });
   });
 });

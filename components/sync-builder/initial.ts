@@ -5,14 +5,16 @@ import { mappingSchema, matchKeySchema } from "@/lib/mapping/schema";
 import { alertRulesSchema, defaultAlertRules } from "@/lib/notify/rules";
 import { emptyFilter, filterGroupSchema } from "@/lib/segment/schema";
 import { consentRuleSchema } from "@/lib/sync/config";
+import { defaultDeletionLimit, deletionLimitSchema } from "@/lib/sync/deletion-limit";
 import { scheduleSchema } from "@/lib/sync/schedule";
-import type { BuilderInitial } from "./sync-builder";
+import { isOneOf, replaceStrategies } from "@/lib/vocabulary";
+import type { BuilderInitial } from "./types";
 
 export const newSyncInitial = (datasetId?: string): BuilderInitial => ({
   datasetId,
   filter: emptyFilter(),
   canvas: { links: [], constants: [], matchTo: null },
-  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true, alerts: defaultAlertRules(), consent: null },
+  settings: { name: "", onLeave: "nothing", mode: "incremental", replaceStrategy: null, schedule: { type: "manual" }, enabled: true, alerts: defaultAlertRules(), consent: null, deletionLimit: defaultDeletionLimit() },
 });
 
 export function savedSyncInitial(sync: Sync): BuilderInitial {
@@ -22,8 +24,10 @@ export function savedSyncInitial(sync: Sync): BuilderInitial {
   const schedule = scheduleSchema.safeParse(sync.schedule);
   const alerts = alertRulesSchema.safeParse(sync.alerts ?? {});
   const consent = consentRuleSchema.nullable().safeParse(sync.consent ?? null);
+  const deletionLimit = deletionLimitSchema.nullable().safeParse(sync.deletionLimit);
   return {
     id: sync.id,
+    createdAt: sync.createdAt.toISOString(),
     datasetId: sync.datasetId,
     filter: filter.success ? filter.data : emptyFilter(),
     connectionId: sync.connectionId,
@@ -33,11 +37,12 @@ export function savedSyncInitial(sync: Sync): BuilderInitial {
       name: sync.name,
       onLeave: sync.onLeave,
       mode: sync.mode,
-      replaceStrategy: sync.replaceStrategy === "sole_admin" || sync.replaceStrategy === "shared_table" ? sync.replaceStrategy : null,
+      replaceStrategy: isOneOf(replaceStrategies, sync.replaceStrategy) ? sync.replaceStrategy : null,
       schedule: schedule.success ? schedule.data : { type: "manual" },
       enabled: sync.enabled,
       alerts: alerts.success ? alerts.data : defaultAlertRules(),
       consent: consent.success ? consent.data : null,
+      deletionLimit: deletionLimit.success ? deletionLimit.data : defaultDeletionLimit(),
     },
   };
 }

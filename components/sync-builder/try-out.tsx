@@ -1,14 +1,14 @@
 "use client";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/form";
+import { problemText } from "@/components/ui/action-result";
+import { Field, FormError, inputClass } from "@/components/ui/form";
 import type { PayloadPreview } from "@/connectors/types";
 import { dryRunSync, previewRecord, sendOneRecord } from "@/lib/actions/syncs/builder";
 import type { ActionResult } from "@/lib/actions/workspace-action";
-import type { RunModeName } from "@/lib/sync/config";
+import type { RunMode } from "@/lib/vocabulary";
 import type { dryRun } from "@/lib/sync/try-out";
 import { cn, formatNumber } from "@/lib/utils";
-import { problemText } from "./action-result";
 
 type Outcome = { kind: "dry"; data: DryRunData } | { kind: "preview"; data: PayloadPreview } | { kind: "one"; data: unknown } | { kind: "refused"; error: string };
 
@@ -17,7 +17,7 @@ type Outcome = { kind: "dry"; data: DryRunData } | { kind: "preview"; data: Payl
  * payload as it would leave the app, or one record sent now. `run` is the builder's transition, so
  * saving waits for a try-out in flight.
  */
-export function TryOut(p: { syncId?: string; input: unknown; mode: RunModeName; keyColumn?: string; firstKey: string; pending: boolean; run: (work: () => Promise<void>) => void }) {
+export function TryOut(p: { syncId?: string; input: unknown; mode: RunMode; keyColumn?: string; firstKey: string; pending: boolean; run: (work: () => Promise<void>) => void }) {
   const [outcome, setOutcome] = useState<Outcome>();
   const [testKey, setTestKey] = useState("");
   const key = testKey || p.firstKey;
@@ -45,7 +45,7 @@ export function TryOut(p: { syncId?: string; input: unknown; mode: RunModeName; 
       {outcome && (
         <div data-testid="try-out" className="rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm">
           {outcome.kind === "refused" ? (
-            <p className="whitespace-pre-wrap text-red-700">{outcome.error}</p>
+            <FormError message={outcome.error} />
           ) : outcome.kind === "dry" ? (
             <DryRun data={outcome.data} />
           ) : outcome.kind === "preview" ? (
@@ -65,7 +65,8 @@ function DryRun({ data }: { data: DryRunData }) {
   return (
     <div>
       <p className="font-medium">
-        A run now would: {["create", "update", "delete", "reject"].map((op) => `${formatNumber(data.counts[op] ?? 0)} ${op}`).join(", ")}; {formatNumber(data.unchanged)} unchanged. Nothing was sent.
+        A run now would: {["create", "update", "delete", "reject"].map((op) => `${formatNumber(data.counts[op] ?? 0)} ${op}`).join(", ")}; {formatNumber(data.unchanged)} unchanged.
+        {data.leaving > 0 && ` ${formatNumber(data.leaving)} ${data.leaving === 1 ? "record" : "records"} the sync sent before would leave the destination.`} Nothing was sent.
       </p>
       <pre className="mt-2 max-h-64 overflow-auto text-xs">{JSON.stringify(data.samples, null, 2)}</pre>
     </div>

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/form";
 import { removeSync } from "@/lib/actions/syncs/save-sync";
 
 /** Deleting asks once more; the destination keeps what the sync wrote. */
@@ -35,7 +36,7 @@ export function DeleteSync({ id, name }: { id: string; name: string }) {
       <Button variant="ghost" onClick={() => setConfirming(false)}>
         Keep it
       </Button>
-      {error && <span className="text-red-600">{error}</span>}
+      <FormError message={error} />
     </span>
   );
 }

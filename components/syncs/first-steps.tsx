@@ -3,7 +3,7 @@ import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { can } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/client";
-import { builderOptions } from "@/lib/db/queries/syncs";
+import { builderOptions } from "@/lib/syncs/builder-options";
 import type { Role } from "@/lib/db/schema";
 
 /** What stands between a first-time user and their first sync, in order. */

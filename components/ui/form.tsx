@@ -28,12 +28,18 @@ export function Field({ label, htmlFor, error, hint, children, className }: {
 }
 
 /** The one place action errors show under a form. */
-export function FormError({ message, children }: { message?: string; children?: React.ReactNode }) {
+export function FormError({ message, children, className }: { message?: string; children?: React.ReactNode; className?: string }) {
   if (!message) return null;
   return (
-    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+    <div role="alert" className={cn("whitespace-pre-wrap rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800", className)}>
       {message}
       {children}
     </div>
   );
 }
+
+/** Submits a form's data without React's reset after a form `action`, so a refused submission keeps what was typed. */
+export const submitKeeping = (handle: (data: FormData, form: HTMLFormElement) => void) => (e: React.FormEvent<HTMLFormElement>) => {
+  e.preventDefault();
+  handle(new FormData(e.currentTarget), e.currentTarget);
+};

@@ -1,70 +1,17 @@
+/** Syncing contacts to the Brevo sandbox through the real engine: the connection, lists, duplicates, leaving and Brevo's limits. */
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createConnection } from "@/lib/db/queries/connections";
-import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
-import { contacts, products, syncRecordLogs } from "@/lib/db/schema";
+import { createConnection } from "@/lib/connections/save";
+import { contacts, syncRecordLogs } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { ValidationError } from "@/lib/errors";
-import type { FilterGroup } from "@/lib/segment/schema";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { connectorContext } from "@/lib/http/context";
+import { newWorkspace } from "@/test/db";
 import { DestinationConfigError } from "../types";
 import { brevo } from "./index";
-import { type BrevoSandboxOptions, startBrevoSandbox } from "./sandbox";
+import { brevoTestbed } from "./sync-testbed";
 
-const { db } = connectTestDb();
-const runtime = syncTestRuntime(db);
-
-/** Brevo's clock in step with the tests' SYNC_TIME_SCALE (0.01): its second lasts 10 ms, as do our waits for it. */
-const sandboxWith = async (options: BrevoSandboxOptions = {}) => {
-  const sandbox = await startBrevoSandbox({ timeScale: 0.01, ...options });
-  return runtime.closeAfter(sandbox);
-};
-
-/** Contacts with a country: the segment the sync sends. */
-const WITH_COUNTRY: FilterGroup = { type: "group", combinator: "and", children: [{ type: "condition", column: "country", operator: "is_not_empty" }] };
-
-/** A seeded workspace, a Brevo connection adding contacts to lists 2 and 7, and a sync of its contacts (those with a country) matched on ext_id. */
-async function setup(p: { contacts?: number; sandbox?: BrevoSandboxOptions; settings?: Record<string, unknown> } = {}) {
-  const sandbox = await sandboxWith(p.sandbox);
-  const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 12, products: 4, orders: 10, orderItems: 20 } });
-  const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
-  // The engine's own budget out of the way: Brevo's limits are what these tests watch.
-  const connection = await createConnection(db, {
-    workspaceId,
-    connector: "brevo",
-    name: "Brevo",
-    settings: { apiBaseUrl: sandbox.url, listIds: [2, 7], ...p.settings },
-    secrets: { apiKey: sandbox.apiKey },
-    rateLimit: { windowSeconds: 1, maxRequests: 10_000 },
-  });
-  const sync = await createSync(db, {
-    workspaceId,
-    input: {
-      name: "Contacts to Brevo",
-      datasetId: dataset.id,
-      connectionId: connection.id,
-      object: "contacts",
-      mapping: [
-        { from: { field: "email" }, to: "email", transforms: [{ type: "trim" }, { type: "lowercase" }] },
-        { from: { field: "first_name" }, to: "FIRSTNAME", transforms: [{ type: "trim" }] },
-        { from: { field: "last_name" }, to: "LASTNAME" },
-        { from: { field: "country" }, to: "COUNTRY" },
-        { from: { field: "birth_date" }, to: "BIRTHDAY" },
-      ],
-      matchKey: { from: "id", to: "ext_id" },
-      filter: WITH_COUNTRY,
-      onLeave: "delete",
-    },
-  });
-  const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
-  const logOf = runtime.attempts;
-  const emailOf = async (id: string) => (await db.query.contacts.findFirst({ where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)) }))!.email!.trim().toLowerCase();
-  const extIds = () => [...sandbox.contacts.values()].map((c) => c.attributes.EXT_ID).filter(Boolean).sort();
-  const since = (from: number) => sandbox.log.slice(from).map((l) => `${l.method} ${l.path} ${l.status}`);
-  return { sandbox, workspaceId, connection, sync, run, logOf, emailOf, extIds, since };
-}
+const { db, sandboxWith, setup } = brevoTestbed();
 
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `c_${String(i + 1).padStart(5, "0")}`);
 
@@ -72,16 +19,16 @@ describe("the Brevo connection", () => {
   it("discovers the contact attributes with their types, and says plainly when the key is refused", async () => {
     const sandbox = await sandboxWith();
     const connection = { settings: { apiBaseUrl: sandbox.url, listIds: [] }, secrets: { apiKey: sandbox.apiKey } };
-    expect(await brevo.test(connection)).toEqual({ ok: true, message: "Connected to the Brevo account Relay Sandbox <owner@example.com>" });
-    const fields = await brevo.listFields(connection, "contacts");
+    expect(await brevo.test(connectorContext(connection))).toEqual({ ok: true, message: "Connected to the Brevo account Relay Sandbox <owner@example.com>" });
+    const fields = await brevo.listFields(connectorContext(connection), "contacts");
     expect(fields.filter((f) => f.key).map((f) => f.name)).toEqual(["email", "ext_id", "SMS"]);
     expect(fields.find((f) => f.name === "BIRTHDAY")).toMatchObject({ type: "date", nullable: true });
     expect(fields.map((f) => f.name)).not.toContain("DAYS_SINCE_SIGNUP");
-    expect((await brevo.listFields(connection, "products")).find((f) => f.key === "primary")?.name).toBe("id");
+    expect((await brevo.listFields(connectorContext(connection), "products")).find((f) => f.key === "primary")?.name).toBe("id");
 
     const revoked = { ...connection, secrets: { apiKey: "xkeysib-revoked" } };
-    expect(await brevo.test(revoked)).toEqual({ ok: false, message: "Brevo refused the API key (401 unauthorized: Key not found): check the key under SMTP & API → API keys" });
-    await expect(brevo.listFields(revoked, "contacts")).rejects.toBeInstanceOf(DestinationConfigError);
+    expect(await brevo.test(connectorContext(revoked))).toEqual({ ok: false, message: "Brevo refused the API key (401 unauthorized: Key not found): check the key under SMTP & API → API keys" });
+    await expect(brevo.listFields(connectorContext(revoked), "contacts")).rejects.toBeInstanceOf(DestinationConfigError);
   });
 
   it("refuses to save remove_from_lists without lists", async () => {
@@ -122,7 +69,7 @@ describe("syncing contacts to Brevo", () => {
     // Someone added c_00004's address in Brevo by hand: creating it is refused, duplicate_parameter, without an id.
     const existing = t.sandbox.addContact({ email: await t.emailOf("c_00004"), attributes: { FIRSTNAME: "Old" } });
     const first = await t.run();
-    expect(first).toMatchObject({ status: "succeeded", created: 5, updated: 1 });
+    expect(first).toMatchObject({ status: "succeeded", created: 6, updated: 0 });
     expect(await t.logOf(first.id, "c_00004")).toEqual([
       [1, "create", "failed", "duplicate", 400],
       [2, "update", "ok", null, null],
@@ -154,7 +101,7 @@ describe("syncing contacts to Brevo", () => {
     const t = await setup({ contacts: 6, sandbox: { lists: { 2: "Newsletter", 7: "Customers", 9: "Press" } } });
     // In Brevo before the sync, on a list of its own: the sync takes it over (duplicate → update).
     const press = t.sandbox.addContact({ email: await t.emailOf("c_00004"), attributes: { FIRSTNAME: "Old" }, listIds: [9] });
-    expect(await t.run()).toMatchObject({ status: "succeeded", created: 5, updated: 1 });
+    expect(await t.run()).toMatchObject({ status: "succeeded", created: 6, updated: 0 });
     expect(t.sandbox.contacts.get(press.id)!.listIds).toEqual([2, 7, 9]);
     const leaver = t.sandbox.findContact({ extId: "c_00003" })!;
     // Someone already took c_00003 off list 7 in Brevo: that list answers it in `failure`, which is done.
@@ -174,10 +121,11 @@ describe("syncing contacts to Brevo", () => {
     expect(t.sandbox.log.some((l) => l.method === "DELETE")).toBe(false);
     expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
 
-    // Back in the segment: the create meets the kept contact (duplicate ext_id), which is updated and put back on the lists.
+    // Back in the segment: the create meets the kept contact (duplicate ext_id), which is updated and put back on the
+    // lists; new to the sync again, it counts as created.
     await upsertRecords(db, { workspaceId: t.workspaceId, entity: "contacts", records: [{ id: "c_00003", country: "FR" }] });
     const back = await t.run();
-    expect(back).toMatchObject({ status: "succeeded", created: 0, updated: 1 });
+    expect(back).toMatchObject({ status: "succeeded", created: 1, updated: 0 });
     expect(await t.logOf(back.id, "c_00003")).toEqual([
       [1, "create", "failed", "duplicate", 400],
       [2, "update", "ok", null, null],
@@ -252,8 +200,8 @@ describe("syncing contacts to Brevo", () => {
 
     t.sandbox.configure({ limits: {} });
     const next = await t.run();
-    // What the failed run created has no state here yet: Brevo calls it a duplicate (ext_id), and it is updated.
-    expect(next).toMatchObject({ status: "succeeded", failed: 0, created: 10 - created, updated: created });
+    // What the failed run created has no state here yet: Brevo calls it a duplicate (ext_id), it is updated, and counted as created (new to the sync).
+    expect(next).toMatchObject({ status: "succeeded", failed: 0, created: 10, updated: 0 });
     expect(t.extIds()).toEqual(keys(10));
   });
 
@@ -265,51 +213,5 @@ describe("syncing contacts to Brevo", () => {
     expect(run).toMatchObject({ status: "failed", error: "Brevo refused the API key (401 unauthorized: Key not found): check the key under SMTP & API → API keys" });
     expect(t.since(before)).toEqual(["GET /contacts/attributes 401"]);
     expect(t.sandbox.contacts.size).toBe(0);
-  });
-});
-
-describe("syncing products to Brevo", () => {
-  it("upserts products by id and marks those that leave as deleted", async () => {
-    const sandbox = await sandboxWith();
-    const workspaceId = await newWorkspace(db, { seed: { contacts: 2, products: 4, orders: 2, orderItems: 2 } });
-    const dataset = (await getDatasetByName(db, { workspaceId, name: "Products" }))!;
-    const connection = await createConnection(db, { workspaceId, connector: "brevo", name: "Brevo", settings: { apiBaseUrl: sandbox.url }, secrets: { apiKey: sandbox.apiKey }, rateLimit: { windowSeconds: 1, maxRequests: 10_000 } });
-    const sync = await createSync(db, {
-      workspaceId,
-      input: {
-        name: "Catalogue",
-        datasetId: dataset.id,
-        connectionId: connection.id,
-        object: "products",
-        mapping: [
-          { from: { field: "name" }, to: "name" },
-          { from: { field: "sku" }, to: "sku" },
-          { from: { field: "price" }, to: "price" },
-          { from: { field: "category" }, to: "categories" },
-        ],
-        matchKey: { from: "id", to: "id" },
-        onLeave: "delete",
-      },
-    });
-    const run = () => runtime.run({ workspaceId, syncId: sync.id }, 60_000);
-    expect(await run()).toMatchObject({ status: "succeeded", created: 4 });
-    expect([...sandbox.products.keys()].sort()).toEqual(["p_0001", "p_0002", "p_0003", "p_0004"]);
-    expect(sandbox.products.get("p_0001")).toMatchObject({ price: expect.any(Number), categories: [expect.any(String)] });
-
-    await upsertRecords(db, { workspaceId, entity: "products", records: [{ id: "p_0002", name: "Renamed" }] });
-    await db.delete(products).where(and(eq(products.workspaceId, workspaceId), eq(products.id, "p_0003")));
-    expect(await run()).toMatchObject({ status: "succeeded", updated: 1, deleted: 1 });
-    expect(sandbox.products.get("p_0002")!.name).toBe("Renamed");
-    expect(sandbox.products.get("p_0003")!.deletedAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
-    expect(sandbox.log.filter((l) => l.path === "/products").map((l) => l.status).slice(-2).sort()).toEqual([204, 204]);
-
-    // A product removed in Brevo meanwhile: the delete's upsert is a create without name (400), so it is gone already.
-    sandbox.products.delete("p_0004");
-    await db.delete(products).where(and(eq(products.workspaceId, workspaceId), eq(products.id, "p_0004")));
-    const before = sandbox.log.length;
-    expect(await run()).toMatchObject({ status: "succeeded", deleted: 1, failed: 0 });
-    expect(sandbox.log.slice(before).map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(["POST /products 400"]);
-    expect(sandbox.products.has("p_0004")).toBe(false);
-    expect(await run()).toMatchObject({ status: "succeeded", planned: 0 });
   });
 });

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient } from "@/lib/sync/http";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createHttpClient } from "@/lib/http/client";
+import { scaledClock } from "@/lib/http/context";
+import { manualClock } from "@/test/clock";
 import { DestinationConfigError, type DeliveryContext, type HttpClient, type HttpRequest, type HttpResponse, type RecordResult, type WriteRecord } from "../types";
 import { contactFields, convertValue, toContact } from "./attributes";
 import { brevoLimits, credentialsProblem, isDuplicate } from "./client";
@@ -86,6 +88,23 @@ describe("contact attributes as fields and values", () => {
 });
 
 /** Drives the connector's delivery directly against the sandbox, outside the engine. */
+describe("the Brevo sandbox's clock", () => {
+  it("counts its rate windows from its own start, so an hour's budget is not refilled by a wall-clock boundary mid-test", async () => {
+    // Brevo's hour lasts 36 s here; start 5 ms before a multiple of 36 s on the wall clock.
+    vi.useFakeTimers({ toFake: ["Date"], now: 36_000 * 50_000_000 - 5 });
+    const sandbox = await startBrevoSandbox({ timeScale: 0.01, limits: { contacts: { perHour: 2 } } });
+    try {
+      const call = () => fetch(`${sandbox.url}/contacts/attributes`, { headers: { "api-key": sandbox.apiKey } }).then((r) => r.status);
+      expect([await call(), await call()]).toEqual([200, 200]);
+      vi.setSystemTime(36_000 * 50_000_000 + 5);
+      expect(await call()).toBe(429);
+    } finally {
+      vi.useRealTimers();
+      await sandbox.close();
+    }
+  });
+});
+
 describe("delivering to the Brevo sandbox", () => {
   let sandbox: BrevoSandbox;
   beforeAll(async () => (sandbox = await startBrevoSandbox({ timeScale: 0.01 })));
@@ -94,6 +113,7 @@ describe("delivering to the Brevo sandbox", () => {
   const ctxFor = (object: string, fields: string[], settings: Partial<BrevoSettings> = {}): DeliveryContext<BrevoSettings, BrevoSecrets> => ({
     connection: { settings: { apiBaseUrl: sandbox.url, listIds: [], ...settings }, secrets: { apiKey: sandbox.apiKey } },
     http: createHttpClient({ delaysMs: [10], timeScale: 0.01, outbound: { allowPrivate: true } }),
+    clock: scaledClock(0.01),
     object,
     mode: "incremental",
     fields,
@@ -219,6 +239,13 @@ describe("delivering to the Brevo sandbox", () => {
     );
   });
 
+  it("marks a product that leaves as deleted at the connector's clock time", async () => {
+    const ctx = { ...ctxFor("products", ["id", "name"]), clock: manualClock(Date.parse("2026-03-01T12:00:00Z")) };
+    await deliver(ctx, [{ key: "p_clock", op: "create", payload: { id: "p_clock", name: "Clock" } }]);
+    expect(await deliver(ctx, [{ key: "p_clock", op: "delete", destinationId: "p_clock" }])).toEqual([{ key: "p_clock", status: "ok", op: "delete" }]);
+    expect(sandbox.products.get("p_clock")).toMatchObject({ deletedAt: "2026-03-01T12:00:00.000Z" });
+  });
+
   it("fails the run before writing when a mapped attribute no longer exists in Brevo", async () => {
     await expect(brevo.delivery.begin(ctxFor("contacts", ["ext_id", "LOYALTY_TIER"]))).rejects.toThrow(
       new DestinationConfigError("The Brevo account has no contact attribute LOYALTY_TIER any more: create it in Brevo or change the mapping"),
@@ -231,6 +258,7 @@ describe("reading Brevo's answers to taking contacts off a list", () => {
   const ctxWith = (http: HttpClient, listIds = [2]): DeliveryContext<BrevoSettings, BrevoSecrets> => ({
     connection: { settings: { apiBaseUrl: "https://api.brevo.test/v3", listIds }, secrets: { apiKey: "xkeysib-x" } },
     http,
+    clock: scaledClock(1),
     object: "contacts",
     mode: "incremental",
     fields: ["email"],

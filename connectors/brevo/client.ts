@@ -1,4 +1,5 @@
 /** Talking to Brevo's API v3: the api-key header, its rate-limit headers, and what its answers mean. */
+import "server-only";
 import { joinUrl } from "../shared/api";
 import { DestinationConfigError, type HttpClient, type HttpResponse, type VendorLimit } from "../types";
 import type { BrevoSecrets, BrevoSettings } from "./config";

@@ -1,7 +1,6 @@
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
 import { PublicError } from "@/lib/errors";
-import { type Connector, DestinationConfigError, type DestinationObject } from "../types";
+import { type Connector, DestinationConfigError, type DestinationObject, type HttpClient } from "../types";
 import { attributeTypes, type AttributeTypes, type BrevoAttribute, contactFields, unknownAttributes } from "./attributes";
 import { assertAuthorised, brevoCall, type Connection, credentialsProblem, messageOf } from "./client";
 import { type BrevoSecrets, type BrevoSettings, brevoSecretsSchema, brevoSettingsSchema, onLeaveOf } from "./config";
@@ -16,7 +15,7 @@ const OBJECTS: DestinationObject[] = [
 /** GET /contacts pages at most 1,000 contacts [B5]. */
 const PAGE = 1_000;
 
-async function readAttributes(connection: Connection, http = directHttpClient()): Promise<BrevoAttribute[]> {
+async function readAttributes(connection: Connection, http: HttpClient): Promise<BrevoAttribute[]> {
   const a = await brevoCall(http, connection, "GET", "/contacts/attributes");
   assertAuthorised(a);
   const attributes = (a.json as { attributes?: unknown } | undefined)?.attributes;
@@ -33,9 +32,9 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
   settingsSchema: brevoSettingsSchema,
   secretsSchema: brevoSecretsSchema,
 
-  async test(connection) {
+  async test({ connection, http }) {
     try {
-      const a = await brevoCall(directHttpClient(), connection, "GET", "/account");
+      const a = await brevoCall(http, connection, "GET", "/account");
       const problem = credentialsProblem(a);
       if (problem) return { ok: false, message: problem };
       if (a.status !== 200) return { ok: false, message: `Brevo answered GET /account with ${messageOf(a)}` };
@@ -51,13 +50,13 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
     return OBJECTS;
   },
 
-  async listFields(connection, object) {
+  async listFields({ connection, http }, object) {
     assertObject(object);
-    return object === "products" ? productFields : contactFields(await readAttributes(connection));
+    return object === "products" ? productFields : contactFields(await readAttributes(connection, http));
   },
 
   // The contract passes the whole sync config; only contacts can be listed back for a replace.
-  checkSync(_connection, sync) {
+  checkSync(_ctx, sync) {
     if (sync.mode === "replace" && sync.object === "products") return "Brevo cannot list products, so a replace cannot tell which to remove: replace works for contacts";
     return undefined;
   },
@@ -67,7 +66,8 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
     if (ctx.object !== "contacts") throw new DestinationConfigError("Brevo cannot list products: a replace works for contacts only");
     const keyOf = (c: { email?: string; attributes?: Record<string, unknown> }) =>
       ctx.key === "email" ? c.email : ctx.key === "ext_id" ? (c.attributes?.EXT_ID ?? (c as { ext_id?: unknown }).ext_id) : c.attributes?.[ctx.key.toUpperCase()];
-    for (let offset = 0; ; offset += PAGE) {
+    // The next page starts after what this one held (a page may hold fewer than asked); the count says when all are read.
+    for (let offset = 0; ; ) {
       const a = await brevoCall(ctx.http, ctx.connection, "GET", `/contacts?limit=${PAGE}&offset=${offset}`);
       assertAuthorised(a);
       const page = a.json as { contacts?: { id: number; email?: string; attributes?: Record<string, unknown> }[]; count?: number } | undefined;
@@ -76,7 +76,12 @@ export const brevo: Connector<BrevoSettings, BrevoSecrets> = {
         const key = keyOf(c);
         return key === undefined || key === null || key === "" ? [] : [{ destinationId: String(c.id), key: String(key) }];
       });
-      if (page.contacts.length < PAGE || (page.count !== undefined && offset + PAGE >= page.count)) return;
+      offset += page.contacts.length;
+      if (typeof page.count !== "number") {
+        if (page.contacts.length < PAGE) return;
+      } else if (offset >= page.count) return;
+      else if (page.contacts.length === 0)
+        throw new DestinationConfigError(`Brevo listed ${offset} of its ${page.count} contacts, then an empty page: stopped rather than act on part of the list`);
     }
   },
 

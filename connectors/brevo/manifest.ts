@@ -14,8 +14,11 @@ export const brevoManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "read_back",
   // Leaving takes a contact off the connection's lists, or deletes it (setting onLeave); a product gets deletedAt.
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["apiBaseUrl"],
+  // Brevo keeps emails in lower case and matches them without case; ext_id and SMS are kept and matched as written.
+  keyComparison: { default: "exact", fields: { "contacts.email": "case_insensitive" } },
 };

@@ -58,7 +58,7 @@ export function toProduct(payload: Record<string, unknown>): { body: Record<stri
 }
 
 async function upsertProduct(ctx: Ctx, record: WriteRecord): Promise<RecordResult> {
-  const made = record.op === "delete" ? { body: { id: record.destinationId ?? record.key, deletedAt: new Date().toISOString() } } : toProduct(record.payload ?? {});
+  const made = record.op === "delete" ? { body: { id: record.destinationId ?? record.key, deletedAt: new Date(ctx.clock.now()).toISOString() } } : toProduct(record.payload ?? {});
   if ("problem" in made) return { key: record.key, status: "failed", kind: "rejected", message: made.problem };
   try {
     const a = await brevoCall(ctx.http, ctx.connection, "POST", "/products", { ...made.body, updateEnabled: true });

@@ -165,10 +165,10 @@ export function createStore(attributes: BrevoAttribute[]) {
     get: (c: SandboxContact): Answer => [200, details(c)],
 
     /** GET /contacts: newest first [get-contacts], `limit` at most 1,000 [B5]. */
-    list(limit: number, offset: number): Answer {
+    list(limit: number, offset: number, maxPageSize = 1000): Answer {
       if (!Number.isInteger(limit) || limit < 0 || limit > 1000) return error(400, "out_of_range", "limit should be between 0 and 1000");
       const all = [...contacts.values()].sort((a, b) => b.id - a.id);
-      return [200, { contacts: all.slice(offset, offset + limit).map(details), count: all.length }];
+      return [200, { contacts: all.slice(offset, offset + Math.min(limit, maxPageSize)).map(details), count: all.length }];
     },
 
     remove(c: SandboxContact, undeletable: string[]): Answer {

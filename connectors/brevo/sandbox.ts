@@ -3,10 +3,12 @@
  * imitate"): the api-key header and its 401, contact attributes, contacts (create, update, get, list,
  * delete, batch update, async import with /processes), list membership, products, and per-bucket rate
  * limits with `x-sib-ratelimit-*` headers on every answer and 429 beyond them. It keeps everything in
- * memory and logs every request for the tests.
+ * memory and logs every request for the tests. As faults: latency before a request arrives, lost replies (a
+ * write applied, then the connection dropped before the answer), and calls answered 503.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { faultDraw, type Latency, latencyDraw, maxInWindow } from "../shared/sandbox-faults";
 import type { BrevoAttribute } from "./attributes";
 import { type Answer, createStore, defaultAttributes, notFound, type SandboxContact } from "./sandbox-store";
 
@@ -32,11 +34,19 @@ export type BrevoSandboxOptions = {
   tooEarly?: number;
   /** Robustness: answer /contacts/batch with the legacy 207 {successIds, failureIds} rather than the all-or-nothing 404. */
   batch207?: boolean;
+  /** Robustness: list pages hold at most this many contacts, whatever `limit` asks (the count still says how many there are). */
+  maxPageSize?: number;
   /** Emails Brevo refuses to delete (405). */
   undeletable?: string[];
+  /** Robustness: calls ("GET /contacts/attributes") answered 503 every time, as during an outage of that endpoint. */
+  unavailable?: string[];
+  /** How long each request takes to reach Brevo: it is counted (and rate limited) when it arrives. */
+  latency?: Latency;
+  /** A fault: this share of writes is applied, then the connection drops before the answer (a lost reply). */
+  lostReplies?: { rate: number; seed?: number };
 };
 
-export type Logged = { at: number; method: string; path: string; query: string; status: number; body: unknown; headers: Record<string, string> };
+export type Logged = { at: number; method: string; path: string; query: string; status: number; body: unknown; headers: Record<string, string>; lost?: true };
 
 const bucketOf = (method: string, path: string): Bucket =>
   path.startsWith("/contacts") ? "contacts" : method === "POST" && path === "/products" ? "products" : method === "POST" && path === "/orders/status" ? "orders" : "other";
@@ -49,6 +59,11 @@ export async function startBrevoSandbox(options: BrevoSandboxOptions = {}) {
   const counters = new Map<string, number>();
   const log: Logged[] = [];
   let nextProcess = 1;
+  const arrival = latencyDraw(() => settings.latency);
+  const lost = faultDraw(() => settings.lostReplies);
+
+  // Windows count from the sandbox's start: a test's budget is never refilled by a wall-clock boundary.
+  const opened = Date.now();
 
   /** Fixed windows per bucket; the headers describe the window closest to its limit. */
   function rateLimit(bucket: Bucket): { refused: boolean; headers: Record<string, string> } {
@@ -59,9 +74,10 @@ export async function startBrevoSandbox(options: BrevoSandboxOptions = {}) {
       { limit: limits.perHour, ms: 3600 * second },
     ].flatMap(({ limit, ms }) => {
       if (!limit) return [];
-      const index = Math.floor(Date.now() / ms);
+      const elapsed = Date.now() - opened;
+      const index = Math.floor(elapsed / ms);
       const key = `${bucket}:${ms}:${index}`;
-      return [{ key, limit, used: counters.get(key) ?? 0, resetSeconds: Math.max(1, Math.ceil(((index + 1) * ms - Date.now()) / second)) }];
+      return [{ key, limit, used: counters.get(key) ?? 0, resetSeconds: Math.max(1, Math.ceil(((index + 1) * ms - elapsed) / second)) }];
     });
     const full = windows.find((w) => w.used >= w.limit);
     if (!full) for (const w of windows) counters.set(w.key, ++w.used);
@@ -77,7 +93,7 @@ export async function startBrevoSandbox(options: BrevoSandboxOptions = {}) {
     if (method === "GET" && path === "/account")
       return [200, { email: "owner@example.com", firstName: "Sandbox", lastName: "Owner", companyName: "Relay Sandbox", plan: [{ type: "free", credits: 300, creditsType: "sendLimit" }] }];
     if (method === "GET" && path === "/contacts/attributes") return [200, { attributes: settings.attributes ?? defaultAttributes }];
-    if (method === "GET" && path === "/contacts") return store.list(Number(query.get("limit") ?? 50), Number(query.get("offset") ?? 0));
+    if (method === "GET" && path === "/contacts") return store.list(Number(query.get("limit") ?? 50), Number(query.get("offset") ?? 0), settings.maxPageSize);
     if (method === "POST" && path === "/contacts") return tooEarly() ? [425, { code: "account_in_process", message: "Too early" }] : store.create(input);
     if (method === "POST" && path === "/contacts/batch") return store.batch(input.contacts as never, settings.batch207);
     if (method === "POST" && path === "/contacts/import") return startImport(input);
@@ -125,6 +141,7 @@ export async function startBrevoSandbox(options: BrevoSandboxOptions = {}) {
     const url = new URL(req.url ?? "/", "http://sandbox");
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    await arrival();
     const text = Buffer.concat(chunks).toString();
     const method = req.method ?? "GET";
     const path = url.pathname.replace(/^\/v3/, "");
@@ -139,13 +156,19 @@ export async function startBrevoSandbox(options: BrevoSandboxOptions = {}) {
     const key = req.headers["api-key"];
     if (!key) answer = [401, { code: "unauthorized", message: "authentication not found in headers" }];
     else if (key !== settings.apiKey) answer = [401, { code: "unauthorized", message: "Key not found" }];
+    else if (settings.unavailable?.includes(`${method} ${path}`)) answer = [503, { code: "service_unavailable", message: "The service is temporarily unavailable" }];
     else {
       const limited = rateLimit(bucketOf(method, path));
       headers = limited.headers;
       answer ??= limited.refused ? [429, { code: "too_many_requests", message: "The expected rate limit is exceeded." }] : route(method, path, url.searchParams, input);
     }
     const [status, body] = answer;
-    log.push({ at: Date.now(), method, path, query: url.search, status, body: input, headers });
+    const entry: Logged = { at: Date.now(), method, path, query: url.search, status, body: input, headers };
+    log.push(entry);
+    if (status < 300 && method !== "GET" && lost()) {
+      entry.lost = true;
+      return void req.socket.destroy();
+    }
     res.writeHead(status, { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   });
@@ -167,6 +190,8 @@ export async function startBrevoSandbox(options: BrevoSandboxOptions = {}) {
     },
     findContact: (p: { email?: string; extId?: string }) =>
       [...store.contacts.values()].find((c) => (p.email !== undefined && c.email === p.email.toLowerCase()) || (p.extId !== undefined && c.attributes.EXT_ID === p.extId)),
+    /** The most requests Brevo received in any interval of `windowMs`, by its own clock. */
+    maxInWindow: (windowMs: number) => maxInWindow(log.map((l) => l.at), windowMs),
     configure: (next: Partial<BrevoSandboxOptions>) => (settings = { ...settings, ...next }),
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };

@@ -6,7 +6,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { joinUrl, tokenCache } from "../shared/api";
-import { type ConnectionConfig, DestinationConfigError, type HttpClient, type HttpResponse, type VendorLimit } from "../types";
+import { type ConnectionConfig, type ConnectorContext, DestinationConfigError, type HttpResponse, type VendorLimit } from "../types";
 import { digitsOf, type GoogleAudiencesSecrets, type GoogleAudiencesSettings, GOOGLE_TOKEN_URL, parseServiceAccountKey, type ServiceAccountKey } from "./config";
 
 export const DATA_MANAGER_SCOPE = "https://www.googleapis.com/auth/datamanager";
@@ -39,9 +39,9 @@ const tokenUrlOf = (connection: Connection, key: ServiceAccountKey) => connectio
 const cacheKeyOf = (connection: Connection, key: ServiceAccountKey) =>
   `google-audiences:${key.client_email}:${crypto.createHash("sha256").update(key.private_key).digest("hex").slice(0, 16)}:${tokenUrlOf(connection, key)}`;
 
-async function issueToken(http: HttpClient, connection: Connection, key: ServiceAccountKey) {
+async function issueToken({ http, connection, clock }: ConnectorContext<GoogleAudiencesSettings, GoogleAudiencesSecrets>, key: ServiceAccountKey) {
   // Google checks `aud` against its own token URI, whichever address the request goes through.
-  const assertion = signAssertion(key, { audience: key.token_uri ?? GOOGLE_TOKEN_URL, scope: DATA_MANAGER_SCOPE, nowSeconds: Math.floor(Date.now() / 1000) });
+  const assertion = signAssertion(key, { audience: key.token_uri ?? GOOGLE_TOKEN_URL, scope: DATA_MANAGER_SCOPE, nowSeconds: Math.floor(clock.now() / 1000) });
   const answer = await http({
     method: "POST",
     url: tokenUrlOf(connection, key),
@@ -110,11 +110,12 @@ function permissionProblem(e: GoogleError, settings: GoogleAudiencesSettings, em
 export type DataManager = { call(method: string, path: string, body?: unknown): Promise<HttpResponse>; email: string };
 
 /**
- * Requests to the Data Manager API with the service account's token, through `http` (the run's client
- * with its rate budget and retries, or the direct one). A token Google refuses (401) is dropped and
- * issued again once; refused again, or any 403, ends the run: no record can go.
+ * Requests to the Data Manager API with the service account's token, through the context's `http` (a run's
+ * with its retries, or a quick one; both within the connection's rate budget). A token Google refuses (401)
+ * is dropped and issued again once; refused again, or any 403, ends the run: no record can go.
  */
-export function dataManager(http: HttpClient, connection: Connection): DataManager {
+export function dataManager(ctx: ConnectorContext<GoogleAudiencesSettings, GoogleAudiencesSecrets>): DataManager {
+  const { http, connection } = ctx;
   const key = serviceAccountKey(connection);
   const cacheKey = cacheKeyOf(connection, key);
   const s = connection.settings;
@@ -123,7 +124,7 @@ export function dataManager(http: HttpClient, connection: Connection): DataManag
     email: key.client_email,
     async call(method, path, body) {
       for (let attempt = 0; ; attempt++) {
-        const token = await tokenCache.get(cacheKey, () => issueToken(http, connection, key));
+        const token = await tokenCache.get(ctx.clock, cacheKey, () => issueToken(ctx, key));
         const answer = await http({ method, url: joinUrl(s.apiBaseUrl, path), body, timeoutMs: 60_000, headers: { authorization: `Bearer ${token}`, ...loginHeader }, limits: quotaSignal });
         if (answer.status === 401) {
           await tokenCache.forget(cacheKey, token);

@@ -1,6 +1,5 @@
 /** The connection's own calls (test, lists, fields), its settings' checks and the payload preview, against the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { directHttpClient } from "@/lib/sync/http";
 import type { DeliveryContext } from "../types";
 import { googleAudiences } from ".";
 import { dataManager } from "./client";
@@ -8,6 +7,7 @@ import { type GoogleAudiencesSecrets, type GoogleAudiencesSettings, googleAudien
 import { destinationOf } from "./delivery";
 import { type GoogleAudiencesSandbox, startGoogleAudiencesSandbox } from "./sandbox";
 import { serviceAccountKeyPair, sha256 } from "./testing";
+import { connectorContext } from "@/lib/http/context";
 
 const account = serviceAccountKeyPair();
 let sandbox: GoogleAudiencesSandbox;
@@ -45,8 +45,7 @@ const connection = (settings: Record<string, unknown> = {}, key = account.json) 
 });
 
 const context = (mode: "incremental" | "replace"): DeliveryContext<GoogleAudiencesSettings, GoogleAudiencesSecrets> => ({
-  connection: connection(),
-  http: directHttpClient(),
+  ...connectorContext(connection()),
   object: "5550001",
   mode,
   fields: ["member_id", "email", "ad_user_data"],
@@ -59,23 +58,23 @@ const context = (mode: "incremental" | "replace"): DeliveryContext<GoogleAudienc
 
 describe("a Google Ads audiences connection", () => {
   it("lists the account's writable Customer Match lists as audiences, or the one list configured", async () => {
-    expect(await googleAudiences.listObjects(connection())).toEqual([{ name: "5550001", label: "Buyers", description: "Customer Match list 5550001" }]);
-    expect(await googleAudiences.listObjects(connection({ userListId: "5550001" }))).toEqual([{ name: "5550001", label: "Buyers", description: "Customer Match list 5550001" }]);
-    await expect(googleAudiences.listObjects(connection({ userListId: "404" }))).rejects.toThrow("Google has no user list 404 in GOOGLE_ADS account 123-456-7890");
-    expect((await googleAudiences.listFields(connection(), "5550001")).map((f) => f.name)).toEqual(["member_id", "email", "phone", "first_name", "last_name", "region_code", "postal_code", "ad_user_data", "ad_personalization"]);
+    expect(await googleAudiences.listObjects(connectorContext(connection()))).toEqual([{ name: "5550001", label: "Buyers", description: "Customer Match list 5550001" }]);
+    expect(await googleAudiences.listObjects(connectorContext(connection({ userListId: "5550001" })))).toEqual([{ name: "5550001", label: "Buyers", description: "Customer Match list 5550001" }]);
+    await expect(googleAudiences.listObjects(connectorContext(connection({ userListId: "404" })))).rejects.toThrow("Google has no user list 404 in GOOGLE_ADS account 123-456-7890");
+    expect((await googleAudiences.listFields(connectorContext(connection()), "5550001")).map((f) => f.name)).toEqual(["member_id", "email", "phone", "first_name", "last_name", "region_code", "postal_code", "ad_user_data", "ad_personalization"]);
   });
 
   it("tests the connection: signed in, account reachable directly or through a login (manager) account; says what is wrong otherwise", async () => {
-    expect(await googleAudiences.test(connection())).toEqual({ ok: true, message: `Signed in as ${account.email}; account 123-456-7890 has 1 Customer Match lists to write to` });
-    expect(await googleAudiences.test(connection({ operatingAccountId: "1112223333", loginAccountId: "999-000-1111", userListId: "7770001" }))).toMatchObject({ ok: true });
-    expect(await googleAudiences.test(connection({ operatingAccountId: "1112223333" }))).toMatchObject({
+    expect(await googleAudiences.test(connectorContext(connection()))).toEqual({ ok: true, message: `Signed in as ${account.email}; account 123-456-7890 has 1 Customer Match lists to write to` });
+    expect(await googleAudiences.test(connectorContext(connection({ operatingAccountId: "1112223333", loginAccountId: "999-000-1111", userListId: "7770001" })))).toMatchObject({ ok: true });
+    expect(await googleAudiences.test(connectorContext(connection({ operatingAccountId: "1112223333" })))).toMatchObject({
       ok: false,
       message: expect.stringMatching(new RegExp(`^Google refused access to GOOGLE_ADS account 1112223333: give ${account.email} access to it \\(403 PERMISSION_DENIED`)),
     });
-    expect(await googleAudiences.test(connection({}, serviceAccountKeyPair(account.email).json))).toMatchObject({ ok: false, message: expect.stringContaining("invalid_grant: Invalid JWT Signature.") });
+    expect(await googleAudiences.test(connectorContext(connection({}, serviceAccountKeyPair(account.email).json)))).toMatchObject({ ok: false, message: expect.stringContaining("invalid_grant: Invalid JWT Signature.") });
     sandbox.configure({ serviceDisabled: true });
     try {
-      expect(await googleAudiences.test(connection())).toMatchObject({ ok: false, message: expect.stringMatching(/^The Data Manager API is not enabled in the service account's Cloud project/) });
+      expect(await googleAudiences.test(connectorContext(connection()))).toMatchObject({ ok: false, message: expect.stringMatching(/^The Data Manager API is not enabled in the service account's Cloud project/) });
     } finally {
       sandbox.configure({ serviceDisabled: false });
     }
@@ -97,7 +96,7 @@ describe("a Google Ads audiences connection", () => {
   });
 
   it("previews what a record is sent as: each value, normalised, then hashed in the connection's encoding, and the consent", () => {
-    const preview = googleAudiences.preview!(connection({ encoding: "BASE64" }), "5550001", { member_id: "c_1", email: "Jane.Doe+x@GMAIL.com", phone: "0612345678", region_code: "fr", ad_user_data: true }, {});
+    const preview = googleAudiences.preview!(connectorContext(connection({ encoding: "BASE64" })), "5550001", { member_id: "c_1", email: "Jane.Doe+x@GMAIL.com", phone: "0612345678", region_code: "fr", ad_user_data: true }, {});
     const b64 = (s: string) => Buffer.from(sha256(s), "hex").toString("base64");
     expect(preview.fields).toEqual([
       { name: "member_id", value: "c_1", normalised: null, sent: null, note: "Relay's key for this member: not sent to Google" },
@@ -107,9 +106,9 @@ describe("a Google Ads audiences connection", () => {
       { name: "ad_user_data", value: true, normalised: "CONSENT_GRANTED", sent: "CONSENT_GRANTED" },
       { name: "consent", value: null, normalised: "adUserData CONSENT_GRANTED, adPersonalization CONSENT_DENIED", sent: "adUserData CONSENT_GRANTED, adPersonalization CONSENT_DENIED", note: "The consent Google receives for this member" },
     ]);
-    const empty = googleAudiences.preview!(connection(), "5550001", { member_id: "c_2", email: null, ad_personalization: "perhaps" }, {});
+    const empty = googleAudiences.preview!(connectorContext(connection()), "5550001", { member_id: "c_2", email: null, ad_personalization: "perhaps" }, {});
     expect(empty.fields.find((f) => f.name === "ad_personalization")).toMatchObject({ sent: null, note: 'ad_personalization "perhaps" is not a consent: give true/false, GRANTED/DENIED or granted/denied' });
-    expect(googleAudiences.preview!(connection(), "5550001", { member_id: "c_2", email: null }, {}).fields.at(-1)).toMatchObject({ name: "member", note: expect.stringMatching(/^No identifier to match on/) });
+    expect(googleAudiences.preview!(connectorContext(connection()), "5550001", { member_id: "c_2", email: null }, {}).fields.at(-1)).toMatchObject({ name: "member", note: expect.stringMatching(/^No identifier to match on/) });
   });
 
   it("previews the consent a run sends: granted under the sync's consent rule, and a member who denied ad user data as not sent at all", async () => {
@@ -122,7 +121,7 @@ describe("a Google Ads audiences connection", () => {
       [rule, { member_id: "p_4", email: "p4@example.com", ad_user_data: "withdrawn" }],
     ];
     const shown = cases.map(([sync, payload]) => {
-      const fields = googleAudiences.preview!(denying, "5550001", payload, sync).fields;
+      const fields = googleAudiences.preview!(connectorContext(denying), "5550001", payload, sync).fields;
       const consent = fields.find((f) => f.name === "consent")!;
       return { consent: consent.sent ?? consent.note, email: fields.find((f) => f.name === "email")!.sent };
     });
@@ -184,7 +183,7 @@ describe("a replace's commit", () => {
     const { delivery } = googleAudiences;
     const begun = await delivery.begin(ctx);
     // An upload Google fails as a whole in processing (its only member's consent denied: sent directly, as Relay never sends one).
-    const upload = await dataManager(ctx.http, ctx.connection).call("POST", "/v1/audienceMembers:ingest", {
+    const upload = await dataManager(ctx).call("POST", "/v1/audienceMembers:ingest", {
       destinations: [destinationOf(ctx.connection.settings, ctx.object)],
       encoding: "HEX",
       consent: { adUserData: "CONSENT_DENIED", adPersonalization: "CONSENT_DENIED" },

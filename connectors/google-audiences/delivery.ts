@@ -5,8 +5,8 @@
  * every member last added before the run began.
  */
 import "server-only";
-import { chunks, excerpt, technicalFailure } from "../shared/api";
-import { type CommitResult, type DeliveryContext, type DeliveryState, DestinationConfigError, type RecordResult, type WriteRecord } from "../types";
+import { chunks, droppedWarning, excerpt, technicalFailure, withWarning } from "../shared/api";
+import { type CommitResult, type DeliveryContext, DestinationConfigError, type RecordResult, type WriteRecord } from "../types";
 import { dataManager, type DataManager, describeError, googleError } from "./client";
 import { digitsOf, type GoogleAudiencesSecrets, type GoogleAudiencesSettings } from "./config";
 import { DENIED_NOT_SENT, effectiveConsent, mayBeSent, memberConsent, requestConsent } from "./consent";
@@ -14,7 +14,7 @@ import { type Consent, draftMember, type Identifiers, readIdentifiers, staleIden
 
 type Ctx = DeliveryContext<GoogleAudiencesSettings, GoogleAudiencesSecrets>;
 type Settings = GoogleAudiencesSettings;
-type State = { asOf?: string; ingestRequestIds: string[]; checks: number; uploads?: number; unsent?: number; errorCounts?: Record<string, number> };
+export type GoogleState = { asOf?: string; ingestRequestIds: string[]; checks: number; uploads?: number; unsent?: number; errorCounts?: Record<string, number> };
 type Outgoing = { key: string; identifiers: Identifiers; consent?: Consent };
 type Failed = Extract<RecordResult, { status: "failed" }>;
 
@@ -106,6 +106,7 @@ function prepare(ctx: Ctx, records: WriteRecord[]) {
   const ingest: Outgoing[] = [];
   const remove: Outgoing[] = [];
   const denied = new Set<string>();
+  const warnings = new Map<string, string>();
   for (const r of records) {
     const before = readIdentifiers(r.identifiers);
     if (r.op === "delete") {
@@ -125,11 +126,12 @@ function prepare(ctx: Ctx, records: WriteRecord[]) {
       continue;
     }
     ingest.push({ key: r.key, identifiers: draft.identifiers, consent: memberConsent(s, ctx, draft.consent) });
+    if (draft.dropped.length) warnings.set(r.key, droppedWarning(draft.dropped));
     // A replace removes whatever it did not add; otherwise identifiers the member no longer has are removed.
     const stale = ctx.mode !== "replace" && before ? staleIdentifiers(before, draft.identifiers) : undefined;
     if (stale) remove.push({ key: r.key, identifiers: stale });
   }
-  return { settled, ingest, remove, denied };
+  return { settled, ingest, remove, denied, warnings };
 }
 
 /** A record's outcome from what its removal and its ingest each came to. */
@@ -150,18 +152,17 @@ function outcomeOf(r: WriteRecord, removed: RecordResult | "ok" | undefined, add
  * Removals go first: Customer Match removes the user an identifier matches, so removing a member's old
  * email after adding its new one could drop the person just added.
  */
-export async function writeMembers(ctx: Ctx, state: DeliveryState, records: WriteRecord[]) {
-  const { settled, ingest, remove, denied } = prepare(ctx, records);
-  const api = dataManager(ctx.http, ctx.connection);
+export async function writeMembers(ctx: Ctx, s: GoogleState, records: WriteRecord[]) {
+  const { settled, ingest, remove, denied, warnings } = prepare(ctx, records);
+  const api = dataManager(ctx);
   const requestIds: string[] = [];
   const removed = remove.length ? await send(api, ctx, "remove", remove, []) : new Map<string, RecordResult | "ok">();
   const ingested = ingest.length ? await send(api, ctx, "ingest", ingest, requestIds) : new Map<string, RecordResult | "ok">();
   const sentIds = new Map(ingest.map((i) => [i.key, i.identifiers]));
-  const results = records.map((r) => settled.get(r.key) ?? outcomeOf(r, removed.get(r.key), ingested.get(r.key), denied.has(r.key), sentIds.get(r.key)));
-  const s = state as State;
+  const results = records.map((r) => withWarning(settled.get(r.key) ?? outcomeOf(r, removed.get(r.key), ingested.get(r.key), denied.has(r.key), sentIds.get(r.key)), warnings.get(r.key)));
   // A replace must not remove members it failed to add again: commit refuses to when any upload failed for technical reasons.
   const unsent = results.filter((r) => r.status === "failed" && r.kind === "technical").length;
-  const next: State = ctx.mode === "replace" ? { ...s, ingestRequestIds: [...(s.ingestRequestIds ?? []), ...requestIds], uploads: (s.uploads ?? 0) + requestIds.length, unsent: (s.unsent ?? 0) + unsent } : s;
+  const next: GoogleState = ctx.mode === "replace" ? { ...s, ingestRequestIds: [...(s.ingestRequestIds ?? []), ...requestIds], uploads: (s.uploads ?? 0) + requestIds.length, unsent: (s.unsent ?? 0) + unsent } : s;
   return { results, state: next };
 }
 
@@ -169,15 +170,15 @@ export async function writeMembers(ctx: Ctx, state: DeliveryState, records: Writ
  * A replace's starting point on Google's clock, read from the Date of its answer about the list (which also
  * proves the list is there): every member the run adds arrives after it, whatever our clock says.
  */
-export async function beginDelivery(ctx: Ctx): Promise<DeliveryState> {
+export async function beginDelivery(ctx: Ctx): Promise<GoogleState> {
   if (ctx.mode !== "replace") return { ingestRequestIds: [], checks: 0 };
-  const api = dataManager(ctx.http, ctx.connection);
+  const api = dataManager(ctx);
   const answer = await api.call("GET", `${accountPath(ctx.connection.settings)}/userLists/${ctx.object}`);
   if (answer.status === 404) throw new DestinationConfigError(`Google has no user list ${ctx.object} in account ${ctx.connection.settings.operatingAccountId}`);
   if (answer.status !== 200) throw new Error(`Reading user list ${ctx.object} failed: ${describeError(googleError(answer))}`);
   const googleNow = Date.parse(answer.headers.get("date") ?? "");
-  const asOf = Number.isFinite(googleNow) ? googleNow : Date.now() - 60_000;
-  return { asOf: new Date(asOf).toISOString(), ingestRequestIds: [], checks: 0, uploads: 0 } satisfies State;
+  const asOf = Number.isFinite(googleNow) ? googleNow : ctx.clock.now() - 60_000;
+  return { asOf: new Date(asOf).toISOString(), ingestRequestIds: [], checks: 0, uploads: 0 };
 }
 
 type Status = { processing: boolean; failed: boolean; errorCounts: Record<string, number> };
@@ -213,14 +214,13 @@ const countsText = (counts: Record<string, number>) =>
  * (the engine sleeps, then calls again), and once all are in, removes every member last added before the
  * run began. An upload Google failed leaves the audience as it was: emptying it would lose the old members.
  */
-export async function commitDelivery(ctx: Ctx, raw: DeliveryState): Promise<CommitResult> {
+export async function commitDelivery(ctx: Ctx, state: GoogleState): Promise<CommitResult<GoogleState>> {
   if (ctx.mode !== "replace") return {};
-  const state = raw as State;
   if (state.unsent)
     throw new DestinationConfigError(
       `${state.unsent} members could not be uploaded after retries, so the replace did not remove the members from before (it would have removed these too): run it again`,
     );
-  const api = dataManager(ctx.http, ctx.connection);
+  const api = dataManager(ctx);
   const pending = [...state.ingestRequestIds];
   const errorCounts = { ...state.errorCounts };
   while (pending.length) {

@@ -1,10 +1,9 @@
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
 import { type Connector, DestinationConfigError, type DestinationField, type DestinationObject } from "../types";
 import { type DataManager, dataManager, describeError, googleError } from "./client";
 import { type GoogleAudiencesSecrets, type GoogleAudiencesSettings, googleAudiencesSecretsSchema, googleAudiencesSettingsSchema } from "./config";
 import { DENIED_NOT_SENT, effectiveConsent, mayBeSent } from "./consent";
-import { accountPath, beginDelivery, commitDelivery, writeMembers } from "./delivery";
+import { accountPath, beginDelivery, commitDelivery, type GoogleState, writeMembers } from "./delivery";
 import { googleAudiencesManifest } from "./manifest";
 import { draftMember } from "./normalize";
 
@@ -46,15 +45,15 @@ async function customerMatchLists(api: DataManager, s: GoogleAudiencesSettings):
   return out;
 }
 
-export const googleAudiences: Connector<GoogleAudiencesSettings, GoogleAudiencesSecrets> = {
+export const googleAudiences: Connector<GoogleAudiencesSettings, GoogleAudiencesSecrets, GoogleState> = {
   manifest: googleAudiencesManifest,
   settingsSchema: googleAudiencesSettingsSchema,
   secretsSchema: googleAudiencesSecretsSchema,
 
-  async test(connection) {
-    const s = connection.settings;
+  async test(ctx) {
+    const s = ctx.connection.settings;
     try {
-      const api = dataManager(directHttpClient(), connection);
+      const api = dataManager(ctx);
       if (s.userListId) {
         const list = await getUserList(api, s, s.userListId);
         return { ok: true, message: `Signed in as ${api.email}; user list ${s.userListId} "${list.displayName ?? ""}" of account ${s.operatingAccountId} is reachable` };
@@ -66,9 +65,9 @@ export const googleAudiences: Connector<GoogleAudiencesSettings, GoogleAudiences
     }
   },
 
-  async listObjects(connection) {
-    const s = connection.settings;
-    const api = dataManager(directHttpClient(), connection);
+  async listObjects(ctx) {
+    const s = ctx.connection.settings;
+    const api = dataManager(ctx);
     if (!s.userListId) return customerMatchLists(api, s);
     const list = await getUserList(api, s, s.userListId);
     return [{ name: s.userListId, label: list.displayName ?? s.userListId, description: `Customer Match list ${s.userListId}` }];
@@ -78,8 +77,13 @@ export const googleAudiences: Connector<GoogleAudiencesSettings, GoogleAudiences
     return fields;
   },
 
+  sharing({ connection }, sync) {
+    const claim = { reason: "a replace removes every member added before it began (removeAll), the members other syncs add too", remedy: "run it incrementally" };
+    return { place: `${accountPath(connection.settings)}/userLists/${sync.object}`, claim: sync.mode === "replace" ? claim : undefined };
+  },
+
   /** The consent shown is the one a run sends (the same functions build both); a member who denied ad user data is shown as not sent. */
-  preview(connection, _object, payload, sync = {}) {
+  preview({ connection }, _object, payload, sync = {}) {
     const s = connection.settings;
     const draft = draftMember(payload, { encoding: s.encoding, phoneCountry: s.defaultPhoneCountry?.toUpperCase(), key: "member_id" });
     const consent = effectiveConsent(s, sync, draft.consent);

@@ -15,6 +15,7 @@ export const googleAudiencesManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "audience",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["apiBaseUrl", "tokenUrl"],

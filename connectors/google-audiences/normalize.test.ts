@@ -144,8 +144,14 @@ describe("the member a record becomes", () => {
     expect(draftMember({ phone: "0612345678" }, { encoding: "HEX", phoneCountry: "FR" }).identifiers.phoneNumber).toBe(sha("+33612345678"));
   });
 
-  it("lists what would make Google refuse the request, and a record with nothing to match on", () => {
-    expect(draftMember({ email: "not-an-email", phone: "+33612345678" }, { encoding: "HEX" }).problems).toEqual(['email "not-an-email" is not an email address']);
+  it("leaves out an identifier Google would refuse when another one is valid; lists why a record cannot be sent at all", () => {
+    const withPhone = draftMember({ email: "not-an-email", phone: "+33612345678" }, { encoding: "HEX" });
+    expect(withPhone).toMatchObject({ problems: [], dropped: ['email "not-an-email" is not an email address'], identifiers: { phoneNumber: sha("+33612345678") } });
+    expect(withPhone.identifiers.emailAddress).toBeUndefined();
+    expect(draftMember({ email: "not-an-email", phone: "0110144415", region_code: "US" }, { encoding: "HEX" })).toMatchObject({
+      problems: ['email "not-an-email" is not an email address', expect.stringMatching(/^phone "0110144415" is not a phone number/)],
+      dropped: [],
+    });
     expect(draftMember({ first_name: "Jane", region_code: "XX" }, { encoding: "HEX" }).problems).toEqual([expect.stringContaining('region_code "XX"')]);
     expect(draftMember({ email: null, phone: "" }, { encoding: "HEX" }).problems).toEqual([expect.stringMatching(/^No identifier to match on/)]);
     expect(draftMember({ email: "a@example.com", ad_personalization: "perhaps" }, { encoding: "HEX" }).problems).toEqual([expect.stringContaining("is not a consent")]);

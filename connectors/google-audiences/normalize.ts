@@ -83,7 +83,8 @@ export function normalizeConsent(name: string, value: unknown): { ok: true; valu
 
 const asText = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
 
-export type MemberDraft = { identifiers: Identifiers; consent: Partial<Consent>; problems: string[]; preview: PayloadPreview["fields"] };
+/** `problems`: why the member cannot be sent at all; `dropped`: invalid identifiers left out of a member sent with the others. */
+export type MemberDraft = { identifiers: Identifiers; consent: Partial<Consent>; problems: string[]; dropped: string[]; preview: PayloadPreview["fields"] };
 type Field = PayloadPreview["fields"][number];
 type Shown = Pick<Field, "normalised" | "sent" | "note">;
 type DraftOptions = { encoding: Encoding; phoneCountry?: string; key?: string };
@@ -157,17 +158,20 @@ function previewOf(payload: Record<string, unknown>, parts: Parts, identifiers: 
 
 /**
  * The member a mapped record becomes: each identifier normalised then hashed, consent read from
- * ad_user_data / ad_personalization. `problems` lists what would make Google refuse the whole request
- * (or what cannot be sent at all); a record with any is never sent.
+ * ad_user_data / ad_personalization. An invalid identifier would make Google refuse the whole request, so
+ * it is left out (`dropped`) and the member goes with the valid ones; `problems` lists why a member cannot
+ * be sent at all (no valid identifier, an unreadable consent): a record with any is never sent.
  */
 export function draftMember(payload: Record<string, unknown>, options: DraftOptions): MemberDraft {
-  const problems: string[] = [];
-  const parts = readParts(payload, options, problems);
+  const invalid: string[] = [];
+  const parts = readParts(payload, options, invalid);
   const identifiers = identifiersOf(parts);
-  const consent = consentOf(payload, problems);
-  if (problems.length === 0 && !identifiers.emailAddress && !identifiers.phoneNumber && !identifiers.address)
-    problems.push("No identifier to match on: map email, phone, or a full address (first_name, last_name, region_code, postal_code)");
-  return { identifiers, consent, problems, preview: previewOf(payload, parts, identifiers, options) };
+  const consentProblems: string[] = [];
+  const consent = consentOf(payload, consentProblems);
+  const matchable = Boolean(identifiers.emailAddress || identifiers.phoneNumber || identifiers.address);
+  const problems = matchable ? consentProblems : [...invalid, ...consentProblems];
+  if (problems.length === 0 && !matchable) problems.push("No identifier to match on: map email, phone, or a full address (first_name, last_name, region_code, postal_code)");
+  return { identifiers, consent, problems, dropped: matchable ? invalid : [], preview: previewOf(payload, parts, identifiers, options) };
 }
 
 export type UserIdentifier = { emailAddress: string } | { phoneNumber: string } | { address: AddressIds };

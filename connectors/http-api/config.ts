@@ -23,16 +23,29 @@ export const httpApiSettingsSchema = z.strictObject({
     )
     .min(1, "Declare the fields the API takes")
     .max(500),
-  create: z.strictObject({
-    method: z.enum(["POST", "PUT"]).default("POST"),
-    path,
-    body: z.enum(["single", "batch"]).default("single"),
-    batchSize: z.number().int().min(1).max(1_000).default(100),
-    /** Where a created record's id is in the answer (in each result, for batches). */
-    idPointer: pointer.default("/id"),
-    /** Where the list of per-record results is in a batch answer ("" = the answer itself). */
-    resultsPointer: pointer.default(""),
-  }),
+  create: z
+    .strictObject({
+      method: z.enum(["POST", "PUT"]).default("POST"),
+      path,
+      /** "batch": the path takes an array of records and answers per record (one request per `batchSize` records). */
+      body: z.enum(["single", "batch"]).default("single"),
+      batchSize: z.number().int().min(1).max(1_000).default(100),
+      /** Where a created record's id is in the answer (in each result, for batches). */
+      idPointer: pointer.default("/id"),
+      /** Where the list of per-record results is in a batch answer ("" = the answer itself). */
+      resultsPointer: pointer.default(""),
+      /** Where each batch result carries its own HTTP status (207 Multi-Status); a result without one takes the answer's. */
+      statusPointer: pointer.default("/status"),
+      /** Where each batch result names its record's match key, for APIs that answer in their own order; absent = results in request order. */
+      keyPointer: pointer.optional(),
+      /** Batch mode: a path that creates one record sent as an object; absent = a lone record goes as a one-element array to `path`. */
+      singlePath: path.optional(),
+    })
+    .superRefine((create, ctx) => {
+      if (create.body === "batch") return;
+      for (const name of ["keyPointer", "singlePath"] as const)
+        if (create[name] !== undefined) ctx.addIssue({ code: "custom", path: [name], message: `${name} applies to batch creates: set body to "batch" or remove it` });
+    }),
   /** `{id}` is the destination's id of the record, `{key}` the value of the match key. */
   update: z.strictObject({ method: z.enum(["PATCH", "PUT", "POST"]).default("PATCH"), path }),
   delete: z.strictObject({ method: z.enum(["DELETE", "POST"]).default("DELETE"), path }).optional(),

@@ -11,6 +11,7 @@ export const httpApiManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "read_back",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["baseUrl", "auth", "authHeader"],

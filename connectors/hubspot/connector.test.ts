@@ -1,13 +1,14 @@
 /** The HubSpot connector outside a run: field discovery, "Test connection", how HubSpot's answers are read, and batch writes against the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient } from "@/lib/sync/http";
+import { createHttpClient } from "@/lib/http/client";
 import { DestinationConfigError, type DeliveryContext, type HttpClient, type HttpResponse, type WriteRecord } from "../types";
-import { hubspotLimits, refusalMessage } from "./api";
+import { hubspotLimits, refusalMessage } from "./client";
 import type { HubspotSecrets, HubspotSettings } from "./config";
 import { hubspot } from "./index";
 import { hubspotValue } from "./properties";
 import { allScopes, type HubspotSandbox, startHubspotSandbox } from "./sandbox";
 import { deliveryState, messageOf, writeRecords } from "./write";
+import { connectorContext, scaledClock } from "@/lib/http/context";
 
 let sandbox: HubspotSandbox;
 beforeAll(async () => (sandbox = await startHubspotSandbox()));
@@ -21,6 +22,7 @@ function deliveryContext(p: { object?: string; key: string; fields: string[]; ht
   return {
     connection: connection(),
     http: p.http ?? createHttpClient({ delaysMs: [1], timeScale: 1, outbound: { allowPrivate: true } }),
+    clock: scaledClock(1),
     object: p.object ?? "contacts",
     mode: "incremental",
     fields: p.fields,
@@ -34,8 +36,8 @@ function deliveryContext(p: { object?: string; key: string; fields: string[]; ht
 
 describe("HubSpot field discovery and Test connection", () => {
   it("lists the four CRM objects and each one's writable properties, with types and unique keys", async () => {
-    expect((await hubspot.listObjects(connection())).map((o) => o.name)).toEqual(["contacts", "companies", "deals", "products"]);
-    const fields = await hubspot.listFields(connection(), "contacts");
+    expect((await hubspot.listObjects(connectorContext(connection()))).map((o) => o.name)).toEqual(["contacts", "companies", "deals", "products"]);
+    const fields = await hubspot.listFields(connectorContext(connection()), "contacts");
     const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
     expect(fields.slice(0, 2).map((f) => [f.name, f.key])).toEqual([["email", "unique"], ["relay_id", "unique"]]);
     expect(byName.firstname).toMatchObject({ type: "string", required: false, nullable: true, key: undefined, description: "First Name" });
@@ -46,34 +48,34 @@ describe("HubSpot field discovery and Test connection", () => {
     expect(byName.lifecyclestage).toMatchObject({ type: "string", description: "Lifecycle Stage — one of subscriber, lead, opportunity, customer" });
     // Read-only (hs_object_id, createdate), calculated (total_revenue) and hidden properties cannot be mapped.
     for (const name of ["hs_object_id", "createdate", "lastmodifieddate", "total_revenue", "hs_all_contact_vids"]) expect(byName[name]).toBeUndefined();
-    const deals = await hubspot.listFields(connection(), "deals");
+    const deals = await hubspot.listFields(connectorContext(connection()), "deals");
     expect(deals.filter((f) => f.key).map((f) => f.name)).toEqual(["relay_id"]);
     expect(deals.find((f) => f.name === "amount")).toMatchObject({ type: "number" });
-    await expect(hubspot.listFields(connection(), "tickets")).rejects.toThrow('HubSpot syncs write contacts, companies, deals, products, not "tickets"');
+    await expect(hubspot.listFields(connectorContext(connection()), "tickets")).rejects.toThrow('HubSpot syncs write contacts, companies, deals, products, not "tickets"');
   });
 
   it("says which scope the token lacks, and refuses a bad token", async () => {
     sandbox.configure({ scopes: allScopes.filter((s) => !s.startsWith("crm.objects.deals")) });
     try {
-      const error = await hubspot.listFields(connection(), "deals").catch((e: unknown) => e);
+      const error = await hubspot.listFields(connectorContext(connection()), "deals").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DestinationConfigError);
       expect((error as Error).message).toBe(
         "HubSpot refused to read the properties of deals: the private app lacks the scope crm.objects.deals.read or crm.schemas.deals.read (403 MISSING_SCOPES). Add it under Settings → Integrations → Private apps → Scopes, then try again",
       );
-      const tested = await hubspot.test(connection());
+      const tested = await hubspot.test(connectorContext(connection()));
       expect(tested.ok).toBe(true);
       expect(tested.message).toMatch(/^Connected to HubSpot: the token reads contacts, companies, products \(write access is checked by the first run\)\. HubSpot refused to read deals: the private app lacks the scope crm\.objects\.deals\.read/);
       sandbox.configure({ scopes: [] });
-      expect((await hubspot.test(connection())).ok).toBe(false);
+      expect((await hubspot.test(connectorContext(connection()))).ok).toBe(false);
     } finally {
       sandbox.configure({ scopes: allScopes });
     }
-    expect(await hubspot.test(connection())).toEqual({ ok: true, message: "Connected to HubSpot: the token reads contacts, companies, deals, products (write access is checked by the first run)" });
-    expect(await hubspot.test(connection("pat-na1-wrong"))).toEqual({
+    expect(await hubspot.test(connectorContext(connection()))).toEqual({ ok: true, message: "Connected to HubSpot: the token reads contacts, companies, deals, products (write access is checked by the first run)" });
+    expect(await hubspot.test(connectorContext(connection("pat-na1-wrong")))).toEqual({
       ok: false,
       message: "HubSpot refused the access token (401 INVALID_AUTHENTICATION): paste a valid private app token in the connection (Authentication credentials not found)",
     });
-    await expect(hubspot.listFields(connection("pat-na1-wrong"), "contacts")).rejects.toThrow(/^HubSpot refused the access token \(401/);
+    await expect(hubspot.listFields(connectorContext(connection("pat-na1-wrong")), "contacts")).rejects.toThrow(/^HubSpot refused the access token \(401/);
   });
 });
 

@@ -1,8 +1,7 @@
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
 import { isRunFatal } from "../shared/api";
 import type { Connector, HttpResponse } from "../types";
-import { assertAuthorised, describeAnswer, hubspotRequest, refusalMessage } from "./api";
+import { assertAuthorised, describeAnswer, hubspotRequest, refusalMessage } from "./client";
 import { type HubspotSecrets, type HubspotSettings, hubspotObjects, hubspotSecretsSchema, hubspotSettingsSchema } from "./config";
 import { hubspotManifest } from "./manifest";
 import { assertObject, fetchProperties, writableFields } from "./properties";
@@ -10,14 +9,13 @@ import { deliveryState, type HubspotState, writeRecords } from "./write";
 
 const PAGE_SIZE = 100;
 
-export const hubspot: Connector<HubspotSettings, HubspotSecrets> = {
+export const hubspot: Connector<HubspotSettings, HubspotSecrets, HubspotState> = {
   manifest: hubspotManifest,
   settingsSchema: hubspotSettingsSchema,
   secretsSchema: hubspotSecretsSchema,
 
   /** Reads one record of each object: proves the token, and says which object scopes it lacks. */
-  async test(connection) {
-    const http = directHttpClient();
+  async test({ connection, http }) {
     let answers: HttpResponse[];
     try {
       answers = await Promise.all(hubspotObjects.map((o) => http(hubspotRequest(connection, "GET", `/crm/v3/objects/${o.name}?limit=1&archived=false`))));
@@ -40,8 +38,8 @@ export const hubspot: Connector<HubspotSettings, HubspotSecrets> = {
     return hubspotObjects.map((o) => ({ name: o.name, label: o.label }));
   },
 
-  async listFields(connection, object) {
-    return writableFields(object, await fetchProperties(directHttpClient(), connection, object));
+  async listFields({ connection, http }, object) {
+    return writableFields(object, await fetchProperties(http, connection, object));
   },
 
   /** Every record of the object, by its id and its value of the match property (GET /crm/v3/objects/{object}, paged with `after`). */
@@ -66,7 +64,7 @@ export const hubspot: Connector<HubspotSettings, HubspotSecrets> = {
       return deliveryState(ctx, await fetchProperties(ctx.http, ctx.connection, ctx.object));
     },
     async write(ctx, state, records) {
-      return { results: await writeRecords(ctx, state as HubspotState, records), state };
+      return { results: await writeRecords(ctx, state, records), state };
     },
     async commit() {
       return {};

@@ -14,7 +14,10 @@ export const hubspotManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "read_back",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["apiBaseUrl"],
+  // HubSpot keeps a contact's email in lower case and matches it without case; other unique properties are kept as written.
+  keyComparison: { default: "exact", fields: { "contacts.email": "case_insensitive" } },
 };

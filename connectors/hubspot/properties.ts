@@ -1,7 +1,7 @@
 /** HubSpot properties: discovery (GET /crm/v3/properties/{object}), what they become in the mapping canvas, and values as HubSpot takes them. */
 import "server-only";
 import { DestinationConfigError, type DestinationField, type FieldType, type HttpClient } from "../types";
-import { assertAuthorised, describeAnswer, type HubspotConnection, hubspotRequest } from "./api";
+import { assertAuthorised, describeAnswer, type HubspotConnection, hubspotRequest } from "./client";
 import { hubspotObjects } from "./config";
 
 export type HubspotProperty = {

@@ -5,15 +5,17 @@
  * 207 multi-status errors, contacts unique on email (409 "Contact already exists. Existing ID: N"),
  * OBJECT_NOT_FOUND for missing ids, listing with `after` paging, the search endpoint with its own
  * limit, no rate-limit headers and delayed visibility, and the rate limits: `X-HubSpot-RateLimit-*` headers
- * on every other answer, a rolling 10-second window and a daily counter, 429 bodies naming their policy.
+ * on every other answer, a rolling 10-second window and a daily counter, 429 bodies naming their policy;
+ * and, as a fault, lost replies (a batch write applied, then the connection dropped before the answer).
  * `timeScale` runs HubSpot's clock faster (windows and delays are that fraction of HubSpot's, while the
  * headers still say HubSpot's figures), to match the engine's SYNC_TIME_SCALE in tests.
  */
-import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { faultDraw } from "../shared/sandbox-faults";
 import { createLimits } from "./sandbox-limits";
-import { createStore, defaultProperties, isObjectType, objectTypes, type ObjectType, type Problem, type SandboxProperty, type SandboxRecord } from "./sandbox-store";
+import { createReads, hubspotError as error, type Input, type Reply, viewOf as view } from "./sandbox-reads";
+import { createStore, defaultProperties, isObjectType, objectTypes, type ObjectType, type Problem, type SandboxProperty } from "./sandbox-store";
 
 export type HubspotSandboxOptions = {
   /** Fixed port (the e2e spec); 0 or absent = any free port. */
@@ -39,13 +41,13 @@ export type HubspotSandboxOptions = {
   /** How long a written record stays invisible to search (HubSpot indexes with a delay). */
   searchLagMs?: number;
   properties?: Partial<Record<ObjectType, SandboxProperty[]>>;
+  /** A fault: this share of batch writes is applied, then the connection drops before the answer (a lost reply). */
+  lostReplies?: { rate: number; seed?: number };
 };
 
 export const allScopes = Object.keys(objectTypes).flatMap((t) => [`crm.objects.${t}.read`, `crm.objects.${t}.write`]);
 
-type Logged = { at: number; method: string; path: string; status: number; inputs?: number; policy?: string };
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-type Input = { id?: unknown; idProperty?: string; properties?: Record<string, unknown>; objectWriteTraceId?: unknown };
+type Logged = { at: number; method: string; path: string; status: number; inputs?: number; policy?: string; lost?: true };
 
 const inputsOf = (raw: string) => {
   try {
@@ -57,7 +59,6 @@ const inputsOf = (raw: string) => {
 };
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 const MAX_INPUTS = 100;
-const DEFAULT_PROPERTIES = ["hs_object_id", "createdate", "lastmodifieddate", "hs_lastmodifieddate"];
 
 export async function startHubspotSandbox(options: HubspotSandboxOptions = {}) {
   let settings = {
@@ -87,18 +88,11 @@ export async function startHubspotSandbox(options: HubspotSandboxOptions = {}) {
     }
     return out;
   };
-  const error = (category: string, message: string, extra: Record<string, unknown> = {}) => ({ status: "error", message, correlationId: crypto.randomUUID(), category, ...extra });
   const isUnique = (t: ObjectType, name: string) => (t === "contacts" && name === "email") || store.definition(t, name)?.hasUniqueValue === true;
   const nonUnique = (t: ObjectType, name: unknown): Reply => ({ status: 400, body: error("VALIDATION_ERROR", `Unable to perform update/upsert by non-unique ${objectTypes[t].typeId} property ${String(name)}`) });
   const stamp = () => new Date().toISOString();
+  const lost = faultDraw(() => settings.lostReplies);
 
-  const view = (r: SandboxRecord, only?: string[]) => ({
-    id: r.id,
-    properties: only ? Object.fromEntries([...new Set([...only, ...DEFAULT_PROPERTIES.filter((p) => r.properties[p] !== undefined)])].map((p) => [p, r.properties[p] ?? null])) : { ...r.properties },
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    archived: false,
-  });
   const traced = (result: object, input: Input) => (input.objectWriteTraceId === undefined ? result : { ...result, objectWriteTraceId: input.objectWriteTraceId });
   const batchReply = (okStatus: number, results: unknown[], errors: unknown[], startedAt: string): Reply => ({
     status: errors.length ? 207 : okStatus,
@@ -127,6 +121,8 @@ export async function startHubspotSandbox(options: HubspotSandboxOptions = {}) {
       context: { ids: missing.map((m) => String(m.id)), ...(traces.length ? { objectWriteTraceId: traces } : {}) },
     };
   };
+
+  const { read, list, search } = createReads({ store, settings: () => settings, isUnique, nonUnique, batchReply, notFound, stamp });
 
   /** Batch create: multi-status only when every input carries a unique objectWriteTraceId, else one failure fails the call. */
   function create(t: ObjectType, inputs: Input[]): Reply {
@@ -168,54 +164,6 @@ export async function startHubspotSandbox(options: HubspotSandboxOptions = {}) {
     }
     if (missing.length) errors.push(notFound(t, missing));
     return batchReply(200, results, errors, startedAt);
-  }
-
-  function read(t: ObjectType, body: { inputs: Input[]; idProperty?: string; properties?: string[]; propertiesWithHistory?: string[] }): Reply {
-    const startedAt = stamp();
-    if (body.propertiesWithHistory?.length && body.inputs.length > 50)
-      return { status: 400, body: error("VALIDATION_ERROR", `The maximum number of inputs supported in a batch request for property histories is 50, but ${body.inputs.length} inputs were provided.`) };
-    if (body.idProperty && !isUnique(t, body.idProperty)) return nonUnique(t, body.idProperty);
-    const found = body.inputs.map((i) => ({ input: i, record: body.idProperty ? store.holder(t, body.idProperty, String(i.id)) : store.records[t].get(String(i.id)) }));
-    const missing = found.filter((f) => !f.record).map((f) => f.input);
-    const results = found.flatMap((f) => (f.record ? [view(f.record, body.properties ?? [])] : []));
-    return batchReply(200, results, missing.length ? [notFound(t, missing)] : [], startedAt);
-  }
-
-  function list(t: ObjectType, url: URL): Reply {
-    const limit = Math.min(Math.max(1, Number(url.searchParams.get("limit")) || 10), settings.maxPageSize);
-    const source = url.searchParams.get("archived") === "true" ? store.archived[t] : store.records[t];
-    const all = [...source.values()].sort((a, b) => Number(a.id) - Number(b.id));
-    const after = url.searchParams.get("after");
-    const found = after ? all.findIndex((r) => Number(r.id) >= Number(after)) : 0;
-    const start = found === -1 ? all.length : found;
-    const page = all.slice(start, start + limit);
-    const next = all[start + limit];
-    const only = url.searchParams.get("properties")?.split(",").filter(Boolean);
-    const link = (a: string) => `${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(url.searchParams), after: a })}`;
-    return { status: 200, body: { results: page.map((r) => view(r, only ?? [])), ...(next ? { paging: { next: { after: next.id, link: link(next.id) } } } : {}) } };
-  }
-
-  type Filter = { propertyName?: string; operator?: string; value?: unknown; values?: unknown[] };
-  function search(t: ObjectType, body: { filterGroups?: { filters?: Filter[] }[]; properties?: string[]; limit?: number; after?: string | number }): Reply {
-    const limit = Math.min(Math.max(1, Number(body.limit) || 10), 200);
-    const after = Number(body.after ?? 0) || 0;
-    if (after + limit > 10_000) return { status: 400, body: error("VALIDATION_ERROR", "Search results are limited to 10,000 records per query") }; // wording assumed
-    const same = (a: unknown, b: unknown) => String(a ?? "").toLowerCase() === String(b ?? "").toLowerCase();
-    const matches = (r: SandboxRecord, f: Filter) => {
-      const v = r.properties[f.propertyName ?? ""];
-      if (f.operator === "HAS_PROPERTY") return v !== undefined;
-      if (f.operator === "NOT_HAS_PROPERTY") return v === undefined;
-      if (f.operator === "NEQ") return !same(v, f.value);
-      if (f.operator === "IN") return (f.values ?? []).some((x) => same(v, x));
-      return same(v, f.value);
-    };
-    const groups = body.filterGroups?.length ? body.filterGroups : [{ filters: [] }];
-    const indexedBefore = Date.now() - settings.searchLagMs * settings.timeScale;
-    const hits = [...store.records[t].values()]
-      .filter((r) => r.updatedMs <= indexedBefore && groups.some((g) => (g.filters ?? []).every((f) => matches(r, f))))
-      .sort((a, b) => Number(a.id) - Number(b.id));
-    const page = hits.slice(after, after + limit);
-    return { status: 200, body: { total: hits.length, results: page.map((r) => view(r, body.properties ?? [])), ...(after + limit < hits.length ? { paging: { next: { after: String(after + limit) } } } : {}) } };
   }
 
   function route(method: string, url: URL, kind: string, t: ObjectType, action: string | undefined, body: Record<string, unknown>): Reply {
@@ -291,6 +239,10 @@ export async function startHubspotSandbox(options: HubspotSandboxOptions = {}) {
     const reply = handle(req, url, raw);
     entry.status = reply.status;
     if (reply.status === 429) entry.policy = (reply.body as { policyName?: string }).policyName;
+    if (reply.status < 300 && /\/batch\/(create|update|upsert|archive)$/.test(url.pathname) && lost()) {
+      entry.lost = true;
+      return void req.socket.destroy();
+    }
     res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { "content-type": "application/json;charset=utf-8" }), ...reply.headers });
     res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
   });

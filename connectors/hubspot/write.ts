@@ -8,7 +8,7 @@
 import "server-only";
 import { excerpt, isRunFatal, technicalFailure } from "../shared/api";
 import { DestinationConfigError, type DeliveryContext, type DestinationResponse, type EarlierAttempt, type ErrorKind, type HttpResponse, type RecordResult, type WriteRecord } from "../types";
-import { assertAuthorised, assertUniqueMatch, errorOf, existingIdOf, type HubspotError, hubspotRequest } from "./api";
+import { assertAuthorised, assertUniqueMatch, errorOf, existingIdOf, type HubspotError, hubspotRequest } from "./client";
 import type { HubspotSecrets, HubspotSettings } from "./config";
 import { type HubspotProperty, hubspotValue, isUniqueProperty, isWritable, type ValueKind, valueKind } from "./properties";
 

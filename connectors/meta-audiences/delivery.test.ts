@@ -2,47 +2,12 @@
  * The delivery lifecycle called step by step, as the engine calls it across steps and restarts: sessions
  * spanning batches, a replayed write, a run resumed after Meta's 90-minute window, replace fallbacks.
  */
-import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, describe, expect, it } from "vitest";
-import type { DeliveryContext, DeliveryState, WriteRecord } from "@/connectors/types";
-import { createHttpClient } from "@/lib/sync/http";
-import { metaAudiences } from ".";
-import { type MetaAudiencesSecrets, type MetaAudiencesSettings, metaAudiencesSettingsSchema } from "./config";
-import { graphLimits, regainAccessMs } from "./graph";
-import { type MetaSandbox, type MetaSandboxOptions, startMetaSandbox } from "./sandbox";
-import type { MetaState } from "./upload";
+import { describe, expect, it } from "vitest";
+import type { WriteRecord } from "@/connectors/types";
+import { metaDeliveryTestbed, sha } from "./delivery-testbed";
+import { manualClock } from "@/test/clock";
 
-const sandboxes: MetaSandbox[] = [];
-afterAll(() => Promise.all(sandboxes.map((s) => s.close())));
-const sha = (v: string) => crypto.createHash("sha256").update(v).digest("hex");
-
-async function setup(options: MetaSandboxOptions = {}, mode: DeliveryContext["mode"] = "incremental") {
-  const sandbox = await startMetaSandbox(options);
-  sandboxes.push(sandbox);
-  const audience = sandbox.addAudience({ name: "Lifecycle", members: [{ EMAIL: sha("stray@example.com") }] });
-  const connection = { settings: metaAudiencesSettingsSchema.parse({ adAccountId: sandbox.adAccountId, apiBaseUrl: sandbox.url }), secrets: { accessToken: sandbox.token } };
-  const ctx: DeliveryContext<MetaAudiencesSettings, MetaAudiencesSecrets> = {
-    connection,
-    http: createHttpClient({ delaysMs: [10, 10, 10], timeScale: 0.01, outbound: { allowPrivate: true } }),
-    object: audience.id,
-    mode,
-    fields: ["EXTERN_ID", "EMAIL"],
-    key: "EXTERN_ID",
-    runId: crypto.randomUUID(),
-    syncId: crypto.randomUUID(),
-    startedAt: new Date(),
-    records: async function* () {},
-  };
-  const d = metaAudiences.delivery;
-  const uploads = () => sandbox.log.filter((l) => /\/users(replace)?$/.test(l.path)).map((l) => {
-    const s = l.params.session as { session_id: number; batch_seq: number; last_batch_flag: boolean };
-    return `${l.method} ${l.path.split("/").at(-1)} ${s.session_id === sessionIds(0) ? "A" : "B"}${s.batch_seq}${s.last_batch_flag ? " last" : ""} ${l.status}`;
-  });
-  const sessionIds = (i: number) => [...new Set(sandbox.log.filter((l) => l.params.session).map((l) => (l.params.session as { session_id: number }).session_id))][i];
-  return { sandbox, audience, ctx, d, uploads, members: () => sandbox.audience(audience.id)!.members.map((m) => m.EXTERN_ID ?? "stray").sort() };
-}
+const setup = metaDeliveryTestbed();
 
 const batch = (from: number, to: number, op: WriteRecord["op"] = "create"): WriteRecord[] =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ key: `p${from + i}`, op, payload: { EXTERN_ID: `p${from + i}`, EMAIL: `Person${from + i}@Example.com ` } }));
@@ -52,15 +17,15 @@ const sentRow = (n: number) => ({ EXTERN_ID: `p${n}`, EMAIL: sha(`person${n}@exa
 const leaving = (n: number): WriteRecord => ({ key: `p${n}`, op: "delete", identifiers: sentRow(n) });
 const updated = (n: number): WriteRecord => ({ ...batch(n, n, "update")[0]!, identifiers: sentRow(n) });
 
-/** Writes the batches one after the other, the run's records readable again at commit (as the engine gives them), then commits. */
+/** Writes the batches one after the other, the last one said to be last, the run's records readable again at commit (as the engine gives them), then commits. */
 async function runBatches(t: Awaited<ReturnType<typeof setup>>, batches: WriteRecord[][]) {
   t.ctx.records = async function* () {
     yield batches.flat();
   };
   let state = await t.d.begin(t.ctx);
   const results = [];
-  for (const records of batches) {
-    const written = await t.d.write(t.ctx, state, records);
+  for (const [i, records] of batches.entries()) {
+    const written = await t.d.write(t.ctx, state, records, { last: i === batches.length - 1 });
     results.push(...written.results);
     state = written.state;
   }
@@ -82,17 +47,30 @@ describe("Meta upload sessions through the delivery lifecycle", () => {
     const commit = await t.d.commit(t.ctx, w3.state);
     expect(commit.message).toMatch(/^Added 8 in "Lifecycle"/);
     expect(t.uploads()).toEqual(["POST users A1 200", "POST users A2 200", "POST users A2 200", "POST users A3 200", "POST users A4 last 200"]);
-    expect(t.sandbox.sessions.get(String((w3.state as unknown as MetaState).sessions.add!.id))).toMatchObject({ closed: true, lastSeq: 4, received: 9 });
+    expect(t.sandbox.sessions.get(String(w3.state.sessions.add!.id))).toMatchObject({ closed: true, lastSeq: 4, received: 9 });
     expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "stray"]);
   });
 
-  it("opens a new session when a resumed run comes back after Meta's 90-minute window", async () => {
+  it("ends each session with the run's final batch, so Meta counts every row once; a session the final batch has no rows for is ended at commit", async () => {
     const t = await setup();
+    await runBatches(t, [batch(1, 2), [leaving(10), ...batch(3, 4)]]);
+    expect(t.uploads()).toEqual(["POST users A1 200", "DELETE users B1 last 200", "POST users A2 last 200"]);
+    expect([...t.sandbox.sessions.values()].map((s) => [s.method, s.received, s.closed])).toEqual([["POST", 4, true], ["DELETE", 1, true]]);
+
+    const other = await setup();
+    await runBatches(other, [[leaving(10), ...batch(1, 2)], batch(3, 4)]);
+    // No removal in the final batch: its session is ended at commit with its last row again (re-removing changes nothing).
+    expect(other.uploads()).toEqual(["DELETE users A1 200", "POST users B1 200", "POST users B2 last 200", "DELETE users A2 last 200"]);
+    expect([...other.sandbox.sessions.values()].map((s) => [s.method, s.received])).toEqual([["DELETE", 2], ["POST", 4]]);
+  });
+
+  it("opens a new session when a resumed run comes back after Meta's 90-minute window, as the connector's clock tells", async () => {
+    const t = await setup();
+    const clock = (t.ctx.clock = manualClock(Date.now()));
     const w1 = await t.d.write(t.ctx, await t.d.begin(t.ctx), batch(1, 2));
-    const later = structuredClone(w1.state) as unknown as MetaState;
-    later.sessions.add!.startedAt -= 2 * 3_600_000;
+    clock.advance(2 * 3_600_000);
     t.sandbox.advance(2 * 3_600_000);
-    const w2 = await t.d.write(t.ctx, later as unknown as DeliveryState, batch(3, 4));
+    const w2 = await t.d.write(t.ctx, w1.state, batch(3, 4));
     await t.d.commit(t.ctx, w2.state);
     expect(t.uploads()).toEqual(["POST users A1 200", "POST users B1 200", "POST users B2 last 200"]);
     expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "stray"]);
@@ -168,8 +146,8 @@ describe("a replace and the people it leaves out", () => {
     // The audience was never emptied: who left is removed by the identifiers last sent.
     expect(t.members()).toEqual(["p2", "p3", "p5", "stray"]);
     const removals = t.sandbox.log.filter((l) => l.method === "DELETE").map((l) => (l.params.payload as { data: string[][] }).data);
-    // p4 at once (after the fallback), p1 at commit in the same removal session, which the commit then ends.
-    expect(removals).toEqual([[["p4", sha("person4@example.com")]], [["p1", sha("person1@example.com")]], [["p1", sha("person1@example.com")]]]);
+    // p4 at once (after the fallback, ending its session with the final batch), p1 at commit in a session it ends.
+    expect(removals).toEqual([[["p4", sha("person4@example.com")]], [["p1", sha("person1@example.com")]]]);
   });
 
   it("removes who left when a replace has nothing to send (Meta takes no empty replace), and sends no removal when the replace swaps the audience", async () => {
@@ -178,13 +156,13 @@ describe("a replace and the people it leaves out", () => {
     const empty = await runBatches(t, [[leaving(1)]]);
     expect(empty.commit.message).toMatch(/^Nothing to replace "Lifecycle" with: Meta takes no empty replace, the audience was left as it was\. Removed 1 in "Lifecycle"/);
     expect(t.members()).toEqual(["p2", "stray"]);
-    expect(t.uploads()).toEqual(["DELETE users A1 200", "DELETE users A2 last 200"]);
+    expect(t.uploads()).toEqual(["DELETE users A1 last 200"]);
 
     const swap = await setup({}, "replace");
     swap.sandbox.audience(swap.audience.id)!.members.push(sentRow(1), sentRow(2));
     const swapped = await runBatches(swap, [[leaving(1)], [updated(2)]]);
     expect(swapped.commit.message).toMatch(/^Replaced the audience with 1 people/);
-    expect(swap.uploads()).toEqual(["POST usersreplace A1 200", "POST usersreplace A2 last 200"]);
+    expect(swap.uploads()).toEqual(["POST usersreplace A1 last 200"]);
     expect(swap.members()).toEqual(["p2"]);
   });
 
@@ -198,7 +176,7 @@ describe("a replace and the people it leaves out", () => {
       commit = await t.d.commit(t.ctx, commit.pending.state);
     }
     expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
-    expect((commit.pending!.state as unknown as MetaState).replaceChecks).toBe(10);
+    expect(commit.pending!.state.replaceChecks).toBe(10);
     // The engine's 60 checks now cover more than a day.
     expect(waits.slice(0, 6).reduce((a, b) => a + b, 0) + 54 * 1800).toBeGreaterThan(24 * 3600);
     t.sandbox.advance(24 * 3_600_000 + 1);
@@ -238,51 +216,5 @@ describe("updates and Meta's verdicts", () => {
     expect(second.results).toEqual([expect.objectContaining({ key: "p2", status: "failed", kind: "rejected", message: expect.stringMatching(/^Removing the identifiers sent before failed: .*code 368/) }), expect.objectContaining({ key: "p4", status: "ok" })]);
     expect(t.sandbox.audience(t.audience.id)!.members.filter((m) => m.EXTERN_ID === "p2")).toEqual([sentRow(2)]);
     expect(t.members()).toEqual(["p1", "p2", "p3", "p4", "stray"]);
-  });
-});
-
-describe("the Meta connection", () => {
-  it("tests the token and the ad account, and says plainly what is wrong", async () => {
-    const t = await setup();
-    const conn = t.ctx.connection;
-    expect(await metaAudiences.test(conn)).toEqual({ ok: true, message: `Connected to "Relay sandbox" (${t.sandbox.adAccountId}): 1 customer-list audience` });
-    expect(await metaAudiences.test({ ...conn, secrets: { accessToken: "expired-token-000000000000" } })).toEqual({ ok: false, message: expect.stringMatching(/^Meta refused the access token/) });
-    expect(await metaAudiences.test({ ...conn, settings: { ...conn.settings, graphVersion: "v19.0" } })).toEqual({ ok: false, message: expect.stringMatching(/^Graph API v19.0 is no longer served/) });
-    expect(await metaAudiences.test({ ...conn, settings: { ...conn.settings, adAccountId: "act_42" } })).toEqual({ ok: false, message: expect.stringMatching(/^The token cannot reach act_42/) });
-  });
-
-  it("keeps the access token out of error messages, though it travels in the query string", async () => {
-    const t = await setup();
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const result = await metaAudiences.test({ ...t.ctx.connection, settings: { ...t.ctx.connection.settings, apiBaseUrl: `http://127.0.0.1:${port}` } });
-    expect(result).toEqual({ ok: false, message: expect.stringContaining("Could not reach Meta") });
-    expect(result.message).not.toContain(t.sandbox.token);
-  });
-
-  it("lists customer-list audiences only, offers the identifiers as fields, and refuses a website audience", async () => {
-    const t = await setup();
-    const website = t.sandbox.addAudience({ name: "Visitors", subtype: "WEBSITE" });
-    expect(await metaAudiences.listObjects(t.ctx.connection)).toEqual([{ name: t.audience.id, label: "Lifecycle", description: "Customer list, about 1 person" }]);
-    const fields = await metaAudiences.listFields(t.ctx.connection, t.audience.id);
-    expect(fields.map((f) => `${f.name}${f.key ? `:${f.key}` : ""}`)).toEqual(["EXTERN_ID:primary", "EMAIL:unique", "PHONE:unique", "FN", "LN", "CT", "ST", "ZIP", "COUNTRY", "DOBY", "GEN"]);
-    await expect(metaAudiences.listFields(t.ctx.connection, website.id)).rejects.toThrow('"Visitors" is not a customer-list audience');
-    await expect(metaAudiences.delivery.begin({ ...t.ctx, object: website.id })).rejects.toThrow("not a customer-list audience (subtype WEBSITE)");
-  });
-
-  it("reads Meta's throttles as waits: the header's minutes for 80003 (a run-ending limit past 10), a minute for a busy audience, none for other answers", () => {
-    const answer = (status: number, error: unknown, headers: Record<string, string> = {}) => ({ status, headers: new Headers(headers), text: "", json: { error } });
-    const usage = JSON.stringify({ "1000000001": [{ type: "custom_audience", call_count: 100, estimated_time_to_regain_access: 7 }], "2": [{ estimated_time_to_regain_access: 2 }] });
-    expect(regainAccessMs(new Headers({ "x-business-use-case-usage": usage }))).toBe(7 * 60_000);
-    expect(graphLimits(answer(400, { code: 80003, error_subcode: 2446079 }, { "x-business-use-case-usage": usage }))).toEqual({ retryAfterMs: 420_000 });
-    expect(graphLimits(answer(400, { code: 17 }))).toEqual({ retryAfterMs: 60_000 });
-    const longer = JSON.stringify({ "1000000001": [{ type: "custom_audience", estimated_time_to_regain_access: 45 }] });
-    expect(graphLimits(answer(400, { code: 80003 }, { "x-business-use-case-usage": longer }))).toEqual({ exhausted: expect.stringContaining("access returns in about 45 minutes") });
-    expect(graphLimits(answer(400, { code: 2650, error_subcode: 1870145 }))).toEqual({ retryAfterMs: 60_000 });
-    expect(graphLimits(answer(400, { code: 2, is_transient: true }))).toEqual({ retryAfterMs: 5_000 });
-    expect(graphLimits(answer(500, { code: 1 }))).toBeUndefined();
-    expect(graphLimits(answer(400, { code: 100 }))).toBeUndefined();
   });
 });

@@ -5,11 +5,10 @@
  * (upload.ts) that span the run; a replace loads the audience anew through /usersreplace.
  */
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
-import { chunks } from "../shared/api";
-import { type Connector, type DeliveryState, type DestinationField, DestinationConfigError, type RecordResult, type WriteRecord } from "../types";
+import { chunks, droppedWarning, withWarning } from "../shared/api";
+import { type BatchPosition, type Connector, type DestinationField, DestinationConfigError, type RecordResult, type WriteRecord } from "../types";
 import { type MetaAudiencesSecrets, type MetaAudiencesSettings, metaAudiencesSecretsSchema, metaAudiencesSettingsSchema, NEW_AUDIENCE_PREFIX } from "./config";
-import { audienceStatus, getAdAccount, getAudience, isCustomerList, listAudiences, resolveAudience } from "./graph";
+import { audienceStatus, getAdAccount, getAudience, isCustomerList, listAudiences, resolveAudience } from "./client";
 import { metaAudiencesManifest } from "./manifest";
 import { buildRow, IDENTIFIERS, type Identifier, previewPayload, rowOf, schemaOf } from "./normalize";
 import { closeSession, type Ctx, type Kind, type MetaState, sendRows, type Sent, summary } from "./upload";
@@ -57,12 +56,16 @@ function sampleReason(samples: Map<string, string>, schema: readonly string[], r
   return undefined;
 }
 
-/** Sends rows of one kind, ≤10,000 a request; a replace that ends partway answers the rest `fellBack` unsent. */
-async function deliver(ctx: Ctx, state: MetaState, kind: Kind, rows: Row[], schema: readonly string[]) {
+/**
+ * Sends rows of one kind, ≤10,000 a request; a replace that ends partway answers the rest `fellBack` unsent.
+ * `last`: these are the run's final rows of this kind, so their final request ends the session.
+ */
+async function deliver(ctx: Ctx, state: MetaState, kind: Kind, rows: Row[], schema: readonly string[], last: boolean) {
   const outcome = new Map<string, Outcome>();
-  for (const chunk of chunks(rows, MAX_ROWS)) {
+  const parts = chunks(rows, MAX_ROWS);
+  for (const [i, chunk] of parts.entries()) {
     const data = chunk.map((r) => rowOf(schema, r.identifiers));
-    const sent = await sendRows(ctx, state, kind, [...schema], data);
+    const sent = await sendRows(ctx, state, kind, [...schema], data, last && i === parts.length - 1);
     chunk.forEach((r, i) => outcome.set(r.record.key, { sent, reason: sent.ok ? sampleReason(sent.samples, schema, data[i]!) : undefined }));
   }
   return outcome;
@@ -86,10 +89,12 @@ function resultOf(state: MetaState, record: WriteRecord, op: "create" | "update"
   return { key: record.key, status: "ok", op, ...(identifiers ? { identifiers } : {}) };
 }
 
-async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
-  const state = structuredClone(stateIn) as unknown as MetaState;
+async function write(ctx: Ctx, stateIn: MetaState, records: WriteRecord[], batch?: BatchPosition) {
+  const state = structuredClone(stateIn);
+  const last = batch?.last ?? false;
   const schema = schemaOf(ctx.fields);
   const results = new Map<string, RecordResult>();
+  const warnings = new Map<string, string>();
   const deletes: Row[] = [];
   let upserts: (Row & { before?: Record<string, string> })[] = [];
   for (const record of records) {
@@ -100,9 +105,11 @@ async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
       else deletes.push({ record, identifiers: before });
       continue;
     }
-    const built = buildRow(record.payload ?? {}, schema);
-    if (Object.keys(built.identifiers).length) upserts.push({ record, identifiers: built.identifiers, before });
-    else
+    const built = buildRow(record.payload ?? {}, schema, ctx.clock.now());
+    if (Object.keys(built.identifiers).length) {
+      upserts.push({ record, identifiers: built.identifiers, before });
+      if (built.problems.length) warnings.set(record.key, droppedWarning(built.problems));
+    } else
       results.set(record.key, {
         key: record.key,
         status: "failed",
@@ -111,10 +118,10 @@ async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
       });
   }
   const opOf = (record: WriteRecord) => (record.op === "create" ? "create" : "update");
-  const done = () => ({ results: records.map((r) => results.get(r.key)!), state: state as unknown as DeliveryState });
+  const done = () => ({ results: records.map((r) => withWarning(results.get(r.key)!, warnings.get(r.key))), state });
 
   if (ctx.mode === "replace" && !state.replaceFellBack) {
-    const replaced = upserts.length ? await deliver(ctx, state, "replace", upserts, schema) : new Map<string, Outcome>();
+    const replaced = upserts.length ? await deliver(ctx, state, "replace", upserts, schema, last) : new Map<string, Outcome>();
     const rest: typeof upserts = [];
     for (const r of upserts) {
       const o = replaced.get(r.record.key)!;
@@ -137,7 +144,7 @@ async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
   const removalOf = new Map<string, Row>(deletes.map((d) => [d.record.key, d]));
   for (const r of upserts) if (r.before && !sameIdentifiers(r.before, r.identifiers)) removalOf.set(r.record.key, { record: r.record, identifiers: r.before });
   const removals = records.flatMap((r) => removalOf.get(r.key) ?? []);
-  const removed = removals.length ? await deliver(ctx, state, "remove", removals, unionSchema(removals)) : new Map<string, Outcome>();
+  const removed = removals.length ? await deliver(ctx, state, "remove", removals, unionSchema(removals), last) : new Map<string, Outcome>();
   for (const d of deletes) results.set(d.record.key, resultOf(state, d.record, "delete", removed.get(d.record.key)!));
   const adds: Row[] = [];
   for (const r of upserts) {
@@ -147,7 +154,7 @@ async function write(ctx: Ctx, stateIn: DeliveryState, records: WriteRecord[]) {
       results.set(r.record.key, { key: r.record.key, status: "failed", kind: removal.kind, message: `Removing the identifiers sent before failed: ${removal.message}`, response: removal.response });
     else adds.push(r);
   }
-  const added = adds.length ? await deliver(ctx, state, "add", adds, schema) : new Map<string, Outcome>();
+  const added = adds.length ? await deliver(ctx, state, "add", adds, schema, last) : new Map<string, Outcome>();
   for (const r of adds) results.set(r.record.key, resultOf(state, r.record, opOf(r.record), added.get(r.record.key)!, r.identifiers));
   return done();
 }
@@ -172,7 +179,7 @@ async function sendHeldRemovals(ctx: Ctx, state: MetaState) {
     if (left === 0) break;
   }
   if (rows.length) {
-    const outcome = await deliver(ctx, state, "remove", rows, unionSchema(rows));
+    const outcome = await deliver(ctx, state, "remove", rows, unionSchema(rows), true);
     const failed = [...outcome.values()].find((o) => !o.sent.ok)?.sent;
     // Their records were answered already: the commit fails, and is tried again with the state before it.
     if (failed && !failed.ok) throw new Error(`Removing the ${rows.length} people who left "${state.audienceName}" failed: ${failed.message}`);
@@ -180,13 +187,12 @@ async function sendHeldRemovals(ctx: Ctx, state: MetaState) {
   state.heldRemovalsSent = true;
 }
 
-export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecrets> = {
+export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecrets, MetaState> = {
   manifest: metaAudiencesManifest,
   settingsSchema: metaAudiencesSettingsSchema,
   secretsSchema: metaAudiencesSecretsSchema,
 
-  async test(connection) {
-    const http = directHttpClient();
+  async test({ connection, http }) {
     try {
       const account = await getAdAccount(http, connection);
       const audiences = (await listAudiences(http, connection)).filter(isCustomerList);
@@ -198,8 +204,8 @@ export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecret
     }
   },
 
-  async listObjects(connection) {
-    const audiences = (await listAudiences(directHttpClient(), connection)).filter(isCustomerList);
+  async listObjects({ connection, http }) {
+    const audiences = (await listAudiences(http, connection)).filter(isCustomerList);
     const existing = audiences.map((a) => ({
       name: a.id,
       label: a.name,
@@ -216,34 +222,38 @@ export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecret
     return [...existing, ...created];
   },
 
-  async listFields(connection, object) {
+  async listFields({ connection, http }, object) {
     if (!object.startsWith(NEW_AUDIENCE_PREFIX)) {
-      const audience = await getAudience(directHttpClient(), connection, object);
+      const audience = await getAudience(http, connection, object);
       if (!isCustomerList(audience)) throw new DestinationConfigError(`"${audience.name}" is not a customer-list audience`);
     }
     return fields;
   },
 
-  checkSync(_connection, sync) {
+  sharing({ connection }, sync) {
+    const claim = { reason: "a replace swaps the whole audience (/usersreplace), removing the people other syncs add", remedy: "run it incrementally" };
+    return { place: `${connection.settings.adAccountId}/${sync.object}`, claim: sync.mode === "replace" ? claim : undefined };
+  },
+
+  checkSync(_ctx, sync) {
     return sync.mode === "full" ? "Meta audiences take incremental runs or a replace: a full resend would only add everyone again" : undefined;
   },
 
-  preview(_connection, _object, payload) {
-    return previewPayload(payload);
+  preview(ctx, _object, payload) {
+    return previewPayload(payload, ctx.clock.now());
   },
 
   delivery: {
     async begin(ctx) {
       const audience = await resolveAudience(ctx.http, ctx.connection, ctx.object);
       if (audienceStatus(audience) === "flagged") throw new DestinationConfigError(`Meta blocks uploads to "${audience.name}" until its restrictions are resolved in Audience Manager`);
-      const state: MetaState = { audienceId: audience.id, audienceName: audience.name, sessions: {}, generations: {}, totals: {}, flagged: 0 };
-      return state as unknown as DeliveryState;
+      return { audienceId: audience.id, audienceName: audience.name, sessions: {}, generations: {}, totals: {}, flagged: 0 };
     },
 
     write,
 
     async commit(ctx, stateIn) {
-      const state = structuredClone(stateIn) as unknown as MetaState;
+      const state = structuredClone(stateIn);
       // The replace ends first: Meta swaps the audience, and /users waits until it has.
       if (state.sessions.replace && !state.replaceClosed) {
         await closeSession(ctx, state, "replace");
@@ -257,7 +267,7 @@ export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecret
           const checks = state.replaceChecks ?? 0;
           state.replaceChecks = checks + 1;
           const waitSeconds = Math.min(FIRST_CHECK_SECONDS * 2 ** checks, LATEST_CHECK_SECONDS);
-          return { pending: { waitSeconds, state: state as unknown as DeliveryState, message: `Meta is replacing the people of "${state.audienceName}"` } };
+          return { pending: { waitSeconds, state, message: `Meta is replacing the people of "${state.audienceName}"` } };
         }
       }
       if (ctx.mode === "replace" && state.heldRemovals && !state.heldRemovalsSent && !replaceSwaps(state)) await sendHeldRemovals(ctx, state);
@@ -271,7 +281,7 @@ export const metaAudiences: Connector<MetaAudiencesSettings, MetaAudiencesSecret
 
     async abort(ctx, stateIn) {
       // An unfinished replace ends now rather than in 90 minutes: Meta keeps what arrived.
-      const state = structuredClone(stateIn) as unknown as MetaState;
+      const state = structuredClone(stateIn);
       if (!state.audienceId) return;
       for (const kind of ["remove", "add", "replace"] as const) await closeSession(ctx, state, kind).catch(() => {});
     },

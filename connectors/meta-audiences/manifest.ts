@@ -15,6 +15,7 @@ export const metaAudiencesManifest: ConnectorManifest = {
   // Meta answers each request with counts and samples of invalid rows, not a result per person.
   results: "batch",
   modes: ["incremental", "replace"],
+  replace: "audience",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["apiBaseUrl"],

@@ -2,14 +2,15 @@
 import crypto from "node:crypto";
 import { and, asc, eq, ne } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
+import { createSync } from "@/lib/syncs/save";
 import { consents, contacts, syncRecordLogs, syncRecords, syncRunSteps } from "@/lib/db/schema";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { syncTestRuntime } from "@/test/sync-runtime";
 import { metaAudiences } from ".";
 import { type MetaSandboxOptions, startMetaSandbox } from "./sandbox";
+import { connectorContext } from "@/lib/http/context";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -37,7 +38,7 @@ async function setup(p: { contacts?: number; sandbox?: MetaSandboxOptions; objec
   const connection = await createConnection(db, { workspaceId, connector: "meta-audiences", name: "Meta", settings, secrets: { accessToken: sandbox.token } });
   const sync = await createSync(db, {
     workspaceId,
-    input: { name: "Readers to Meta", datasetId: dataset.id, filter: notInUs, connectionId: connection.id, object: p.object?.(audience.id) ?? audience.id, mapping, matchKey: { from: "id", to: "EXTERN_ID" }, onLeave: "delete", consent: p.consent },
+    input: { name: "Readers to Meta", datasetId: dataset.id, filter: notInUs, connectionId: connection.id, object: p.object?.(audience.id) ?? audience.id, mapping, matchKey: { from: "id", to: "EXTERN_ID" }, onLeave: "delete", deletionLimit: null, consent: p.consent },
   });
   const run = async (mode: "incremental" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
   const people = () => db.query.contacts.findMany({ where: and(eq(contacts.workspaceId, workspaceId), ne(contacts.country, "US")), orderBy: asc(contacts.id) });
@@ -52,19 +53,19 @@ const sessionOf = (params: Record<string, unknown>) => params.session as Session
 const payloadOf = (params: Record<string, unknown>) => params.payload as { schema: string[]; data: string[][] };
 
 describe("syncing contacts to a Meta custom audience", () => {
-  it("adds everyone on the first run in one session closed with last_batch_flag, every identifier hashed as Meta documents, no raw PII sent", async () => {
+  it("adds everyone on the first run in one session its last batch closes (no row sent twice), every identifier hashed as Meta documents, no raw PII sent", async () => {
     const t = await setup();
     const people = await t.people();
     const first = await t.run();
     expect(first).toMatchObject({ status: "succeeded", created: people.length, failed: 0, notice: expect.stringMatching(new RegExp(`^Added ${people.length} in "Newsletter readers"`)) });
 
-    const [upload, close] = t.uploads();
-    expect(t.uploads()).toHaveLength(2);
+    const [upload] = t.uploads();
+    expect(t.uploads()).toHaveLength(1);
     expect(upload).toMatchObject({ method: "POST", status: 200, path: `/v25.0/${t.audience.id}/users` });
-    expect(sessionOf(upload!.params)).toEqual({ session_id: expect.any(Number), batch_seq: 1, last_batch_flag: false });
-    expect(sessionOf(close!.params)).toEqual({ session_id: sessionOf(upload!.params).session_id, batch_seq: 2, last_batch_flag: true });
+    expect(sessionOf(upload!.params)).toEqual({ session_id: expect.any(Number), batch_seq: 1, last_batch_flag: true });
     expect(payloadOf(upload!.params).schema).toEqual(["EXTERN_ID", "EMAIL", "PHONE", "DOBY", "LN", "FN", "CT", "COUNTRY"]);
-    expect(t.sandbox.sessions.get(String(sessionOf(upload!.params).session_id))).toMatchObject({ closed: true, invalid: 0 });
+    // Rows counted at Meta: one per person, none sent again to close the session.
+    expect(t.sandbox.sessions.get(String(sessionOf(upload!.params).session_id))).toMatchObject({ closed: true, invalid: 0, received: people.length });
 
     const members = t.members();
     expect(members).toHaveLength(people.length);
@@ -82,7 +83,7 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(state?.identifiers).toMatchObject({ EXTERN_ID: people[0]!.id, EMAIL: sha(people[0]!.email!.trim().toLowerCase()) });
 
     expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
-    expect(t.uploads()).toHaveLength(2);
+    expect(t.uploads()).toHaveLength(1);
   });
 
   it("removes a contact who leaves the segment by the identifiers last sent, and a changed email's old row before adding the new one", async () => {
@@ -98,7 +99,7 @@ describe("syncing contacts to a Meta custom audience", () => {
     const second = await t.run();
     expect(second).toMatchObject({ status: "succeeded", deleted: 1, updated: 1 });
     const calls = t.uploads().slice(before);
-    expect(calls.map((l) => `${l.method} ${sessionOf(l.params).batch_seq}${sessionOf(l.params).last_batch_flag ? " last" : ""}`)).toEqual(["DELETE 1", "POST 1", "DELETE 2 last", "POST 2 last"]);
+    expect(calls.map((l) => `${l.method} ${sessionOf(l.params).batch_seq}${sessionOf(l.params).last_batch_flag ? " last" : ""}`)).toEqual(["DELETE 1 last", "POST 1 last"]);
     // One removal request, before the add: the leaver and the changer's row as last sent.
     const removal = payloadOf(calls[0]!.params);
     const removed = removal.data.map((row) => Object.fromEntries(removal.schema.map((k, i) => [k, row[i]]).filter(([, v]) => v)));
@@ -107,7 +108,8 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(payloadOf(calls[1]!.params).data).toEqual([expect.arrayContaining([changer!.id, sha("new.address@example.com")])]);
     // Removals go as a POST with method=DELETE, a JSON body and the token in the query string, as the guide documents.
     for (const l of calls) expect(l).toMatchObject({ verb: "POST", query: { access_token: t.sandbox.token } });
-    expect(calls.map((l) => l.query.method)).toEqual(["DELETE", undefined, "DELETE", undefined]);
+    expect(calls.map((l) => l.query.method)).toEqual(["DELETE", undefined]);
+    expect(calls.map((l) => t.sandbox.sessions.get(String(sessionOf(l.params).session_id))!.received)).toEqual([2, 1]);
     for (const l of t.sandbox.log) expect(l.raw).not.toContain(t.sandbox.token);
     expect(t.members().map((m) => m.EXTERN_ID)).not.toContain(leaver!.id);
     // The audience keeps rows as sent: the old email's row is gone, the person is in with the new one.
@@ -125,7 +127,8 @@ describe("syncing contacts to a Meta custom audience", () => {
     const people = await t.people();
     expect(replaced).toMatchObject({ status: "succeeded", failed: 0, notice: expect.stringContaining(`Replaced the audience with ${people.length} people`) });
     const calls = t.uploads().slice(before);
-    expect(calls.map((l) => `${l.path.split("/").at(-1)} ${sessionOf(l.params).batch_seq}${sessionOf(l.params).last_batch_flag ? " last" : ""}`)).toEqual(["usersreplace 1", "usersreplace 2 last"]);
+    expect(calls.map((l) => `${l.path.split("/").at(-1)} ${sessionOf(l.params).batch_seq}${sessionOf(l.params).last_batch_flag ? " last" : ""}`)).toEqual(["usersreplace 1 last"]);
+    expect(t.sandbox.sessions.get(String(sessionOf(calls[0]!.params).session_id))).toMatchObject({ closed: true, received: people.length });
     expect(t.members().map((m) => m.EXTERN_ID).sort()).toEqual(people.map((c) => c.id));
     const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, replaced.id) });
     expect(steps.filter((s) => s.name.startsWith("Commit: Meta is replacing")).length).toBeGreaterThan(0);
@@ -147,9 +150,9 @@ describe("syncing contacts to a Meta custom audience", () => {
     const before = t.uploads().length;
     expect(await t.run()).toMatchObject({ status: "succeeded", updated: 1 });
     const answers = t.uploads().slice(before).map((l) => `${l.method} ${l.status} ${l.subcode ?? ""}`.trim());
-    // The renamed person's row as last sent leaves, then the new row comes; each session then ends.
+    // The renamed person's row as last sent leaves, then the new row comes, each ending its session.
     expect(answers[0]).toBe("DELETE 400 1870145");
-    expect(answers.slice(answers.findIndex((a) => a.endsWith("200")))).toEqual(["DELETE 200", "POST 200", "DELETE 200", "POST 200"]);
+    expect(answers.slice(answers.findIndex((a) => a.endsWith("200")))).toEqual(["DELETE 200", "POST 200"]);
     expect(answers.filter((a) => !a.endsWith("200")).every((a) => a.endsWith("400 1870145"))).toBe(true);
     expect(t.members()).toHaveLength((await t.people()).length);
   });
@@ -178,9 +181,22 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(log!.responseBody).toContain('"num_invalid_entries":1');
   });
 
+  it("sends a person with the identifiers that are valid and records the one left out as a warning, not a failure", async () => {
+    const t = await setup();
+    const [, person] = await t.people();
+    await t.setContact(person!.id, { phone: "12" });
+    const run = await t.run();
+    expect(run).toMatchObject({ status: "succeeded", failed: 0, created: (await t.people()).length });
+    expect(await runtime.itemOf(run.id, person!.id)).toMatchObject({ status: "done", warning: expect.stringMatching(/^PHONE has \d digits: with its country code a phone number has 7 to 15: sent without it$/) });
+    const member = t.members().find((m) => m.EXTERN_ID === person!.id)!;
+    expect(member).toMatchObject({ EMAIL: sha(person!.email!.trim().toLowerCase()) });
+    expect(member.PHONE).toBeUndefined();
+    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 0 });
+  });
+
   it("creates an audience named in the connection on its first run, and writes to it by name afterwards", async () => {
     const t = await setup({ object: () => "new:Spring buyers" });
-    const objects = await metaAudiences.listObjects({ settings: { adAccountId: t.sandbox.adAccountId, graphVersion: "v25.0", apiBaseUrl: t.sandbox.url, newAudiences: ["Spring buyers"] }, secrets: { accessToken: t.sandbox.token } });
+    const objects = await metaAudiences.listObjects(connectorContext({ settings: { adAccountId: t.sandbox.adAccountId, graphVersion: "v25.0", apiBaseUrl: t.sandbox.url, newAudiences: ["Spring buyers"] }, secrets: { accessToken: t.sandbox.token } }));
     expect(objects.map((o) => o.name)).toEqual([t.audience.id, "new:Spring buyers"]);
     expect(await t.run()).toMatchObject({ status: "succeeded" });
     const [created] = [...t.sandbox.audiences.values()].filter((a) => a.name === "Spring buyers");
@@ -230,8 +246,6 @@ describe("syncing contacts to a Meta custom audience", () => {
     expect(run).toMatchObject({ status: "succeeded", deleted: 1, notice: expect.stringMatching(/^The rest went through \/users because .*1870144.*; added \d+; removed 1 in/) });
     expect(t.uploads().slice(calls).map((l) => `${l.method} ${l.path.split("/").at(-1)} ${l.status}`)).toEqual([
       "POST usersreplace 400",
-      "DELETE users 200",
-      "POST users 200",
       "DELETE users 200",
       "POST users 200",
     ]);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { generateDemoData } from "@/lib/demo/generate";
-import { buildRow, IDENTIFIERS, type Identifier, normalise, previewPayload } from "./normalize";
+import { buildRow, IDENTIFIERS, type Identifier, normalise, previewPayload, sha256 } from "./normalize";
 import { callingCodes } from "../shared/calling-codes";
+import { connectorContext } from "@/lib/http/context";
+import { manualClock } from "@/test/clock";
+import { metaAudiences } from ".";
+import { metaAudiencesSettingsSchema } from "./config";
 
 /**
  * Expected hashes are literals: Meta's two published vectors (the fact sheet §4, from the custom audience
@@ -10,7 +14,11 @@ import { callingCodes } from "../shared/calling-codes";
 const META_EMAIL = "f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd0866552bb79"; // mary@example.com
 const META_PHONE = "1ef970831d7963307784fa8688e8fce101a15685d62aa765fed23f3a2c576a4e"; // 15559876543
 
-const sent = (key: Identifier, value: unknown, context: Record<string, unknown> = {}) => buildRow({ ...context, [key]: value }, [key]).identifiers[key];
+/** The connector's clock in these tests: birth years go up to 2026. */
+const NOW = Date.parse("2026-06-01T00:00:00Z");
+const YEAR = 2026;
+
+const sent = (key: Identifier, value: unknown, context: Record<string, unknown> = {}) => buildRow({ ...context, [key]: value }, [key], NOW).identifiers[key];
 const vectors: [Identifier, unknown, Record<string, unknown>, string, string][] = [
   // key, input, other mapped fields, normalised, SHA-256
   ["EMAIL", "mary@example.com", {}, "mary@example.com", META_EMAIL],
@@ -69,14 +77,14 @@ const vectors: [Identifier, unknown, Record<string, unknown>, string, string][] 
 
 describe("normalising and hashing as Meta documents", () => {
   it.each(vectors)("%s %j → %s", (key, input, context, normalised, hash) => {
-    const country = context.COUNTRY === undefined ? null : normalise("COUNTRY", context.COUNTRY).value;
-    expect(normalise(key, input, country).value).toBe(normalised);
+    const country = context.COUNTRY === undefined ? null : normalise("COUNTRY", context.COUNTRY, null, YEAR).value;
+    expect(normalise(key, input, country, YEAR).value).toBe(normalised);
     expect(sent(key, input, context)).toBe(hash);
   });
 
   it("sends EXTERN_ID as it is (trimmed), and refuses one that is an email address, which would leave unhashed", () => {
     expect(sent("EXTERN_ID", " c_00001 ")).toBe("c_00001");
-    expect(normalise("EXTERN_ID", "mary@example.com")).toEqual({ value: null, note: expect.stringContaining("sent unhashed") });
+    expect(normalise("EXTERN_ID", "mary@example.com", null, YEAR)).toEqual({ value: null, note: expect.stringContaining("sent unhashed") });
   });
 
   it.each([
@@ -89,19 +97,27 @@ describe("normalising and hashing as Meta documents", () => {
     ["GEN", "x", "is not m or f"],
     ["ZIP", "ABCDE", "is not a US ZIP code"],
   ] as const)("leaves %s %j out, saying why", (key, input, why) => {
-    const row = buildRow({ [key]: input, ...(key === "ZIP" ? { COUNTRY: "US" } : {}) }, [key]);
+    const row = buildRow({ [key]: input, ...(key === "ZIP" ? { COUNTRY: "US" } : {}) }, [key], NOW);
     expect(row.identifiers[key]).toBeUndefined();
     expect(row.problems).toEqual([expect.stringContaining(why)]);
   });
 
+  it("takes birth years up to the year of the connector's clock", () => {
+    expect(buildRow({ DOBY: "2030" }, ["DOBY"], Date.parse("2031-01-01T00:00:00Z")).identifiers.DOBY).toBe(sha256("2030"));
+    expect(buildRow({ DOBY: "2030" }, ["DOBY"], Date.parse("2029-12-31T23:59:59Z")).problems).toEqual(["DOBY is not a birth year (YYYY, 1900 to this year)"]);
+    const connection = { settings: metaAudiencesSettingsSchema.parse({ adAccountId: "act_1234" }), secrets: { accessToken: "EAAB" } };
+    const preview = metaAudiences.preview!({ ...connectorContext(connection), clock: manualClock(Date.parse("2031-01-01T00:00:00Z")) }, "audience", { DOBY: "2030" }, {});
+    expect(preview.fields).toEqual([{ name: "DOBY", value: "2030", normalised: "2030", sent: sha256("2030") }]);
+  });
+
   it("treats empty values as unknown (\"\" in the row), not as a problem", () => {
-    const row = buildRow({ EMAIL: "  ", PHONE: null, FN: "Mary" }, ["EMAIL", "PHONE", "FN"]);
+    const row = buildRow({ EMAIL: "  ", PHONE: null, FN: "Mary" }, ["EMAIL", "PHONE", "FN"], NOW);
     expect(row.identifiers).toEqual({ FN: "6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec" });
     expect(row.problems).toEqual([]);
   });
 
   it("previews each field as value → normalised → what is sent", () => {
-    const preview = previewPayload({ EXTERN_ID: "c_00042", EMAIL: " Mary@Example.COM", PHONE: "06 12 34 56 78", COUNTRY: "FR", GEN: "?", loyalty_tier: "gold" });
+    const preview = previewPayload({ EXTERN_ID: "c_00042", EMAIL: " Mary@Example.COM", PHONE: "06 12 34 56 78", COUNTRY: "FR", GEN: "?", loyalty_tier: "gold" }, NOW);
     expect(preview.fields).toEqual([
       { name: "EXTERN_ID", value: "c_00042", normalised: "c_00042", sent: "c_00042", note: expect.stringContaining("not require EXTERN_ID hashed") },
       { name: "EMAIL", value: " Mary@Example.COM", normalised: "mary@example.com", sent: META_EMAIL },
@@ -118,16 +134,16 @@ describe("normalising and hashing as Meta documents", () => {
     let nationalPhones = 0;
     for (const c of contacts) {
       const payload = { EXTERN_ID: c.id, EMAIL: c.email, PHONE: c.phone, FN: c.firstName, LN: c.lastName, CT: c.city, COUNTRY: c.country, DOBY: c.birthDate };
-      const row = buildRow(payload, keys);
+      const row = buildRow(payload, keys, NOW);
       for (const [key, value] of Object.entries(row.identifiers)) if (key !== "EXTERN_ID") expect(value).toMatch(/^[0-9a-f]{64}$/);
       const raw = [c.email, c.phone, c.firstName, c.lastName, c.city].filter(Boolean).map((v) => v!.trim().toLowerCase());
       expect(Object.values(row.identifiers).some((v) => raw.includes(v.toLowerCase()))).toBe(false);
       expect(row.problems).toEqual([]);
-      expect(normalise("EMAIL", c.email).value).toBe(c.email.trim().toLowerCase());
+      expect(normalise("EMAIL", c.email, null, YEAR).value).toBe(c.email.trim().toLowerCase());
       if (c.phone) {
         // +33…, "+33 612 …", 0033… and the national 0… all become the country code and the number.
         // (In Italy the leading 0 belongs to the number and stays after +39.)
-        const phone = normalise("PHONE", c.phone, c.country.toLowerCase()).value!;
+        const phone = normalise("PHONE", c.phone, c.country.toLowerCase(), YEAR).value!;
         const zero = c.country === "IT" && /^0[1-9]/.test(c.phone) ? "0" : "";
         expect(phone).toMatch(new RegExp(`^${callingCodes.get(c.country.toUpperCase())}${zero}[1-9]\\d{8}$`));
         if (/^0[1-9]/.test(c.phone)) nationalPhones++;

@@ -110,7 +110,7 @@ function countryCode(raw: string): Normalised {
   return callingCodes.has(value.toUpperCase()) ? { value } : bad("is not an ISO 3166-1 alpha-2 country code");
 }
 
-function birthYear(raw: unknown): Normalised {
+function birthYear(raw: unknown, thisYear: number): Normalised {
   let year: number | undefined;
   // pg reads a DATE as local midnight; other dates are taken in UTC.
   if (raw instanceof Date) year = raw.getHours() === 0 && raw.getMinutes() === 0 ? raw.getFullYear() : raw.getUTCFullYear();
@@ -120,7 +120,7 @@ function birthYear(raw: unknown): Normalised {
     const m = /^(\d{4})(?:[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ].*)?)?$/.exec(s) ?? /^\d{1,2}[-/.]\d{1,2}[-/.](\d{4})$/.exec(s);
     year = m ? Number(m[1]) : undefined;
   }
-  if (year === undefined || !Number.isInteger(year) || year < 1900 || year > new Date().getUTCFullYear()) return bad("is not a birth year (YYYY, 1900 to this year)");
+  if (year === undefined || !Number.isInteger(year) || year < 1900 || year > thisYear) return bad("is not a birth year (YYYY, 1900 to this year)");
   return { value: String(year) };
 }
 
@@ -135,10 +135,13 @@ function externId(raw: string): Normalised {
   return raw.includes("@") ? bad("looks like an email address: EXTERN_ID is sent unhashed, map an internal id") : { value: raw };
 }
 
-/** The value Meta's guide expects for `key`, before hashing. `country` (normalised COUNTRY) completes phones, states and ZIPs. */
-export function normalise(key: Identifier, raw: unknown, country: string | null = null): Normalised {
+/**
+ * The value Meta's guide expects for `key`, before hashing. `country` (normalised COUNTRY) completes phones, states
+ * and ZIPs; `thisYear` (on the connector's clock) is the latest birth year.
+ */
+export function normalise(key: Identifier, raw: unknown, country: string | null, thisYear: number): Normalised {
   if (raw === null || raw === undefined) return { value: null };
-  if (key === "DOBY" && (raw instanceof Date || typeof raw === "number")) return birthYear(raw);
+  if (key === "DOBY" && (raw instanceof Date || typeof raw === "number")) return birthYear(raw, thisYear);
   const text = String(raw).normalize("NFC").trim();
   if (!text) return { value: null };
   switch (key) {
@@ -158,7 +161,7 @@ export function normalise(key: Identifier, raw: unknown, country: string | null 
     case "COUNTRY":
       return countryCode(text);
     case "DOBY":
-      return birthYear(text);
+      return birthYear(text, thisYear);
     case "GEN":
       return gender(text);
     case "EXTERN_ID":
@@ -169,12 +172,14 @@ export function normalise(key: Identifier, raw: unknown, country: string | null 
 /** One person as Meta receives it: what is sent per key (hashes; EXTERN_ID as is) and why a value was not. */
 export type BuiltRow = { identifiers: Partial<Record<Identifier, string>>; fields: PayloadPreview["fields"]; problems: string[] };
 
-export function buildRow(payload: Record<string, unknown>, keys: readonly Identifier[]): BuiltRow {
-  const country = normalise("COUNTRY", payload.COUNTRY).value;
+/** `now`: the connector's clock, in ms. */
+export function buildRow(payload: Record<string, unknown>, keys: readonly Identifier[], now: number): BuiltRow {
+  const thisYear = new Date(now).getUTCFullYear();
+  const country = normalise("COUNTRY", payload.COUNTRY, null, thisYear).value;
   const row: BuiltRow = { identifiers: {}, fields: [], problems: [] };
   for (const key of keys) {
     const raw = payload[key] ?? null;
-    const n = normalise(key, raw, country);
+    const n = normalise(key, raw, country, thisYear);
     const sent = n.value === null ? null : isHashed(key) ? sha256(n.value) : n.value;
     if (sent !== null) row.identifiers[key] = sent;
     else if (n.note) row.problems.push(`${key} ${n.note}`);
@@ -191,9 +196,9 @@ export const schemaOf = (fields: readonly string[]): Identifier[] => IDENTIFIERS
 export const rowOf = (schema: readonly string[], identifiers: Record<string, unknown>) => schema.map((key) => (typeof identifiers[key] === "string" ? (identifiers[key] as string) : ""));
 
 /** What a mapped record would be sent as, field by field (the builder's "preview payload"). */
-export function previewPayload(payload: Record<string, unknown>): PayloadPreview {
+export function previewPayload(payload: Record<string, unknown>, now: number): PayloadPreview {
   const keys = schemaOf(Object.keys(payload));
-  const fields = buildRow(payload, keys).fields;
+  const fields = buildRow(payload, keys, now).fields;
   for (const name of Object.keys(payload))
     if (!isIdentifier(name)) fields.push({ name, value: payload[name] ?? null, normalised: null, sent: null, note: "not an identifier Meta takes: not sent" });
   return { fields };

@@ -25,6 +25,7 @@ import {
   type SessionInput,
   type Verdict,
 } from "./sandbox-audiences";
+import { FAULTS, type Fault, objectOf, parseBody } from "./sandbox-wire";
 
 export type { Member, SandboxAudience, SandboxSession };
 
@@ -47,49 +48,8 @@ export type MetaSandboxOptions = {
   invalid?: (member: Member) => Verdict;
 };
 
-/** Errors the test switches on for the next `times` requests to paths matching `paths` (default: uploads). */
-export type Fault = { code: 80003 | 17 | 4 | 1 | 2 | 190 | 368; times?: number; regainMinutes?: number; paths?: RegExp };
-
 /** `method` is the operation (a POST with method=DELETE is a DELETE), `verb` the HTTP method on the wire. */
 export type LoggedRequest = { at: number; method: string; verb: string; path: string; query: Record<string, string>; raw: string; params: Record<string, unknown>; status: number; code?: number; subcode?: number };
-
-const FAULTS: Record<Fault["code"], { status: number; message: string; subcode?: number }> = {
-  80003: { status: 400, subcode: 2446079, message: "(#80003) There have been too many calls to this ad-account. Wait a bit and try again." },
-  17: { status: 400, subcode: 2446079, message: "(#17) User request limit reached" },
-  4: { status: 400, message: "(#4) Application request limit reached" },
-  1: { status: 500, message: "An unknown error occurred" },
-  2: { status: 503, message: "An unexpected error has occurred. Please retry your request later." },
-  190: { status: 400, message: "Error validating access token: The session has been invalidated because the user changed their password." },
-  368: { status: 400, message: "The action attempted has been deemed abusive or is otherwise disallowed" },
-};
-
-function parseBody(raw: string, type: string): Record<string, unknown> {
-  if (!raw) return {};
-  if (type.includes("multipart/form-data")) {
-    const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2] ?? "";
-    const fields: Record<string, unknown> = {};
-    for (const part of raw.split(`--${boundary}`)) {
-      const [head, ...rest] = part.split("\r\n\r\n");
-      const name = /name="([^"]+)"/.exec(head ?? "")?.[1];
-      if (name) fields[name] = rest.join("\r\n\r\n").replace(/\r\n$/, "");
-    }
-    return fields;
-  }
-  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
-  return JSON.parse(raw) as Record<string, unknown>;
-}
-
-/** `payload` and `session` come as objects (JSON bodies) or JSON strings (forms). */
-const objectOf = (value: unknown): Record<string, unknown> | undefined => {
-  if (typeof value === "string") {
-    try {
-      return JSON.parse(value) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  }
-  return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-};
 
 export async function startMetaSandbox(options: MetaSandboxOptions = {}) {
   let settings = { token: "sandbox-system-user-token-0123456789", adAccountId: "act_1000000001", accountName: "Relay sandbox", versions: ["v24.0", "v25.0"], termsAccepted: true, inBusinessPortfolio: true, replaceProcessingMs: 0, ...options };

@@ -7,7 +7,7 @@ import "server-only";
 import { excerpt, isRunFatal } from "../shared/api";
 import type { DeliveryContext, DestinationResponse, ErrorKind, HttpResponse } from "../types";
 import type { MetaAudiencesSecrets, MetaAudiencesSettings } from "./config";
-import { assertUsable, describeError, graphCall, graphErrorOf } from "./graph";
+import { assertUsable, describeError, graphCall, graphErrorOf } from "./client";
 import { sha256 } from "./normalize";
 
 export type Ctx = DeliveryContext<MetaAudiencesSettings, MetaAudiencesSecrets>;
@@ -21,7 +21,7 @@ export type Session = {
   rows: number;
   received: number;
   invalid: number;
-  /** The last row sent: the batch that closes the session (last_batch_flag) carries it again. */
+  /** The last row sent: a session the run's final batch did not end is closed by sending it again with last_batch_flag. */
   tail?: { schema: string[]; row: string[] };
   closed?: boolean;
   /** A request failed without an answer: Meta may or may not hold that batch, so the next rows open a new session. */
@@ -83,12 +83,12 @@ function retire(state: MetaState, kind: Kind) {
 /** The session the next rows of `kind` go in, opened when there is none that Meta still takes. A replace has one session per run. */
 function sessionFor(ctx: Ctx, state: MetaState, kind: Kind): Session | undefined {
   const current = state.sessions[kind];
-  if (current && !current.closed && !current.broken && Date.now() - current.startedAt < SESSION_MAX_AGE_MS) return current;
+  if (current && !current.closed && !current.broken && ctx.clock.now() - current.startedAt < SESSION_MAX_AGE_MS) return current;
   if (current && kind === "replace") return undefined;
   retire(state, kind);
   const generation = (state.generations[kind] ?? 0) + 1;
   state.generations[kind] = generation;
-  return (state.sessions[kind] = { id: sessionIdOf(ctx.runId, kind, generation), seq: 0, startedAt: Date.now(), rows: 0, received: 0, invalid: 0 });
+  return (state.sessions[kind] = { id: sessionIdOf(ctx.runId, kind, generation), seq: 0, startedAt: ctx.clock.now(), rows: 0, received: 0, invalid: 0 });
 }
 
 /** One batch: a JSON body, the token in the query; a removal is a POST with method=DELETE, as the guide documents [G]. */
@@ -114,12 +114,13 @@ function record(session: Session, a: HttpResponse) {
 const fellBack = (state: MetaState): Sent => ({ ok: false, kind: "technical", message: state.replaceFellBack!, fellBack: true });
 
 /**
- * Sends rows of `kind` in the current session (≤10,000 rows: the caller chunks). Meta's session answers are
+ * Sends rows of `kind` in the current session (≤10,000 rows: the caller chunks); `last` ends the session
+ * with them (last_batch_flag), as the run's final batch does. Meta's session answers are
  * handled as its guide says: a replace whose window ran out or whose session is finished, or an audience too
  * big to replace, ends the replace (the answer says `fellBack`: the caller sends the rows through /users);
  * a session whose first batch Meta lacks starts again.
  */
-export async function sendRows(ctx: Ctx, state: MetaState, kind: Kind, schema: string[], data: string[][], retried = false): Promise<Sent> {
+export async function sendRows(ctx: Ctx, state: MetaState, kind: Kind, schema: string[], data: string[][], last: boolean, retried = false): Promise<Sent> {
   if (kind === "replace" && state.replaceFellBack) return fellBack(state);
   const session = sessionFor(ctx, state, kind);
   if (!session) {
@@ -128,7 +129,7 @@ export async function sendRows(ctx: Ctx, state: MetaState, kind: Kind, schema: s
   }
   let a: HttpResponse;
   try {
-    a = await post(ctx, state, kind, session, { schema, data }, false);
+    a = await post(ctx, state, kind, session, { schema, data }, last);
   } catch (error) {
     if (isRunFatal(error)) throw error;
     session.seq++;
@@ -142,6 +143,7 @@ export async function sendRows(ctx: Ctx, state: MetaState, kind: Kind, schema: s
     session.seq++;
     session.rows += data.length;
     session.tail = { schema, row: data.at(-1)! };
+    session.closed = last;
     record(session, a);
     return { ok: true, samples: samplesOf(a.json), response: excerpt(a), kind };
   }
@@ -156,20 +158,21 @@ export async function sendRows(ctx: Ctx, state: MetaState, kind: Kind, schema: s
     // The session lacks its first batch (never received) or is finished: open the next one.
     if (sub === 1870147) delete state.sessions[kind];
     else session.closed = true;
-    return sendRows(ctx, state, kind, schema, data, true);
+    return sendRows(ctx, state, kind, schema, data, last, true);
   }
   return { ok: false, kind: a.status >= 500 ? "technical" : "rejected", message: e ? describeError(e) : `Meta answered ${a.status}`, response: excerpt(a) };
 }
 
 /**
- * Ends a session still open: the last row again, with last_batch_flag (re-adding or re-removing one person
+ * Ends a session the run's final batch did not end (it had no rows of this kind, or the engine did not say
+ * which batch was last): the last row again, with last_batch_flag (re-adding or re-removing one person
  * changes nothing). A replace must end for Meta to swap the audience; /users sessions would otherwise
  * close by themselves 90 minutes after their first batch.
  */
 export async function closeSession(ctx: Ctx, state: MetaState, kind: Kind) {
   const session = state.sessions[kind];
   if (!session?.tail || session.closed || session.broken) return;
-  if (Date.now() - session.startedAt >= META_SESSION_WINDOW_MS) {
+  if (ctx.clock.now() - session.startedAt >= META_SESSION_WINDOW_MS) {
     session.closed = true;
     return;
   }

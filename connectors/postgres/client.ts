@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import type { ConnectionConfig } from "../types";
 import type { DatabaseSecrets, DatabaseSettings } from "../shared/database-config";
+import { defaultPostgresSchema } from "./config";
 
 export type PgConnection = ConnectionConfig<DatabaseSettings, DatabaseSecrets>;
 
@@ -31,7 +32,7 @@ export function destinationPool({ settings, secrets }: PgConnection): pg.Pool {
   return pool;
 }
 
-export const schemaOf = (settings: DatabaseSettings) => settings.schema || "public";
+export const schemaOf = (settings: DatabaseSettings) => settings.schema || defaultPostgresSchema;
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const qualified = (schema: string, table: string) => `${ident(schema)}.${ident(table)}`;
 

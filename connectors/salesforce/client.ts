@@ -2,11 +2,12 @@
 import "server-only";
 import crypto from "node:crypto";
 import { joinUrl, tokenCache } from "../shared/api";
-import { type ConnectionConfig, DestinationConfigError, type HttpClient, type HttpResponse } from "../types";
+import { type ConnectionConfig, type ConnectorContext, DestinationConfigError, type HttpResponse } from "../types";
 import { errorText, firstError, salesforceLimits } from "./answers";
 import type { SalesforceSecrets, SalesforceSettings } from "./config";
 
 export type SalesforceConnection = ConnectionConfig<SalesforceSettings, SalesforceSecrets>;
+export type SalesforceContext = ConnectorContext<SalesforceSettings, SalesforceSecrets>;
 type Session = { accessToken: string; instanceUrl: string };
 
 // Salesforce gives no lifetime (the org's session policy, 15 minutes at the least); a 401 asks for a new one anyway.
@@ -20,7 +21,7 @@ const credentialsKey = ({ settings: s, secrets: k }: SalesforceConnection) =>
     .digest("hex")}`;
 
 /** The JWT bearer assertion: iss = consumer key, sub = username, aud = login host, signed RS256. */
-export function signedAssertion(s: SalesforceSettings, privateKey: string, now = Date.now()): string {
+export function signedAssertion(s: SalesforceSettings, privateKey: string, now: number): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const unsigned = `${part({ alg: "RS256" })}.${part({ iss: s.clientId, sub: s.username, aud: s.audience, exp: Math.floor(now / 1000) + JWT_SECONDS })}`;
   let key: crypto.KeyObject;
@@ -55,8 +56,8 @@ function loginProblem(s: SalesforceSettings, a: HttpResponse): string {
   return `Salesforce refused the login (${said}): ${hint}`;
 }
 
-async function login(http: HttpClient, c: SalesforceConnection): Promise<Session> {
-  const { settings: s, secrets: k } = c;
+async function login({ http, connection, clock }: SalesforceContext): Promise<Session> {
+  const { settings: s, secrets: k } = connection;
   const form = new URLSearchParams();
   if (s.auth === "client_credentials") {
     if (!k.clientSecret) throw new DestinationConfigError("Enter the connected app's consumer secret: the client credentials flow needs it");
@@ -66,7 +67,7 @@ async function login(http: HttpClient, c: SalesforceConnection): Promise<Session
   } else {
     if (!k.privateKey) throw new DestinationConfigError("Paste the private key of the connected app's certificate: the JWT bearer flow signs with it");
     form.set("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
-    form.set("assertion", signedAssertion(s, k.privateKey));
+    form.set("assertion", signedAssertion(s, k.privateKey, clock.now()));
   }
   const a = await http({
     method: "POST",
@@ -90,8 +91,8 @@ function instanceOf(s: SalesforceSettings, instanceUrl: unknown): string {
   return instanceUrl as string;
 }
 
-async function session(http: HttpClient, c: SalesforceConnection): Promise<Session> {
-  const cached = await tokenCache.get(credentialsKey(c), async () => ({ token: JSON.stringify(await login(http, c)), expiresInSeconds: SESSION_SECONDS }));
+async function session(ctx: SalesforceContext): Promise<Session> {
+  const cached = await tokenCache.get(ctx.clock, credentialsKey(ctx.connection), async () => ({ token: JSON.stringify(await login(ctx)), expiresInSeconds: SESSION_SECONDS }));
   return JSON.parse(cached) as Session;
 }
 
@@ -99,9 +100,10 @@ async function session(http: HttpClient, c: SalesforceConnection): Promise<Sessi
  * A call to the REST API at the instance_url the login named: `path` under /services/data/vXX.X, or a path Salesforce gave (nextRecordsUrl). A
  * refused session (401) is renewed once; refused again, the connection cannot work and the run stops.
  */
-export async function sfCall(http: HttpClient, c: SalesforceConnection, p: { method: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<HttpResponse> {
+export async function sfCall(ctx: SalesforceContext, p: { method: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<HttpResponse> {
+  const { http, connection: c } = ctx;
   for (let renewed = false; ; renewed = true) {
-    const current = await session(http, c);
+    const current = await session(ctx);
     const { accessToken, instanceUrl } = current;
     const path = p.path.startsWith("/services/") ? p.path : `/services/data/v${c.settings.apiVersion}${p.path}`;
     const a = await http({ method: p.method, url: joinUrl(instanceUrl, path), body: p.body, headers: { authorization: `Bearer ${accessToken}`, ...p.headers }, limits: salesforceLimits });
@@ -151,17 +153,18 @@ const describes = new Map<string, { since: string; body: SObjectDescribe }>();
 const MAX_DESCRIBES = 500;
 
 /** An object's describe, kept per credentials and asked again with If-Modified-Since (304 when unchanged); undefined when there is no such object. */
-export async function describeObject(http: HttpClient, c: SalesforceConnection, object: string): Promise<SObjectDescribe | undefined> {
+export async function describeObject(ctx: SalesforceContext, object: string): Promise<SObjectDescribe | undefined> {
   if (!isApiName(object)) return undefined;
-  const key = `${credentialsKey(c)}:${c.settings.apiVersion}:${object}`;
+  const key = `${credentialsKey(ctx.connection)}:${ctx.connection.settings.apiVersion}:${object}`;
   const cached = describes.get(key);
-  const a = await sfCall(http, c, { method: "GET", path: `/sobjects/${object}/describe`, headers: cached ? { "if-modified-since": cached.since } : {} });
+  const a = await sfCall(ctx, { method: "GET", path: `/sobjects/${object}/describe`, headers: cached ? { "if-modified-since": cached.since } : {} });
   if (a.status === 304 && cached) return cached.body;
   if (a.status === 404) return undefined;
   assertPermitted(a, `describing ${object}`);
   if (a.status !== 200) throw new Error(`Describing ${object} failed: ${errorText(a)}`);
   if (describes.size >= MAX_DESCRIBES) describes.delete(describes.keys().next().value!);
-  // A second early: a change made in the same second as this read is still seen next time.
-  describes.set(key, { since: new Date(Date.now() - 1_000).toUTCString(), body: a.json as SObjectDescribe });
+  // Salesforce's time of the answer (ours without it), a second early: a change made in the same second as this read is still seen next time.
+  const answeredAt = Date.parse(a.headers.get("date") ?? "");
+  describes.set(key, { since: new Date((Number.isFinite(answeredAt) ? answeredAt : ctx.clock.now()) - 1_000).toUTCString(), body: a.json as SObjectDescribe });
   return a.json as SObjectDescribe;
 }

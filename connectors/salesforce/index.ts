@@ -1,23 +1,22 @@
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
 import { isRunFatal } from "../shared/api";
 import { type Connector, DestinationConfigError } from "../types";
 import { apiUsage, errorText } from "./answers";
 import { assertPermitted, describeObject, sfCall } from "./client";
 import { type SalesforceSecrets, type SalesforceSettings, salesforceSecretsSchema, salesforceSettingsSchema } from "./config";
 import { salesforceManifest } from "./manifest";
-import { destinationFields, writableObjects } from "./schema";
+import { destinationFields, writableObject, writableObjects } from "./schema";
 import { assertNotStopped, beginWriting, readRecords, type SalesforceState, writeRecords } from "./write";
 
-export const salesforce: Connector<SalesforceSettings, SalesforceSecrets> = {
+export const salesforce: Connector<SalesforceSettings, SalesforceSecrets, SalesforceState> = {
   manifest: salesforceManifest,
   settingsSchema: salesforceSettingsSchema,
   secretsSchema: salesforceSecretsSchema,
 
   /** Logs in and lists the objects (a cheap call every user with API access may make), with the org's API usage. */
-  async test(connection) {
+  async test(ctx) {
     try {
-      const a = await sfCall(directHttpClient(), connection, { method: "GET", path: "/sobjects" });
+      const a = await sfCall(ctx, { method: "GET", path: "/sobjects" });
       assertPermitted(a, "listing objects");
       if (a.status !== 200) return { ok: false, message: `Salesforce answered ${a.status} to the object list: ${errorText(a)}` };
       const count = ((a.json as { sobjects?: unknown[] }).sobjects ?? []).length;
@@ -32,10 +31,12 @@ export const salesforce: Connector<SalesforceSettings, SalesforceSecrets> = {
     }
   },
 
-  listObjects: (connection) => writableObjects(directHttpClient(), connection),
+  listObjects: (ctx) => writableObjects(ctx),
 
-  async listFields(connection, object) {
-    const described = await describeObject(directHttpClient(), connection, object);
+  findObject: (ctx, object) => writableObject(ctx, object),
+
+  async listFields(ctx, object) {
+    const described = await describeObject(ctx, object);
     if (!described) throw new DestinationConfigError(`Salesforce has no object "${object}" that the integration user can see`);
     return destinationFields(described.fields);
   },
@@ -44,9 +45,9 @@ export const salesforce: Connector<SalesforceSettings, SalesforceSecrets> = {
 
   delivery: {
     begin: beginWriting,
-    write: (ctx, state, records) => writeRecords(ctx, state as SalesforceState, records),
+    write: (ctx, state, records) => writeRecords(ctx, state, records),
     async commit(_ctx, state) {
-      assertNotStopped(state as SalesforceState);
+      assertNotStopped(state);
       return {};
     },
     async abort() {},

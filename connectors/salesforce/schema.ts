@@ -1,9 +1,9 @@
 /** The objects and fields a Salesforce connection offers, read live from the org's describe answers. */
 import "server-only";
 import { pool } from "../shared/api";
-import type { DestinationField, DestinationObject, FieldType, HttpClient } from "../types";
+import type { DestinationField, DestinationObject, FieldType } from "../types";
 import { errorText } from "./answers";
-import { assertPermitted, describeObject, type SalesforceConnection, sfCall, type SObjectField } from "./client";
+import { assertPermitted, describeObject, type SalesforceContext, sfCall, type SObjectDescribe, type SObjectField } from "./client";
 
 const CORE = ["Account", "Contact", "Lead"];
 // Standard objects that orgs often give an external ID field; every custom object is looked at too.
@@ -12,20 +12,30 @@ const MAX_DESCRIBED = 100;
 
 type GlobalObject = { name: string; label: string; custom: boolean; createable: boolean; updateable: boolean };
 
-/** Contact, Lead and Account, and every other object with an external ID field. */
-export async function writableObjects(http: HttpClient, c: SalesforceConnection): Promise<DestinationObject[]> {
-  const a = await sfCall(http, c, { method: "GET", path: "/sobjects" });
+/** How an object is offered to a sync: Contact, Lead and Account always, another one only with an external ID field (undefined: not offered). */
+function offered(o: { name: string; label: string }, described: SObjectDescribe | undefined): DestinationObject | undefined {
+  if (CORE.includes(o.name)) return { name: o.name, label: o.label, description: "Matched on an external ID field (upserted) or a unique field" };
+  const keys = described?.fields.filter((f) => f.externalId).map((f) => f.name) ?? [];
+  return keys.length ? { name: o.name, label: o.label, description: `Has external ID fields: ${keys.join(", ")}` } : undefined;
+}
+
+/** Contact, Lead and Account, and every other object with an external ID field (the global describe, then each candidate's). */
+export async function writableObjects(ctx: SalesforceContext): Promise<DestinationObject[]> {
+  const a = await sfCall(ctx, { method: "GET", path: "/sobjects" });
   assertPermitted(a, "listing objects");
   if (a.status !== 200) throw new Error(`Listing Salesforce's objects failed: ${errorText(a)}`);
   const all = ((a.json as { sobjects?: GlobalObject[] }).sobjects ?? []).filter((o) => o.createable && o.updateable);
   const core = all.filter((o) => CORE.includes(o.name));
   const candidates = all.filter((o) => !CORE.includes(o.name) && (STANDARD.includes(o.name) || (o.custom && o.name.endsWith("__c")))).slice(0, MAX_DESCRIBED);
-  const described = await pool(candidates, 4, (o) => describeObject(http, c, o.name));
-  const keyed = candidates.filter((_, i) => described[i]?.fields.some((f) => f.externalId));
-  return [
-    ...core.map((o) => ({ name: o.name, label: o.label, description: "Matched on an external ID field (upserted) or a unique field" })),
-    ...keyed.map((o) => ({ name: o.name, label: o.label, description: `Has external ID fields: ${described[candidates.indexOf(o)]!.fields.filter((f) => f.externalId).map((f) => f.name).join(", ")}` })),
-  ];
+  const described = await pool(candidates, 4, (o) => describeObject(ctx, o.name));
+  return [...core.map((o) => offered(o, undefined)!), ...candidates.flatMap((o, i) => offered(o, described[i]) ?? [])];
+}
+
+/** One object as writableObjects would offer it, from its own describe alone (the global describe of a large org may fail or be slow). */
+export async function writableObject(ctx: SalesforceContext, name: string): Promise<DestinationObject | undefined> {
+  const described = await describeObject(ctx, name);
+  if (!described || described.name !== name || !described.createable || !described.updateable) return undefined;
+  return offered(described, described);
 }
 
 const TYPES: Record<string, FieldType> = { boolean: "boolean", int: "integer", long: "integer", double: "number", currency: "number", percent: "number", date: "date", datetime: "datetime" };

@@ -1,11 +1,12 @@
 /** writeRecords against the Salesforce sandbox: requests refused as a whole, and DUPLICATE_VALUE on fields other than the match key. */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpClient } from "@/lib/sync/http";
+import { createHttpClient } from "@/lib/http/client";
 import type { DeliveryContext, WriteRecord } from "../types";
 import type { SalesforceSecrets, SalesforceSettings } from "./config";
 import { type SalesforceSandbox, sandboxConnection, startSalesforceSandbox } from "./sandbox";
 import { defaultOrg, field, type SandboxObject } from "./sandbox-schema";
 import { beginWriting, writeRecords } from "./write";
+import { scaledClock } from "@/lib/http/context";
 
 let sandbox: SalesforceSandbox | undefined;
 afterEach(async () => {
@@ -29,6 +30,7 @@ function deliveryContext(s: SalesforceSandbox, p: { object: string; key: string;
   return {
     connection: sandboxConnection(s) as DeliveryContext<SalesforceSettings, SalesforceSecrets>["connection"],
     http: createHttpClient({ delaysMs: [1], timeScale: 1, outbound: { allowPrivate: true } }),
+    clock: scaledClock(1),
     ...p,
     mode: "incremental",
     runId: "run",

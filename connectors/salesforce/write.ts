@@ -37,7 +37,7 @@ const REQUEST_WIDE = new Set(["INVALID_FIELD", "INVALID_TYPE", "EXCEEDED_ID_LIMI
 
 /** Reads the object's describe once per run: the match key decides how records are written; missing fields stop the run before any write. */
 export async function beginWriting(ctx: Ctx): Promise<SalesforceState> {
-  const d = await describeObject(ctx.http, ctx.connection, ctx.object);
+  const d = await describeObject(ctx, ctx.object);
   if (!d) throw new DestinationConfigError(`Salesforce has no object "${ctx.object}" that the integration user can see`);
   const fields = new Map(d.fields.map((f) => [f.name.toLowerCase(), f]));
   const missing = ctx.fields.filter((name) => !fields.has(name.toLowerCase()));
@@ -103,8 +103,8 @@ async function send(ctx: Ctx, state: SalesforceState, op: Op, group: Pending[]):
   try {
     a =
       op === "delete"
-        ? await sfCall(ctx.http, ctx.connection, { method: "DELETE", path: `/composite/sobjects?ids=${group.map((p) => p.id).join(",")}&allOrNone=false` })
-        : await sfCall(ctx.http, ctx.connection, {
+        ? await sfCall(ctx, { method: "DELETE", path: `/composite/sobjects?ids=${group.map((p) => p.id).join(",")}&allOrNone=false` })
+        : await sfCall(ctx, {
             method: op === "create" ? "POST" : "PATCH",
             path: op === "upsert" ? `/composite/sobjects/${ctx.object}/${state.upsertField}` : "/composite/sobjects",
             body: { allOrNone: false, records: group.map((p) => sobject(ctx.object, p)) },
@@ -175,14 +175,18 @@ export async function* readRecords(ctx: Ctx): AsyncIterable<{ destinationId: str
     throw new DestinationConfigError(`A replace deletes the ${ctx.object} records it reads back; matching on Id would read every one of them: match on an external ID field`);
   if (!isApiName(ctx.object) || !isApiName(ctx.key)) throw new DestinationConfigError(`"${ctx.object}.${ctx.key}" is not a Salesforce API name`);
   let path = `/query?q=${encodeURIComponent(`SELECT Id, ${ctx.key} FROM ${ctx.object} WHERE ${ctx.key} != null`)}`;
-  for (;;) {
-    const a = await sfCall(ctx.http, ctx.connection, { method: "GET", path });
+  const keyOf = (r: Record<string, unknown>) => Object.entries(r).find(([name]) => name.toLowerCase() === ctx.key.toLowerCase())?.[1];
+  for (let seen = 0; ; ) {
+    const a = await sfCall(ctx, { method: "GET", path });
     assertPermitted(a, `reading ${ctx.object} records`);
     if (a.status !== 200) throw new DestinationConfigError(`Reading back the ${ctx.object} records failed: ${errorText(a)}`);
-    const page = a.json as { done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] };
-    const keyOf = (r: Record<string, unknown>) => Object.entries(r).find(([name]) => name.toLowerCase() === ctx.key.toLowerCase())?.[1];
+    const page = a.json as { totalSize?: number; done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] };
     yield page.records.map((r) => ({ destinationId: String(r.Id), key: String(keyOf(r)) }));
-    if (page.done || !page.nextRecordsUrl) return;
+    seen += page.records.length;
+    // A replace never acts on part of the records: the query goes on while Salesforce says it is not done.
+    if (page.done && (page.totalSize === undefined || seen >= page.totalSize)) return;
+    if (page.done || !page.nextRecordsUrl)
+      throw new DestinationConfigError(`Salesforce returned ${seen} of the ${page.totalSize ?? "?"} ${ctx.object} records the read-back queried, without a link to the rest: stopped rather than act on part of them`);
     path = page.nextRecordsUrl;
   }
 }

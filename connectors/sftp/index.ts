@@ -81,7 +81,7 @@ export const sftp = fileConnector<SftpSettings, SftpSecrets>({
   pin: {
     settings: ["hostKeyFingerprint"],
     /** The key the server presents before any credentials are checked: wrong credentials still pin it. */
-    async read(config) {
+    async read({ connection: config }) {
       const client = new SftpClient();
       let presented: string | undefined;
       try {

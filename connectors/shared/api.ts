@@ -1,7 +1,7 @@
 /** Pieces every connector to a vendor's HTTP API shares: the base URL setting, result helpers, a worker pool, token cache. */
 import { z } from "zod";
 import { PublicError } from "@/lib/errors";
-import { DestinationConfigError, type EarlierAttempt, type HttpResponse, type RecordResult } from "../types";
+import { type Clock, DestinationConfigError, type EarlierAttempt, type HttpResponse, type RecordResult } from "../types";
 
 /** The vendor's API root, folded under "Advanced": tests and proxies point the connector elsewhere. */
 export const apiBaseUrl = (vendorDefault: string) =>
@@ -28,6 +28,12 @@ export function technicalFailure(key: string, error: unknown, earlier?: EarlierA
   return { key, status: "failed", kind: "technical", message: (error as Error).message, response: response && excerpt(response), earlier };
 }
 
+/** The warning of a record sent without the identifiers it gave that the destination would refuse. */
+export const droppedWarning = (dropped: string[]) => `${dropped.join("; ")}: sent without ${dropped.length === 1 ? "it" : "them"}`;
+
+/** A result that went through carries the warning; a failed one already says what went wrong. */
+export const withWarning = (result: RecordResult, warning: string | undefined): RecordResult => (warning && result.status === "ok" ? { ...result, warning } : result);
+
 /** Runs `work` over `items` with at most `size` at a time, results in input order. */
 export async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -49,15 +55,15 @@ export const chunks = <T>(items: T[], size: number): T[][] => Array.from({ lengt
 const tokens = new Map<string, { token: Promise<string>; expiresAt: number }>();
 
 /**
- * An access token (OAuth, Splio, Google) kept in memory per credentials until a minute before it expires;
- * calls that need one at the same moment share one request for it. `forget` drops a token the vendor
- * refused (revoked early) — only that one, not a newer one another call already got.
+ * An access token (OAuth, Splio, Google) kept in memory per credentials until a minute before it expires,
+ * on the connector's clock; calls that need one at the same moment share one request for it. `forget` drops
+ * a token the vendor refused (revoked early) — only that one, not a newer one another call already got.
  */
 export const tokenCache = {
-  async get(cacheKey: string, issue: () => Promise<{ token: string; expiresInSeconds: number }>): Promise<string> {
+  async get(clock: Clock, cacheKey: string, issue: () => Promise<{ token: string; expiresInSeconds: number }>): Promise<string> {
     const cached = tokens.get(cacheKey);
-    if (cached && cached.expiresAt > Date.now()) return cached.token;
-    const entry: { token: Promise<string>; expiresAt: number } = { token: issue().then((t) => ((entry.expiresAt = Date.now() + Math.max(0, t.expiresInSeconds - 60) * 1000), t.token)), expiresAt: Infinity };
+    if (cached && cached.expiresAt > clock.now()) return cached.token;
+    const entry: { token: Promise<string>; expiresAt: number } = { token: issue().then((t) => ((entry.expiresAt = clock.now() + Math.max(0, t.expiresInSeconds - 60) * 1000), t.token)), expiresAt: Infinity };
     tokens.set(cacheKey, entry);
     entry.token.catch(() => tokens.get(cacheKey) === entry && tokens.delete(cacheKey));
     return entry.token;

@@ -16,12 +16,18 @@ describe("file names", () => {
 
   it("recognise the earlier files of the same template, and nothing else", () => {
     const settings = { fileName: "contacts_{date}_{run}.csv", gzip: false };
-    expect(madeFromTemplate(settings, "contacts_2026-11-20_12345678.csv")).toBe(true);
-    expect(madeFromTemplate(settings, "contacts_2026-11-20_12345678_deletions.csv")).toBe(true);
-    expect(madeFromTemplate(settings, "contacts_2026-11-20_12345678.csv.bak")).toBe(false);
-    expect(madeFromTemplate(settings, "contacts_latest.csv")).toBe(false);
-    expect(madeFromTemplate(settings, "orders_2026-11-20_12345678.csv")).toBe(false);
-    expect(madeFromTemplate({ fileName: "a.b_{date}.csv", gzip: true }, "a.b_2026-01-01.csv.gz")).toBe(true);
-    expect(madeFromTemplate({ fileName: "a.b_{date}.csv", gzip: true }, "aXb_2026-01-01.csv.gz")).toBe(false);
+    expect(madeFromTemplate(settings, "contacts_2026-11-20_12345678.csv", run.syncId)).toBe(true);
+    expect(madeFromTemplate(settings, "contacts_2026-11-20_12345678_deletions.csv", run.syncId)).toBe(true);
+    expect(madeFromTemplate(settings, "contacts_2026-11-20_12345678.csv.bak", run.syncId)).toBe(false);
+    expect(madeFromTemplate(settings, "contacts_latest.csv", run.syncId)).toBe(false);
+    expect(madeFromTemplate(settings, "orders_2026-11-20_12345678.csv", run.syncId)).toBe(false);
+    expect(madeFromTemplate({ fileName: "a.b_{date}.csv", gzip: true }, "a.b_2026-01-01.csv.gz", run.syncId)).toBe(true);
+    expect(madeFromTemplate({ fileName: "a.b_{date}.csv", gzip: true }, "aXb_2026-01-01.csv.gz", run.syncId)).toBe(false);
+  });
+
+  it("recognise only the sync's own files when the template names the sync", () => {
+    const settings = { fileName: "feed_{sync}_{run}.csv", gzip: false };
+    expect(madeFromTemplate(settings, "feed_9f8e7d6c_12345678.csv", run.syncId)).toBe(true);
+    expect(madeFromTemplate(settings, "feed_0badc0de_12345678.csv", run.syncId)).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { stringify } from "csv-stringify/sync";
-import type { ConnectionConfig, Connector, DeliveryContext, FileReport, RecordResult, TestResult, WriteRecord } from "../types";
+import type { ConnectionConfig, Connector, DeliveryContext, FileReport, RecordResult, Sharing, TestResult, WriteRecord } from "../types";
 import { delimiters, type FileSettings } from "./file-config";
 
 /** What a file destination's server offers: SFTP and FTP each implement it with their client library. */
@@ -37,9 +37,10 @@ export function fileNames(settings: Pick<FileSettings, "fileName" | "gzip">, run
   return { main: `${filled}${gz}`, deletions: `${base}_deletions${ext}${filled.endsWith(".gz") ? ".gz" : gz}` };
 }
 
-/** Whether a name was made from the template (by any run): the earlier versions a new file replaces. */
-export function madeFromTemplate(settings: Pick<FileSettings, "fileName" | "gzip">, name: string): boolean {
-  const tokens = { "{datetime}": ["\u0001", "\\d{8}T\\d{6}Z"], "{date}": ["\u0002", "\\d{4}-\\d{2}-\\d{2}"], "{time}": ["\u0003", "\\d{6}"], "{run}": ["\u0004", "[0-9a-f]{8}"], "{sync}": ["\u0005", "[0-9a-f]{8}"] } as const;
+/** Whether a name was made from the template by a run of this sync (`{sync}` is its own id): the earlier versions a new file replaces. */
+export function madeFromTemplate(settings: Pick<FileSettings, "fileName" | "gzip">, name: string, syncId: string): boolean {
+  const own = syncId.slice(0, 8).replace(/[^0-9a-f]/g, "");
+  const tokens = { "{datetime}": ["\u0001", "\\d{8}T\\d{6}Z"], "{date}": ["\u0002", "\\d{4}-\\d{2}-\\d{2}"], "{time}": ["\u0003", "\\d{6}"], "{run}": ["\u0004", "[0-9a-f]{8}"], "{sync}": ["\u0005", own] } as const;
   const marked = Object.entries(tokens).reduce((text, [token, [mark]]) => text.replaceAll(token, mark), settings.fileName);
   const made = fileNames({ ...settings, fileName: marked }, { startedAt: new Date(0), runId: "", syncId: "" });
   const matches = (template: string) =>
@@ -48,6 +49,18 @@ export function madeFromTemplate(settings: Pick<FileSettings, "fileName" | "gzip
 }
 
 const hasTokens = (fileName: string) => /\{(date|time|datetime|run|sync)\}/.test(fileName);
+
+/**
+ * A file is one place per server, folder and name. Every run writes it anew (a fixed name) or removes
+ * the earlier files its template matches, so a sync has it to itself — unless its name has {sync}
+ * (each sync's files are its own), or {run} with earlier files kept (no run writes over another's).
+ */
+function fileSharing(where: string, settings: FileSettings): Sharing {
+  const place = `${where}${path.join(settings.folder, settings.fileName)}`;
+  const apart = settings.fileName.includes("{sync}") || (settings.fileName.includes("{run}") && settings.previousFiles === "keep");
+  if (apart) return { place };
+  return { place, claim: { reason: "each run writes the file anew (or removes the earlier files its name matches), over what another sync wrote", remedy: "put {sync} in the file name" } };
+}
 
 const temporaryName = (name: string, runId: string) => `.${name}.${runId.slice(0, 8)}.part`;
 /** The file a temporary name was for (".contacts.csv.0a1b2c3d.part" → "contacts.csv"), or undefined. */
@@ -138,7 +151,7 @@ export function fileConnector<S extends FileSettings, K>(parts: FileConnectorPar
   };
   return {
     ...parts,
-    async test(connection): Promise<TestResult> {
+    async test({ connection }): Promise<TestResult> {
       try {
         return await withRemote(connection, async (remote) => {
           const files = await remote.list(connection.settings.folder);
@@ -148,12 +161,15 @@ export function fileConnector<S extends FileSettings, K>(parts: FileConnectorPar
         return { ok: false, message: (error as Error).message };
       }
     },
-    async listObjects(connection) {
+    async listObjects({ connection }) {
       const { folder, fileName } = connection.settings;
       return [{ name: fileName, label: path.join(folder, fileName), description: "A CSV file: its columns are the mapping's destination names", freeFields: true }];
     },
     async listFields() {
       return [];
+    },
+    sharing({ connection }) {
+      return fileSharing(parts.describe(connection), connection.settings);
     },
     delivery: {
       async begin() {
@@ -170,7 +186,7 @@ export function fileConnector<S extends FileSettings, K>(parts: FileConnectorPar
           // What an upload cut off earlier left behind (its connection gone, it could not clean up).
           for (const name of await remote.list(settings.folder)) {
             const of = temporaryOf(name);
-            if (of && (of === names.main || of === names.deletions || madeFromTemplate(settings, of))) await remote.remove(path.join(settings.folder, name));
+            if (of && (of === names.main || of === names.deletions || madeFromTemplate(settings, of, ctx.syncId))) await remote.remove(path.join(settings.folder, name));
           }
           const files: FileReport[] = [];
           const upserts = pagesOf(ctx.records(), (r) => r.op !== "delete", (r) => ctx.fields.map((f) => cell(r.payload?.[f])));
@@ -182,7 +198,7 @@ export function fileConnector<S extends FileSettings, K>(parts: FileConnectorPar
           }
           if (settings.previousFiles === "remove" && hasTokens(settings.fileName)) {
             const written = new Set(files.map((f) => path.basename(f.name)));
-            for (const name of await remote.list(settings.folder)) if (!written.has(name) && madeFromTemplate(settings, name)) await remote.remove(path.join(settings.folder, name));
+            for (const name of await remote.list(settings.folder)) if (!written.has(name) && madeFromTemplate(settings, name, ctx.syncId)) await remote.remove(path.join(settings.folder, name));
           }
           return { files, message: files.length === 0 ? "Nothing changed: no file was written" : undefined };
         });

@@ -1,5 +1,7 @@
 /** Settings and secrets of a database destination (Postgres, MySQL). Client-safe. */
 import { z } from "zod";
+import { replaceStrategies, runModes } from "@/lib/vocabulary";
+import type { Sharing, SharingChoices } from "../types";
 
 export const databaseSettingsSchema = (defaults: { port: number }) =>
   z.strictObject({
@@ -21,9 +23,10 @@ export const databaseManifestBase = {
   objectNoun: "table",
   idempotentWrites: true,
   results: "record" as const,
-  modes: ["incremental", "full", "replace"] as ("incremental" | "full" | "replace")[],
+  modes: [...runModes],
+  replace: "whole" as const,
   onLeaveDelete: true,
-  replaceStrategies: ["sole_admin", "shared_table"] as ("sole_admin" | "shared_table")[],
+  replaceStrategies: [...replaceStrategies],
   endpointSettings: ["host", "port", "database", "user"],
 };
 
@@ -32,4 +35,19 @@ export function sharedTableProblem(fields: { name: string; nullable: boolean; ke
   const blocked = fields.filter((f) => mapped.includes(f.name) && f.name !== key && !f.nullable).map((f) => f.name);
   if (blocked.length === 0) return undefined;
   return `The shared-table strategy empties the mapped columns of rows that left the dataset, but ${blocked.map((b) => `"${b}"`).join(", ")} cannot be NULL: use the sole-admin strategy or make ${blocked.length > 1 ? "them" : "it"} nullable`;
+}
+
+/**
+ * A table is one place per server, database and schema. A sole-admin replace (the default of a replace run)
+ * deletes every row its dataset lacks, so it needs the table to itself; a shared-table replace empties its
+ * mapped columns in those rows, so it needs only them.
+ */
+export function tableSharing(settings: DatabaseSettings, schema: string, sync: SharingChoices): Sharing {
+  const place = `${settings.host}:${settings.port}/${settings.database}/${schema}.${sync.object}`;
+  if (sync.mode !== "replace") return { place };
+  if (sync.replaceStrategy === "shared_table") {
+    const fields = sync.fields.filter((f) => f !== sync.key);
+    return { place, claim: { reason: `a shared-table replace empties ${fields.join(", ")} in every row that is not in its dataset`, remedy: "map other columns", fields } };
+  }
+  return { place, claim: { reason: "a sole-admin replace deletes every row that is not in its dataset, other syncs' rows too", remedy: "use the shared-table strategy" } };
 }

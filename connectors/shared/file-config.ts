@@ -37,6 +37,7 @@ export const fileManifestBase = {
   idempotentWrites: true,
   results: "run" as const,
   modes: ["incremental", "replace"] as ConnectorManifest["modes"],
+  replace: "whole" as const,
   onLeaveDelete: true,
   replaceStrategies: [] as ConnectorManifest["replaceStrategies"],
 };

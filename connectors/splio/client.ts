@@ -2,10 +2,11 @@
 import "server-only";
 import crypto from "node:crypto";
 import { joinUrl, tokenCache } from "../shared/api";
-import { type ConnectionConfig, DestinationConfigError, type HttpClient, type HttpResponse, type VendorLimit } from "../types";
+import { type ConnectionConfig, type ConnectorContext, DestinationConfigError, type HttpResponse, type VendorLimit } from "../types";
 import type { SplioSecrets, SplioSettings } from "./config";
 
 export type SplioConnection = ConnectionConfig<SplioSettings, SplioSecrets>;
+export type SplioContext = ConnectorContext<SplioSettings, SplioSecrets>;
 
 /** Splio says both 1 h and 24 h; its support article says re-authenticate every 50 minutes. */
 const TOKEN_REUSE_SECONDS = 50 * 60;
@@ -54,28 +55,28 @@ export const isAlreadyExists = (description: unknown, code?: unknown) => code ==
 
 const cacheKey = (c: SplioConnection) => `splio:${c.settings.apiBaseUrl}:${crypto.createHash("sha256").update(c.secrets.apiKey).digest("hex")}`;
 
-/** Seconds the token may be reused: its JWT `exp` when it has one, at most 50 minutes (plus the cache's minute of margin). */
-function reuseSeconds(token: string): number {
+/** Seconds the token may be reused from `now`: its JWT `exp` when it has one, at most 50 minutes (plus the cache's minute of margin). */
+function reuseSeconds(token: string, now: number): number {
   const limit = TOKEN_REUSE_SECONDS + 60;
   try {
     const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as { exp?: unknown };
-    return typeof claims.exp === "number" ? Math.min(limit, Math.floor(claims.exp - Date.now() / 1000)) : limit;
+    return typeof claims.exp === "number" ? Math.min(limit, Math.floor(claims.exp - now / 1000)) : limit;
   } catch {
     return limit;
   }
 }
 
-async function authenticate(http: HttpClient, c: SplioConnection) {
+async function authenticate({ http, connection: c, clock }: SplioContext) {
   const a = await http({ method: "POST", url: joinUrl(c.settings.apiBaseUrl, "/authenticate"), body: { api_key: c.secrets.apiKey }, limits: splioLimits });
   const token = (a.json as { token?: unknown } | undefined)?.token;
-  if (a.status === 200 && typeof token === "string" && token) return { token, expiresInSeconds: reuseSeconds(token) };
+  if (a.status === 200 && typeof token === "string" && token) return { token, expiresInSeconds: reuseSeconds(token, clock.now()) };
   if (a.status === 400 || a.status === 401 || a.status === 403)
     throw new DestinationConfigError(`Splio refused the API key (${splioMessage(a)}): copy it again from the universe's Users API page`);
   throw new DestinationConfigError(`Splio's POST /authenticate answered ${a.status}: check the API base URL`);
 }
 
 /** The token, exchanged once for every call that needs one at the same moment (see tokenCache). */
-const token = (http: HttpClient, c: SplioConnection) => tokenCache.get(cacheKey(c), () => authenticate(http, c));
+const token = (ctx: SplioContext) => tokenCache.get(ctx.clock, cacheKey(ctx.connection), () => authenticate(ctx));
 
 /** Drops the cached token, so the next call exchanges the key again (Test connection checks the key itself). */
 export const forgetToken = (c: SplioConnection) => tokenCache.forget(cacheKey(c));
@@ -86,14 +87,15 @@ export type SplioRequest = { method: string; path: string; body?: unknown };
  * One call with the cached token. A 401 (token expired or revoked) gets a new token and the call is sent
  * once more; a second 401, or a 403, ends the run: no record can be written with these credentials.
  */
-export async function splioCall(http: HttpClient, c: SplioConnection, request: SplioRequest): Promise<HttpResponse> {
+export async function splioCall(ctx: SplioContext, request: SplioRequest): Promise<HttpResponse> {
+  const { http, connection: c } = ctx;
   const send = (bearer: string) =>
     http({ method: request.method, url: joinUrl(c.settings.apiBaseUrl, request.path), body: request.body, headers: { authorization: `Bearer ${bearer}` }, limits: splioLimits });
-  const used = await token(http, c);
+  const used = await token(ctx);
   let answer = await send(used);
   if (answer.status === 401) {
     await tokenCache.forget(cacheKey(c), used);
-    answer = await send(await token(http, c));
+    answer = await send(await token(ctx));
     if (answer.status === 401) throw new DestinationConfigError(`Splio refused a token it had just issued (${splioMessage(answer)}): check the API user in Splio`);
   }
   if (answer.status === 403)
@@ -101,17 +103,22 @@ export async function splioCall(http: HttpClient, c: SplioConnection, request: S
   return answer;
 }
 
-/** The pages of a Splio list (`per_page` ≤ 1000, `page_number` from 1, `count_element` in all). */
-export async function* splioPages<T>(http: HttpClient, c: SplioConnection, path: string, what: string): AsyncIterable<T[]> {
+/**
+ * The pages of a Splio list (`per_page` ≤ 1000, `page_number` from 1, `count_element` in all). Pages are read
+ * until the count is reached (a page may hold fewer than asked); without a count, until a short page. An
+ * empty page before the count throws: a replace never acts on part of the list.
+ */
+export async function* splioPages<T>(ctx: SplioContext, path: string, what: string): AsyncIterable<T[]> {
   const perPage = 1_000;
   for (let page = 1, seen = 0; ; page++) {
-    const a = await splioCall(http, c, { method: "GET", path: `${path}${path.includes("?") ? "&" : "?"}per_page=${perPage}&page_number=${page}` });
+    const a = await splioCall(ctx, { method: "GET", path: `${path}${path.includes("?") ? "&" : "?"}per_page=${perPage}&page_number=${page}` });
     if (a.status !== 200) throw new DestinationConfigError(`Splio could not list ${what} (${splioMessage(a)})`);
     const body = a.json as { count_element?: unknown; elements?: unknown } | undefined;
     const elements = Array.isArray(body?.elements) ? (body.elements as T[]) : [];
     yield elements;
     seen += elements.length;
     const total = typeof body?.count_element === "number" ? body.count_element : undefined;
-    if (elements.length < perPage || (total !== undefined && seen >= total)) return;
+    if (total === undefined ? elements.length < perPage : seen >= total) return;
+    if (elements.length === 0) throw new DestinationConfigError(`Splio listed ${seen} of its ${total} ${what.replace(/^the /, "")}, then an empty page: stopped rather than act on part of the list`);
   }
 }

@@ -1,7 +1,7 @@
 /** Splio's fields: the documented standard ones, custom fields discovered live, and a mapped record turned into Splio's body. */
 import "server-only";
-import { DestinationConfigError, type DestinationField, type FieldType, type HttpClient } from "../types";
-import { type SplioConnection, splioCall, splioMessage, splioPages } from "./client";
+import { DestinationConfigError, type DestinationField, type FieldType } from "../types";
+import { type SplioContext, splioCall, splioMessage, splioPages } from "./client";
 import type { SplioObject } from "./config";
 
 type Standard = { name: string; type: FieldType; required?: boolean; description?: string };
@@ -89,16 +89,16 @@ export function describeFields(object: SplioObject, elements: FieldElement[], un
 }
 
 /** Reads the object's fields (and, for contacts, the universe's unique key) from Splio. */
-export async function discoverFields(http: HttpClient, c: SplioConnection, object: SplioObject): Promise<SplioFields> {
+export async function discoverFields(ctx: SplioContext, object: SplioObject): Promise<SplioFields> {
   let uniqueKey: string | undefined;
   if (object === "contacts") {
-    const a = await splioCall(http, c, { method: "GET", path: "/universes/unique-key" });
+    const a = await splioCall(ctx, { method: "GET", path: "/universes/unique-key" });
     const value = (a.json as { unique_key?: unknown } | undefined)?.unique_key;
     if (a.status !== 200 || typeof value !== "string" || !value) throw new DestinationConfigError(`Splio did not give the universe's unique key (${splioMessage(a)})`);
     uniqueKey = value;
   }
   const elements: FieldElement[] = [];
-  for await (const page of splioPages<FieldElement>(http, c, `/data/fields/${object}`, `the ${object} fields`)) elements.push(...page);
+  for await (const page of splioPages<FieldElement>(ctx, `/data/fields/${object}`, `the ${object} fields`)) elements.push(...page);
   return describeFields(object, elements, uniqueKey);
 }
 

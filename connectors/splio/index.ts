@@ -1,5 +1,4 @@
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
 import { PublicError } from "@/lib/errors";
 import { type Connector, DestinationConfigError } from "../types";
 import { forgetToken, splioCall, splioMessage, splioPages } from "./client";
@@ -36,15 +35,16 @@ const listPaths: Record<SplioObject, string[]> = {
   orders: ["/data/v1/orders", "/data/v1/orders/abandoned"],
 };
 
-export const splio: Connector<SplioSettings, SplioSecrets> = {
+export const splio: Connector<SplioSettings, SplioSecrets, WriteState> = {
   manifest: splioManifest,
   settingsSchema: splioSettingsSchema,
   secretsSchema: splioSecretsSchema,
 
-  async test(connection) {
+  async test(ctx) {
+    const { connection } = ctx;
     forgetToken(connection);
     try {
-      const a = await splioCall(directHttpClient(), connection, { method: "GET", path: "/universes/unique-key" });
+      const a = await splioCall(ctx, { method: "GET", path: "/universes/unique-key" });
       const uniqueKey = (a.json as { unique_key?: unknown } | undefined)?.unique_key;
       if (a.status !== 200 || typeof uniqueKey !== "string") return { ok: false, message: `The API key is valid, but GET /universes/unique-key answered ${splioMessage(a)}` };
       return { ok: true, message: `Connected: the API key was exchanged for a token, and the universe identifies contacts by ${uniqueKey}` };
@@ -58,16 +58,16 @@ export const splio: Connector<SplioSettings, SplioSecrets> = {
     return splioObjects.map((name) => ({ name, ...labels[name] }));
   },
 
-  async listFields(connection, object) {
-    return (await discoverFields(directHttpClient(), connection, asObject(object))).fields;
+  async listFields(ctx, object) {
+    return (await discoverFields(ctx, asObject(object))).fields;
   },
 
   async *read(ctx) {
     const object = asObject(ctx.object);
-    const { uniqueKey } = await discoverFields(ctx.http, ctx.connection, object);
+    const { uniqueKey } = await discoverFields(ctx, object);
     const keyOf = listedKey(object === "contacts" ? uniqueKey : undefined);
     for (const path of listPaths[object])
-      for await (const page of splioPages<Listed>(ctx.http, ctx.connection, path, `the ${object}`))
+      for await (const page of splioPages<Listed>(ctx, path, `the ${object}`))
         yield page.flatMap((el) => {
           const key = keyOf(el);
           return key === undefined || key === null || key === "" ? [] : [{ destinationId: String(key), key: String(key) }];
@@ -77,13 +77,13 @@ export const splio: Connector<SplioSettings, SplioSecrets> = {
   delivery: {
     async begin(ctx) {
       const object = asObject(ctx.object);
-      const fields = await discoverFields(ctx.http, ctx.connection, object);
+      const fields = await discoverFields(ctx, object);
       if (fields.key !== ctx.key)
         throw new DestinationConfigError(`Splio identifies ${object} by "${fields.key}", but this sync matches on "${ctx.key}": change the sync's match key`);
-      return { custom: fields.custom } satisfies WriteState;
+      return { custom: fields.custom };
     },
     async write(ctx, state, records) {
-      return { results: await writeBatch(ctx, state as WriteState, records), state };
+      return { results: await writeBatch(ctx, state, records), state };
     },
     async commit() {
       return {};

@@ -14,6 +14,7 @@ export const splioManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "read_back",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["apiBaseUrl"],

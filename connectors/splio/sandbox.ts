@@ -25,6 +25,8 @@ export type SplioSandboxOptions = {
   limits?: { perSecond?: Partial<Buckets>; perMinute?: Partial<Buckets> };
   /** Real milliseconds per sandbox millisecond of the rate windows (tests run the engine's waits 100× faster). */
   timeScale?: number;
+  /** Robustness: list pages hold at most this many elements, whatever `per_page` asks (the answer's per_page and count_element say so). */
+  maxPerPage?: number;
 };
 type Logged = { at: number; method: string; path: string; status: number; body?: unknown };
 
@@ -92,9 +94,10 @@ export async function startSplioSandbox(options: SplioSandboxOptions = {}) {
   }
 
   const list = <T>(all: T[], query: URLSearchParams, perPageDefault: number): Answer => {
-    const perPage = Number(query.get("per_page") ?? perPageDefault);
+    const asked = Number(query.get("per_page") ?? perPageDefault);
     const page = Number(query.get("page_number") ?? 1);
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1_000) return fail(400, "per_page", "wrong_value", "per_page must be between 1 and 1000");
+    if (!Number.isInteger(asked) || asked < 1 || asked > 1_000) return fail(400, "per_page", "wrong_value", "per_page must be between 1 and 1000");
+    const perPage = Math.min(asked, settings.maxPerPage ?? asked);
     if (!Number.isInteger(page) || page < 1) return fail(400, "page_number", "wrong_value", "page_number must be 1 or more");
     return { status: 200, body: { count_element: all.length, current_page: page, per_page: perPage, sort: { id: "DESC" }, elements: all.slice((page - 1) * perPage, page * perPage) } };
   };

@@ -1,17 +1,19 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createConnection, loadConnection, updateConnection } from "@/lib/db/queries/connections";
+import { createConnection, updateConnection } from "@/lib/connections/save";
+import { loadConnection } from "@/lib/connections/load";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
+import { createSync } from "@/lib/syncs/save";
 import { contacts, orders, products, syncRecordLogs } from "@/lib/db/schema";
 import type { DemoScale } from "@/lib/demo/generate";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { syncTestRuntime } from "@/test/sync-runtime";
 import type { ConnectionConfig } from "../types";
 import type { SplioSecrets, SplioSettings } from "./config";
 import { splio } from "./index";
 import { type SplioSandbox, type SplioSandboxOptions, startSplioSandbox } from "./sandbox";
+import { connectorContext } from "@/lib/http/context";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -78,7 +80,7 @@ async function setup(s: SplioSandbox, shape: SyncShape, p: { seed?: Partial<Demo
   const connection = await createConnection(db, { workspaceId, connector: "splio", name: "Splio", settings: { apiBaseUrl: s.url }, secrets: { apiKey: s.apiKey }, rateLimit: p.rateLimit });
   const sync = await createSync(db, {
     workspaceId,
-    input: { name: `${shape.object} to Splio`, datasetId: dataset.id, connectionId: connection.id, object: shape.object, mapping: shape.mapping, matchKey: shape.matchKey, onLeave: "delete" },
+    input: { name: `${shape.object} to Splio`, datasetId: dataset.id, connectionId: connection.id, object: shape.object, mapping: shape.mapping, matchKey: shape.matchKey, onLeave: "delete", deletionLimit: null },
   });
   const run = (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
   const logOf = runtime.attempts;
@@ -92,25 +94,25 @@ const configOf = (s: SplioSandbox, apiKey = s.apiKey): ConnectionConfig<SplioSet
 describe("the Splio connector", () => {
   it("discovers each object's fields from the universe, and Test connection exchanges the key and says what is wrong", async () => {
     const s = await sandbox({ customFields: { contacts: [{ id: 3, name: "loyalty_id", type: "text" }, { id: 4, name: "email", type: "text" }], orders: [{ id: 1, name: "channel", type: "text" }] }, uniqueKey: "c3" });
-    const fields = await splio.listFields(configOf(s), "contacts");
+    const fields = await splio.listFields(connectorContext(configOf(s)), "contacts");
     expect(fields[0]).toMatchObject({ name: "loyalty_id", key: "primary", required: true, nullable: false });
     expect(fields.filter((f) => f.key)).toHaveLength(1);
     expect(fields.map((f) => f.name)).toEqual(["loyalty_id", "email", "cellphone", "firstname", "lastname", "language", "creation_date", "c4"]);
     expect(fields.find((f) => f.name === "creation_date")).toMatchObject({ type: "datetime", required: false });
-    const orderFields = await splio.listFields(configOf(s), "orders");
+    const orderFields = await splio.listFields(connectorContext(configOf(s)), "orders");
     expect(orderFields.filter((f) => f.required).map((f) => f.name)).toEqual(["external_id", "contact_id", "store_external_id"]);
     expect(orderFields.find((f) => f.name === "channel")).toMatchObject({ type: "string", description: "Custom field c1" });
     expect(s.requests("GET", "/data/fields/").map((l) => l.path)).toEqual(["/data/fields/contacts", "/data/fields/orders"]);
-    await expect(splio.listFields(configOf(s), "stores")).rejects.toThrow('Splio has no object "stores"');
+    await expect(splio.listFields(connectorContext(configOf(s)), "stores")).rejects.toThrow('Splio has no object "stores"');
 
-    expect(await splio.test(configOf(s))).toEqual({ ok: true, message: "Connected: the API key was exchanged for a token, and the universe identifies contacts by c3" });
-    expect(await splio.test(configOf(s, "not-the-key"))).toEqual({
+    expect(await splio.test(connectorContext(configOf(s)))).toEqual({ ok: true, message: "Connected: the API key was exchanged for a token, and the universe identifies contacts by c3" });
+    expect(await splio.test(connectorContext(configOf(s, "not-the-key")))).toEqual({
       ok: false,
       message: "Splio refused the API key (400: User authentication failed. (username: authentication.failed)): copy it again from the universe's Users API page",
     });
     const closed = await startSplioSandbox();
     await closed.close();
-    expect(await splio.test(configOf(closed))).toMatchObject({ ok: false, message: expect.stringMatching(/^Could not reach Splio at http:\/\/127\.0\.0\.1:\d+: /) });
+    expect(await splio.test(connectorContext(configOf(closed)))).toMatchObject({ ok: false, message: expect.stringMatching(/^Could not reach Splio at http:\/\/127\.0\.0\.1:\d+: /) });
   });
 
   it("creates contacts through the bulk endpoint on the first run, then updates only the changed one", async () => {
@@ -153,7 +155,7 @@ describe("the Splio connector", () => {
     await db.update(contacts).set({ email: "not-an-email" }).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, all[1]!.id)));
 
     const run = await t.run();
-    expect(run).toMatchObject({ status: "partial", created: 8, updated: 1, failed: 1 });
+    expect(run).toMatchObject({ status: "partial", created: 9, updated: 0, failed: 1 });
     expect(await t.logOf(run.id, existing.email)).toEqual([
       [1, "create", "failed", "duplicate", 400],
       [2, "update", "ok", null, null],
@@ -237,7 +239,7 @@ describe("the Splio connector", () => {
     const rejected = rows.filter((o) => o.contactId === missing).map((o) => o.id);
 
     const run = await t.run();
-    expect(run).toMatchObject({ status: "partial", failed: rejected.length, updated: 1, created: 9 - rejected.length });
+    expect(run).toMatchObject({ status: "partial", failed: rejected.length, updated: 0, created: 10 - rejected.length });
     expect(await t.logOf(run.id, rows[1]!.id)).toEqual([
       [1, "create", "failed", "duplicate", 400],
       [2, "update", "ok", null, null],

@@ -23,7 +23,7 @@ const routes = {
   orders: { create: "/data/v1/orders", edit: (k: string) => `/data/v3/orders/${enc(k)}`, remove: (k: string) => `/data/orders/${enc(k)}` },
 } satisfies Record<SplioObject, unknown>;
 
-const call = (ctx: Ctx, method: string, path: string, body?: unknown) => splioCall(ctx.http, ctx.connection, { method, path, body });
+const call = (ctx: Ctx, method: string, path: string, body?: unknown) => splioCall(ctx, { method, path, body });
 const object = (ctx: Ctx) => ctx.object as SplioObject;
 /** Splio addresses every record by its key: the contact's unique key, the product's or order's external_id. */
 const keyOf = (r: WriteRecord) => r.destinationId ?? r.key;

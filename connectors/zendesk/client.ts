@@ -1,11 +1,10 @@
 import "server-only";
-import { env } from "@/lib/env";
 import { joinUrl } from "../shared/api";
-import { type ConnectionConfig, DestinationConfigError, type HttpClient, type HttpResponse, type VendorLimit } from "../types";
+import { type ConnectionConfig, type ConnectorContext, DestinationConfigError, type HttpResponse, type VendorLimit } from "../types";
 import { baseUrlOf, type ZendeskSecrets, type ZendeskSettings } from "./config";
 
 export type ZendeskConnection = ConnectionConfig<ZendeskSettings, ZendeskSecrets>;
-export type Api = { http: HttpClient; connection: ZendeskConnection };
+export type Api = ConnectorContext<ZendeskSettings, ZendeskSecrets>;
 
 /** Zendesk's API-token basic auth: base64("{email}/token:{api_token}"). */
 const authorizationOf = (c: ZendeskConnection) => `Basic ${Buffer.from(`${c.settings.email}/token:${c.secrets.apiToken}`).toString("base64")}`;
@@ -66,18 +65,17 @@ export function assertAuthorised(a: HttpResponse) {
 
 export type JobStatus = { id: string; status: string; total?: number; progress?: number; message?: string | null; results?: Record<string, unknown>[] | null };
 
-/** Waits between polls of a job (vendor seconds, scaled in tests like the client's own waits). */
+/** Waits between polls of a job (vendor seconds, on the connector's clock). */
 const POLL_SECONDS = [0.5, 1, 2, 3, 5];
 /** A 100-record job normally takes seconds; past this it is reported and its records go again next run. */
 const JOB_DEADLINE_SECONDS = 600;
-const pause = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000 * env.SYNC_TIME_SCALE));
 
 /** A background job that did not complete: its records failed for technical reasons (the next run sends them again). */
 export class JobProblem extends Error {}
 
 /** Polls GET /job_statuses/{id} until the job completes; failed, killed, lost (expired) or stuck jobs throw JobProblem. */
 export async function awaitJob(api: Api, id: string): Promise<JobStatus> {
-  const deadline = Date.now() + JOB_DEADLINE_SECONDS * 1000 * env.SYNC_TIME_SCALE;
+  const deadline = api.clock.now() + JOB_DEADLINE_SECONDS * 1000;
   for (let poll = 0; ; poll++) {
     const a = await call(api, "GET", `/job_statuses/${encodeURIComponent(id)}`);
     assertAuthorised(a);
@@ -87,8 +85,8 @@ export async function awaitJob(api: Api, id: string): Promise<JobStatus> {
     if (!job) throw new JobProblem(`Zendesk answered the poll of job ${id} without a job_status`);
     if (job.status === "completed") return job;
     if (job.status === "failed" || job.status === "killed") throw new JobProblem(`Zendesk job ${id} ${job.status}${job.message ? `: ${job.message}` : ""}`);
-    if (Date.now() > deadline) throw new JobProblem(`Zendesk job ${id} was still ${job.status} after ${JOB_DEADLINE_SECONDS} s: its records go again next run`);
-    await pause(POLL_SECONDS[Math.min(poll, POLL_SECONDS.length - 1)]!);
+    if (api.clock.now() > deadline) throw new JobProblem(`Zendesk job ${id} was still ${job.status} after ${JOB_DEADLINE_SECONDS} s: its records go again next run`);
+    await api.clock.sleep(POLL_SECONDS[Math.min(poll, POLL_SECONDS.length - 1)]! * 1000);
   }
 }
 
@@ -102,17 +100,41 @@ export async function startJob(api: Api, method: string, path: string, body?: un
   return { job };
 }
 
-/** Every item of a cursor-paginated list (`page[size]=100`, then `page[after]`), a page at a time. */
+type ListPage = { meta?: { has_more?: boolean; after_cursor?: string | null }; links?: { next?: string | null }; next_page?: string | null; count?: number };
+
+/** The request for the page after `page`, by whichever paging its answer carries (cursor or offset), or undefined at the end. */
+function nextPage(path: string, page: ListPage): string | undefined {
+  if (page.meta?.has_more && page.meta.after_cursor) return `${path}${path.includes("?") ? "&" : "?"}${new URLSearchParams({ "page[size]": "100", "page[after]": page.meta.after_cursor })}`;
+  const link = page.meta?.has_more ? page.links?.next : page.next_page;
+  // Only the path and query of Zendesk's link are followed: the credentials go to the configured account alone.
+  if (link && URL.canParse(link)) {
+    const url = new URL(link);
+    return `${url.pathname.replace(/^.*?\/api\/v2(?=\/)/, "").replace(/\.json$/, "")}${url.search}`;
+  }
+  return undefined;
+}
+
+/**
+ * Every item of a list, a page at a time: cursor paging is asked for (`page[size]=100`), and whichever paging
+ * the answer carries is followed — cursor (`meta.after_cursor`) or offset (`next_page`, as some accounts and
+ * endpoints answer). A list that stops while its count or `has_more` says more exist throws: a replace never
+ * acts on part of what Zendesk holds.
+ */
 export async function* pages<T>(api: Api, path: string, itemsKey: string): AsyncIterable<T[]> {
-  let after: string | undefined;
-  for (;;) {
-    const query = new URLSearchParams({ "page[size]": "100", ...(after ? { "page[after]": after } : {}) });
-    const a = await call(api, "GET", `${path}${path.includes("?") ? "&" : "?"}${query}`);
+  let request: string | undefined = `${path}${path.includes("?") ? "&" : "?"}${new URLSearchParams({ "page[size]": "100" })}`;
+  for (let seen = 0; request; ) {
+    const a = await call(api, "GET", request);
     assertAuthorised(a);
     if (!ok(a)) throw new Error(`Listing ${path.split("?")[0]} failed: ${describe(a)}`);
-    const body = a.json as Record<string, unknown> & { meta?: { has_more?: boolean; after_cursor?: string | null } };
-    yield (body[itemsKey] as T[] | undefined) ?? [];
-    if (!body.meta?.has_more || !body.meta.after_cursor) return;
-    after = body.meta.after_cursor;
+    const body = a.json as Record<string, unknown> & ListPage;
+    const items = (body[itemsKey] as T[] | undefined) ?? [];
+    yield items;
+    seen += items.length;
+    request = nextPage(path, body);
+    const more = body.meta?.has_more === true || (typeof body.count === "number" && seen < body.count);
+    if (!request && more)
+      throw new DestinationConfigError(
+        `Zendesk listed ${seen}${typeof body.count === "number" ? ` of ${body.count}` : ""} ${path.split("?")[0]!.slice(1)} and gave no link to the next page: stopped rather than act on part of the list`,
+      );
   }
 }

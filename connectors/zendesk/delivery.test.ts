@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { directHttpClient } from "@/lib/sync/http";
-import type { DeliveryContext, DeliveryState, WriteRecord } from "../types";
+import type { DeliveryContext, WriteRecord } from "../types";
 import { zendesk } from ".";
 import type { ZendeskSecrets, ZendeskSettings } from "./config";
 import { startZendeskSandbox, type ZendeskSandbox, type ZendeskSandboxOptions } from "./sandbox";
+import { connectorContext } from "@/lib/http/context";
 
 const sandboxes: ZendeskSandbox[] = [];
 afterAll(() => Promise.all(sandboxes.map((s) => s.close())));
@@ -12,8 +12,7 @@ async function open(options: ZendeskSandboxOptions, object = "users", key = "ext
   const sandbox = await startZendeskSandbox(options);
   sandboxes.push(sandbox);
   const ctx: DeliveryContext<ZendeskSettings, ZendeskSecrets> = {
-    connection: { settings: { subdomain: "acme", email: sandbox.email, sendVerifyEmail: false, apiBaseUrl: sandbox.url }, secrets: { apiToken: sandbox.token } },
-    http: directHttpClient(),
+    ...connectorContext({ settings: { subdomain: "acme", email: sandbox.email, sendVerifyEmail: false, apiBaseUrl: sandbox.url }, secrets: { apiToken: sandbox.token } }),
     object,
     mode: "incremental",
     fields: [key],
@@ -23,7 +22,7 @@ async function open(options: ZendeskSandboxOptions, object = "users", key = "ext
     startedAt: new Date(),
     records: async function* () {},
   };
-  let state: DeliveryState = await zendesk.delivery.begin(ctx);
+  let state = await zendesk.delivery.begin(ctx);
   const write = async (records: WriteRecord[]) => {
     const written = await zendesk.delivery.write(ctx, state, records);
     state = written.state;

@@ -1,27 +1,21 @@
 import "server-only";
-import { directHttpClient } from "@/lib/sync/http";
 import { PublicError } from "@/lib/errors";
-import { type Connector, DestinationConfigError, type DeliveryContext } from "../types";
-import { type Api, call, describe, ok, pages, type ZendeskConnection } from "./client";
+import { type Connector, DestinationConfigError } from "../types";
+import { type Api, call, describe, ok, pages } from "./client";
 import { baseUrlOf, type ZendeskSecrets, type ZendeskSettings, zendeskSecretsSchema, zendeskSettingsSchema } from "./config";
 import { discoverFields, isObjectName, keyOf, type ObjectName, objects } from "./fields";
 import { zendeskManifest } from "./manifest";
 import { writeOrganizations } from "./organizations";
-import { stateOf } from "./results";
+import type { ZendeskState } from "./results";
 import { writeUsers } from "./users";
-
-type Ctx = DeliveryContext<ZendeskSettings, ZendeskSecrets>;
-
-const direct = (connection: ZendeskConnection): Api => ({ http: directHttpClient(), connection });
-const inRun = (ctx: Ctx): Api => ({ http: ctx.http, connection: ctx.connection });
 
 function objectOf(name: string): ObjectName {
   if (!isObjectName(name)) throw new DestinationConfigError(`Zendesk has no object "${name}" here: pick users or organizations`);
   return name;
 }
 
-async function testConnection(connection: ZendeskConnection) {
-  const api = direct(connection);
+async function testConnection(api: Api) {
+  const connection = api.connection;
   const base = baseUrlOf(connection.settings);
   try {
     const a = await call(api, "GET", "/users/me");
@@ -39,7 +33,7 @@ async function testConnection(connection: ZendeskConnection) {
   }
 }
 
-export const zendesk: Connector<ZendeskSettings, ZendeskSecrets> = {
+export const zendesk: Connector<ZendeskSettings, ZendeskSecrets, ZendeskState> = {
   manifest: zendeskManifest,
   settingsSchema: zendeskSettingsSchema,
   secretsSchema: zendeskSecretsSchema,
@@ -50,15 +44,15 @@ export const zendesk: Connector<ZendeskSettings, ZendeskSecrets> = {
     return Object.entries(objects).map(([name, o]) => ({ name, label: o.label, description: o.description }));
   },
 
-  async listFields(connection, object) {
-    return discoverFields(direct(connection), objectOf(object));
+  async listFields(ctx, object) {
+    return discoverFields(ctx, objectOf(object));
   },
 
   /** Every end user (users) or organization Zendesk holds with a value for the match key; agents and admins are never listed, so never deleted. */
   async *read(ctx) {
     const object = objectOf(ctx.object);
     const path = object === "users" ? "/users?role=end-user" : "/organizations";
-    for await (const page of pages<Record<string, unknown>>(inRun(ctx), path, object))
+    for await (const page of pages<Record<string, unknown>>(ctx, path, object))
       yield page.flatMap((r) => {
         const key = r.active === false ? undefined : keyOf(object, r, ctx.key);
         return key === undefined ? [] : [{ destinationId: String(r.id), key }];
@@ -70,13 +64,12 @@ export const zendesk: Connector<ZendeskSettings, ZendeskSecrets> = {
       return {};
     },
     async write(ctx, state, records) {
-      const api = inRun(ctx);
-      if (objectOf(ctx.object) === "users") return writeUsers(api, stateOf(state), records);
-      return { results: await writeOrganizations(api, records), state };
+      if (objectOf(ctx.object) === "users") return writeUsers(ctx, state, records);
+      return { results: await writeOrganizations(ctx, records), state };
     },
     /** The run's page says when Zendesk refused a bulk endpoint and the run fell back to single calls. */
     async commit(_ctx, state) {
-      const notes = stateOf(state).notes ?? [];
+      const notes = state.notes ?? [];
       return notes.length ? { message: notes.join(" ") } : {};
     },
     async abort() {},

@@ -14,7 +14,10 @@ export const zendeskManifest: ConnectorManifest = {
   idempotentWrites: true,
   results: "record",
   modes: ["incremental", "full", "replace"],
+  replace: "read_back",
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["subdomain", "apiBaseUrl"],
+  // Zendesk matches emails, external IDs and organization names without case, and keeps emails in lower case.
+  keyComparison: { default: "case_insensitive" },
 };

@@ -1,10 +1,8 @@
 /** How Zendesk's answers become record results. Pure: unit-tested on the vendor's documented shapes. */
-import type { DeliveryState, EarlierAttempt, RecordResult, WriteRecord } from "../types";
+import type { EarlierAttempt, RecordResult, WriteRecord } from "../types";
 
 /** What a run keeps between batches: bulk endpoints Zendesk refused (403), and notes for the run's page. */
 export type ZendeskState = { bulkOff?: string[]; notes?: string[] };
-
-export const stateOf = (state: DeliveryState): ZendeskState => state as ZendeskState;
 
 /** Marks a bulk endpoint as refused for the rest of the run, with a note saying how records went instead. */
 export function refuseBulk(state: ZendeskState, endpoint: string, why: string, instead: string): ZendeskState {

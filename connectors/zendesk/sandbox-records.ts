@@ -1,8 +1,8 @@
 /**
  * The records of the Zendesk sandbox: users, organizations and their custom fields, with Zendesk's
  * validation as documented (../shared/vendors/zendesk.md): upserts matched on external_id then email
- * (users, case-insensitive) or id / external_id (organizations, never name), unique emails, external IDs
- * and organization names, and 422 RecordInvalid details in Zendesk's shape.
+ * (users, case-insensitive) or id / external_id (organizations, never name), unique emails (kept in lower
+ * case), external IDs and organization names, and 422 RecordInvalid details in Zendesk's shape.
  */
 
 export type CustomField = { id: number; key: string; type: string; title: string; active: boolean; custom_field_options?: { id: number; name: string; value: string }[] };
@@ -75,7 +75,8 @@ export function createStore(p: { userFields: CustomField[]; organizationFields: 
       ...(existing ?? { id, url: `${p.base}/api/v2/users/${id}.json`, role: "end-user", active: true, verified: false, suspended: false, tags: [], organization_id: null, phone: null, created_at: now() }),
       ...attributes,
       name,
-      email: email ?? null,
+      // Zendesk keeps an email identity in lower case, whatever case it was sent in.
+      email: email ? email.toLowerCase() : null,
       external_id: externalId ?? null,
       user_fields: custom.values,
       updated_at: now(),

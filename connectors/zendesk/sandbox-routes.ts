@@ -8,7 +8,7 @@ export type Kit = {
   url: string;
   store: Store;
   me: User;
-  settings: () => { bulkImport: boolean; role: string };
+  settings: () => { bulkImport: boolean; role: string; paging: Paging };
   startJob: (jobType: string, total: number, work: () => Record<string, unknown>[]) => Answer;
   /** The 5-a-minute limit on single updates of one user or organization: a 429 when spent. */
   recordLimited: (key: string, at: number, what: string) => Answer | undefined;
@@ -20,22 +20,31 @@ const invalid = (details: Details): Answer => ({ status: 422, body: { error: "Re
 export const describe = (details: Details) => Object.values(details).flat().map((d) => d.description).join(", ");
 const tooMany = (what: string): Answer => ({ status: 400, body: { error: "InvalidValue", description: `Too many ${what}: at most 100 per request` } });
 
-/** A list page: cursor pagination when `page[size]` is given (meta/links), else offset pagination (next_page/count). */
-export function pageOf<T extends { id: number }>(url: string, items: T[], query: URLSearchParams, key: string, path: string): Answer {
+/**
+ * How an account pages its lists: `cursor` when asked (`page[size]`), else offset; `offset` always (an account
+ * or endpoint answering offset pagination only); `unlinked` (a fault: one page with its count, no link onwards).
+ */
+export type Paging = "cursor" | "offset" | "unlinked";
+
+/** A list page: cursor pagination (meta/links) or offset pagination (next_page/count), links keeping the request's other parameters. */
+export function pageOf<T extends { id: number }>(url: string, items: T[], query: URLSearchParams, key: string, path: string, paging: Paging = "cursor"): Answer {
   const sorted = [...items].sort((a, b) => a.id - b.id);
   const size = Math.min(100, Number(query.get("page[size]") ?? query.get("per_page") ?? 100));
-  if (query.has("page[size]")) {
+  const others = [...query].filter(([name]) => !["page", "per_page", "page[size]", "page[after]", "page[before]"].includes(name));
+  const link = (params: Record<string, string>) => `${url}/api/v2${path}.json?${new URLSearchParams([...others, ...Object.entries(params)])}`;
+  if (query.has("page[size]") && paging === "cursor") {
     const after = Number(Buffer.from(query.get("page[after]") ?? "", "base64url").toString() || 0);
     const page = sorted.filter((i) => i.id > after).slice(0, size);
     const hasMore = sorted.some((i) => i.id > (page.at(-1)?.id ?? Infinity));
     const cursor = (item?: T) => (item ? Buffer.from(String(item.id)).toString("base64url") : null);
-    const next = hasMore ? `${url}/api/v2${path}?page[size]=${size}&page[after]=${cursor(page.at(-1))}` : null;
+    const next = hasMore ? link({ "page[size]": String(size), "page[after]": cursor(page.at(-1))! }) : null;
     return { status: 200, body: { [key]: page, meta: { has_more: hasMore, after_cursor: cursor(page.at(-1)), before_cursor: cursor(page[0]) }, links: { next, prev: null } } };
   }
   const number = Number(query.get("page") ?? 1);
-  const page = sorted.slice((number - 1) * size, number * size);
-  const link = (n: number) => `${url}/api/v2${path}?page=${n}&per_page=${size}`;
-  return { status: 200, body: { [key]: page, next_page: number * size < sorted.length ? link(number + 1) : null, previous_page: number > 1 ? link(number - 1) : null, count: sorted.length } };
+  const perPage = query.has("per_page") ? size : 100;
+  const page = sorted.slice((number - 1) * perPage, number * perPage);
+  const next = paging !== "unlinked" && number * perPage < sorted.length ? link({ page: String(number + 1), per_page: String(perPage) }) : null;
+  return { status: 200, body: { [key]: page, next_page: next, previous_page: number > 1 ? link({ page: String(number - 1), per_page: String(perPage) }) : null, count: sorted.length } };
 }
 
 /** A soft delete: the user stays readable by id, inactive, and no longer matches or lists. */
@@ -52,13 +61,13 @@ const byIds = (store: Store, query: URLSearchParams) => {
   return externalIds.map((ref) => ({ ref, user: store.active().find((u) => u.external_id?.toLowerCase() === ref.toLowerCase()) }));
 };
 
-function userReads({ url, store, me }: Kit, { method, path, query }: Request): Answer | undefined {
+function userReads({ url, store, me, settings }: Kit, { method, path, query }: Request): Answer | undefined {
   if (method !== "GET") return undefined;
   const id = path.match(/^\/users\/(\d+)$/)?.[1];
   if (path === "/users/me") return { status: 200, body: { user: store.users.get(me.id) } };
   if (path === "/users") {
     const roles = [...query.getAll("role"), ...query.getAll("role[]")];
-    return pageOf(url, store.active().filter((u) => !roles.length || roles.includes(u.role)), query, "users", path);
+    return pageOf(url, store.active().filter((u) => !roles.length || roles.includes(u.role)), query, "users", path, settings().paging);
   }
   if (path === "/users/search") {
     const [field, value] = (query.get("query") ?? "").split(/:(.*)/s) as [string, string | undefined];
@@ -148,12 +157,12 @@ function userJobs({ store, settings, startJob }: Kit, { method, path, query, bod
 
 export const usersRoute = (kit: Kit, req: Request) => userReads(kit, req) ?? userJobs(kit, req) ?? userWrites(kit, req);
 
-export function organizationsRoute({ url, store, startJob, recordLimited }: Kit, { method, path, query, body, at }: Request): Answer | undefined {
+export function organizationsRoute({ url, store, settings, startJob, recordLimited }: Kit, { method, path, query, body, at }: Request): Answer | undefined {
   const input = (body.organization ?? {}) as Record<string, unknown>;
   const id = path.match(/^\/organizations\/(\d+)$/)?.[1];
   const all = () => [...store.organizations.values()];
   const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
-  if (method === "GET" && path === "/organizations") return pageOf(url, all(), query, "organizations", path);
+  if (method === "GET" && path === "/organizations") return pageOf(url, all(), query, "organizations", path, settings().paging);
   if (method === "GET" && path === "/organizations/search") {
     const found = all().filter((o) => same(o.name, query.get("name")) || same(o.external_id, query.get("external_id")));
     return { status: 200, body: { organizations: found, next_page: null, previous_page: null, count: found.length } };

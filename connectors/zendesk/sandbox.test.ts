@@ -118,7 +118,7 @@ describe("the Zendesk sandbox", () => {
   it("pages custom fields by offset or cursor, and counts requests per minute in its headers until 429 + Retry-After", async () => {
     const t = await open({ userFields: Array.from({ length: 150 }, (_, i) => ({ id: i + 1, key: `f${i}`, type: "text", title: `F${i}`, active: true })), requestsPerMinute: 4, minuteMs: 60_000 });
     const offset = await t.call("GET", "/user_fields");
-    expect(offset.json).toMatchObject({ count: 150, next_page: `${t.sandbox.url}/api/v2/user_fields?page=2&per_page=100`, previous_page: null });
+    expect(offset.json).toMatchObject({ count: 150, next_page: `${t.sandbox.url}/api/v2/user_fields.json?page=2&per_page=100`, previous_page: null });
     expect(offset.json.user_fields).toHaveLength(100);
     expect(offset.headers.get("x-rate-limit")).toBe("4");
     expect(offset.headers.get("x-rate-limit-remaining")).toBe("3");

@@ -1,17 +1,19 @@
 /**
  * A local Zendesk Support API built from ../shared/vendors/zendesk.md ("What a faithful sandbox must
  * imitate"): API-token basic and OAuth bearer auth, user and organization fields, users and organizations
- * with create_or_update, bulk jobs (create_or_update_many, create_many, update_many, destroy_many) that go
- * queued → working → completed and expire, 403 on bulk imports until they are enabled, 404 RecordNotFound,
+ * listed with cursor or offset pagination (as the account answers), create_or_update, bulk jobs
+ * (create_or_update_many, create_many, update_many, destroy_many) that go queued → working → completed and expire, 403 on bulk imports until they are enabled, 404 RecordNotFound,
  * 422 RecordInvalid, and the per-minute account limit with X-Rate-Limit / ratelimit-* headers, the
  * 5-per-minute single user / organization update limit and the 30 active jobs limit, all as 429 +
- * Retry-After. Its "minute" can be shortened for tests (`minuteMs`); Retry-After is in sandbox seconds.
+ * Retry-After. Its "minute" can be shortened for tests (`minuteMs`); Retry-After is in sandbox seconds. As a
+ * fault, lost replies (a write applied, then the connection dropped before the answer).
  */
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { faultDraw } from "../shared/sandbox-faults";
 import { type CustomField, createStore, defaultOrganizationFields, defaultUserFields, type Organization, type User } from "./sandbox-records";
-import { type Answer, describe, type Kit, notFound, organizationsRoute, pageOf, softDelete, usersRoute } from "./sandbox-routes";
+import { type Answer, describe, type Kit, notFound, organizationsRoute, pageOf, type Paging, softDelete, usersRoute } from "./sandbox-routes";
 
 export type ZendeskSandboxOptions = {
   email?: string;
@@ -30,18 +32,36 @@ export type ZendeskSandboxOptions = {
   /** How long a finished job's status can still be read. */
   jobTtlMs?: number;
   maxActiveJobs?: number;
+  /** How lists are paged (see Paging): cursor when asked by default. */
+  paging?: Paging;
   /** The role of the token's user (GET /users/me). */
   role?: "admin" | "agent" | "end-user";
   userFields?: CustomField[];
   organizationFields?: CustomField[];
+  /** A fault: this share of writes is applied, then the connection drops before the answer (a lost reply). */
+  lostReplies?: { rate: number; seed?: number };
 };
 
 type Job = { id: string; url: string; job_type: string; status: "queued" | "working" | "completed" | "failed"; total: number; progress: number; message: string | null; results: Record<string, unknown>[] | null; at: number; endedAt?: number };
-export type Logged = { at: number; method: string; path: string; query: string; status: number; items?: number; jobStatus?: string };
+export type Logged = { at: number; method: string; path: string; query: string; status: number; items?: number; jobStatus?: string; lost?: true };
 
 export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}) {
-  let settings = { email: "admin@example.com", token: "sandbox-token", bulkImport: false, requestsPerMinute: 700, perRecordPerMinute: 5, minuteMs: 60_000, jobMs: 60, jobTtlMs: 86_400_000, maxActiveJobs: 30, role: "admin" as const, ...options };
+  let settings = {
+    email: "admin@example.com",
+    token: "sandbox-token",
+    bulkImport: false,
+    requestsPerMinute: 700,
+    perRecordPerMinute: 5,
+    minuteMs: 60_000,
+    jobMs: 60,
+    jobTtlMs: 86_400_000,
+    maxActiveJobs: 30,
+    role: "admin" as const,
+    paging: "cursor" as Paging,
+    ...options,
+  };
   const server = http.createServer();
+  const lost = faultDraw(() => settings.lostReplies);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const userFields = options.userFields ?? defaultUserFields();
@@ -98,7 +118,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}) {
 
   function route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>, at: number): Answer {
     if (method === "GET" && (path === "/user_fields" || path === "/organization_fields"))
-      return pageOf(url, path === "/user_fields" ? userFields : organizationFields, query, path.slice(1), path);
+      return pageOf(url, path === "/user_fields" ? userFields : organizationFields, query, path.slice(1), path, settings.paging);
     const jobId = path.match(/^\/job_statuses\/([0-9a-f]+)$/)?.[1];
     if (method === "GET" && jobId) {
       const job = liveJob(jobId);
@@ -151,6 +171,10 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}) {
       if (path.startsWith("/users")) Object.assign(headers, { "ratelimit-limit": String(limit), "ratelimit-remaining": remaining, "ratelimit-reset": String(secondsLeft(at)) });
     }
     entry.status = answer.status;
+    if (answer.status < 300 && method !== "GET" && lost()) {
+      entry.lost = true;
+      return void req.socket.destroy();
+    }
     const list = (body.users ?? body.organizations) as unknown[] | undefined;
     if (Array.isArray(list)) entry.items = list.length;
     const job = (answer.body as { job_status?: Job } | undefined)?.job_status;

@@ -1,14 +1,15 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
+import { createSync } from "@/lib/syncs/save";
 import { contacts, products } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { syncTestRuntime } from "@/test/sync-runtime";
 import { zendesk } from ".";
 import { startZendeskSandbox, type ZendeskSandbox, type ZendeskSandboxOptions } from "./sandbox";
+import { connectorContext } from "@/lib/http/context";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -48,6 +49,7 @@ async function setup(p: { sandbox?: ZendeskSandboxOptions; contacts?: number; ob
       mapping: object === "users" ? userMapping : organizationMapping,
       matchKey: { from: "id", to: "external_id" },
       onLeave: "delete",
+      deletionLimit: null,
     },
   });
   const run = async (mode: "incremental" | "full" | "replace" = "incremental") => runtime.run({ workspaceId, syncId: sync.id, mode }, 60_000);
@@ -64,25 +66,25 @@ const emailOf = async (workspaceId: string, id: string) => (await db.query.conta
 describe("Zendesk connection and fields", () => {
   it("tests the connection against /users/me only (no write, no bulk job) and says what is wrong", async () => {
     const sandbox = await sandboxFor({ bulkImport: false });
-    const good = await zendesk.test(connectionTo(sandbox));
+    const good = await zendesk.test(connectorContext(connectionTo(sandbox)));
     expect(good).toEqual({ ok: true, message: `Connected to ${sandbox.url} as Sandbox Admin (admin).` });
     // Bulk imports are not probed: a create_or_update_many, even empty, would queue a job on a real account.
     expect(sandbox.log.map((l) => [l.method, l.path, l.status])).toEqual([["GET", "/users/me", 200]]);
 
-    expect(await zendesk.test(connectionTo(sandbox, "wrong-token"))).toEqual({
+    expect(await zendesk.test(connectorContext(connectionTo(sandbox, "wrong-token")))).toEqual({
       ok: false,
       message: "Zendesk refused the email and API token (401 Couldn't authenticate you): check both, and that token access is on (Admin Center → Apps and integrations → Zendesk API)",
     });
     const agent = await sandboxFor({ role: "agent" });
-    expect((await zendesk.test(connectionTo(agent))).message).toMatch(/\(agent\)\. As an agent it cannot delete users/);
-    const unknown = await zendesk.test({ ...connectionTo(sandbox), settings: { ...connectionTo(sandbox).settings, apiBaseUrl: `${sandbox.url}/nowhere` } });
+    expect((await zendesk.test(connectorContext(connectionTo(agent)))).message).toMatch(/\(agent\)\. As an agent it cannot delete users/);
+    const unknown = await zendesk.test(connectorContext({ ...connectionTo(sandbox), settings: { ...connectionTo(sandbox).settings, apiBaseUrl: `${sandbox.url}/nowhere` } }));
     expect(unknown).toEqual({ ok: false, message: `No Zendesk account answers at ${sandbox.url}/nowhere: check the subdomain` });
   });
 
   it("discovers the standard attributes and every active custom field, page by page", async () => {
     const many = Array.from({ length: 130 }, (_, i) => ({ id: 100 + i, key: `field_${i}`, type: i % 2 ? "integer" : "checkbox", title: `Field ${i}`, active: true }));
     const sandbox = await sandboxFor({ userFields: [...many, { id: 999, key: "plan", type: "dropdown", title: "Plan", active: true, custom_field_options: [{ id: 1, name: "Pro", value: "plan_pro" }] }, { id: 998, key: "old", type: "text", title: "Old", active: false }] });
-    const fields = await zendesk.listFields(connectionTo(sandbox), "users");
+    const fields = await zendesk.listFields(connectorContext(connectionTo(sandbox)), "users");
     const byName = new Map(fields.map((f) => [f.name, f]));
     expect(byName.get("external_id")).toMatchObject({ type: "string", key: "unique", required: false });
     expect(byName.get("email")).toMatchObject({ type: "string", key: "unique" });
@@ -97,12 +99,12 @@ describe("Zendesk connection and fields", () => {
     expect(fields.filter((f) => f.name.startsWith("user_fields."))).toHaveLength(131);
     expect(sandbox.log.filter((l) => l.path === "/user_fields").map((l) => l.status)).toEqual([200, 200]);
 
-    const organizations = await zendesk.listFields(connectionTo(sandbox), "organizations");
+    const organizations = await zendesk.listFields(connectorContext(connectionTo(sandbox)), "organizations");
     expect(organizations.find((f) => f.name === "name")).toMatchObject({ key: "unique", required: true });
     expect(organizations.find((f) => f.name === "external_id")).toMatchObject({ key: "unique" });
     expect(organizations.find((f) => f.name === "organization_fields.segment")).toMatchObject({ type: "string" });
-    await expect(zendesk.listFields(connectionTo(sandbox), "tickets")).rejects.toThrow('Zendesk has no object "tickets" here: pick users or organizations');
-    await expect(zendesk.listFields(connectionTo(sandbox, "wrong"), "users")).rejects.toThrow(/^Zendesk refused the email and API token \(401/);
+    await expect(zendesk.listFields(connectorContext(connectionTo(sandbox)), "tickets")).rejects.toThrow('Zendesk has no object "tickets" here: pick users or organizations');
+    await expect(zendesk.listFields(connectorContext(connectionTo(sandbox, "wrong")), "users")).rejects.toThrow(/^Zendesk refused the email and API token \(401/);
   });
 });
 
@@ -137,7 +139,7 @@ describe("syncing contacts to Zendesk users", () => {
     const t = await setup({ contacts: 10 });
     const existing = t.sandbox.addUser({ name: "Added by an agent", email: await emailOf(t.workspaceId, "c_00004") });
     const first = await t.run();
-    expect(first).toMatchObject({ status: "succeeded", created: 9, updated: 1 });
+    expect(first).toMatchObject({ status: "succeeded", created: 10, updated: 0 });
     expect(t.sandbox.endUsers()).toHaveLength(10);
     expect(t.user("c_00004")).toMatchObject([{ id: existing.id, name: expect.not.stringMatching(/^Added/) }]);
     // Zendesk settled it in the one request: no refused create happened, so the record log (failed attempts) has none.
@@ -252,7 +254,7 @@ describe("syncing products to Zendesk organizations", () => {
     const p4 = (await db.query.products.findFirst({ where: and(eq(products.workspaceId, t.workspaceId), eq(products.id, "p_0004")) }))!;
     const named = t.sandbox.addOrganization({ name: `${p4.name} (p_0004)` });
     const first = await t.run();
-    expect(first).toMatchObject({ status: "succeeded", created: 7, updated: 1 });
+    expect(first).toMatchObject({ status: "succeeded", created: 8, updated: 0 });
     expect(t.sandbox.organizations.size).toBe(8);
     expect(t.organization("p_0004")).toMatchObject([{ id: named.id, organization_fields: { segment: p4.category } }]);
     expect(await t.attempts(first.id, "p_0004")).toEqual([

@@ -1,13 +1,13 @@
 import { getDb } from "@/lib/db/client";
-import { loadRun } from "@/lib/sync/context";
-import { abortDelivery } from "@/lib/sync/deliver";
-import { endRunWith } from "@/lib/sync/runs";
+import { endRunEarly } from "@/lib/sync/finalize";
+import { CANCELLED_BY_USER } from "@/lib/sync/runs";
 import { inngest } from "../client";
 import { syncRunFinished } from "../events";
 
 /**
- * A sync run was cancelled: whatever batch was in flight has recorded its results (each batch records
- * them in its own transaction); the run is marked cancelled and the connector's delivery aborted.
+ * A sync run was cancelled in the job runtime itself (e.g. from Inngest Cloud's dashboard; the app's own
+ * Cancel stops the run at a batch boundary instead): the run is marked cancelled with what it delivered,
+ * and the connector's delivery aborted.
  */
 export const syncRunCancelled = inngest.createFunction(
   {
@@ -17,12 +17,7 @@ export const syncRunCancelled = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { runId, syncId, workspaceId } = (event.data as { event: { data: { runId: string; syncId: string; workspaceId: string } } }).event.data;
-    const ended = await step.run("mark-cancelled", async () => {
-      const db = getDb();
-      const loaded = await loadRun(db, runId).catch(() => undefined);
-      if (loaded) await abortDelivery(db, loaded).catch(() => {});
-      return Boolean(await endRunWith(db, runId, "cancelled", "Cancelled by a user"));
-    });
+    const ended = await step.run("mark-cancelled", () => endRunEarly(getDb(), runId, { status: "cancelled", error: CANCELLED_BY_USER }));
     if (ended) await step.sendEvent("announce", syncRunFinished.create({ runId, syncId, workspaceId, status: "cancelled" }));
     return { runId, ended };
   },

@@ -1,11 +1,11 @@
 import { getDb } from "@/lib/db/client";
-import { findDueRuns } from "@/lib/sync/due";
+import { queueDueRuns } from "@/lib/sync/due";
 import { inngest } from "../client";
 import { syncRunRequested } from "../events";
 
 /** Every minute: starts each interval or cron sync that is due, once per due time. */
 export const syncScheduler = inngest.createFunction({ id: "sync-scheduler", name: "Sync scheduler", triggers: [{ cron: "* * * * *" }] }, async ({ step }) => {
-  const runs = await step.run("queue-due-runs", () => findDueRuns(getDb(), new Date()));
+  const runs = await step.run("queue-due-runs", () => queueDueRuns(getDb(), new Date()));
   if (runs.length)
     await step.sendEvent(
       "start-due-runs",

@@ -5,7 +5,7 @@ import { durationMs } from "./durations";
 import { enqueue, postpone, type QueueItem } from "./queue";
 import { assertStepBudget, continueRun, createRun, type Effects, endRun, isActive, lockRun, memoize, type Run, RunLimitError } from "./runs";
 import { inngestHistory, inngestQueue, inngestRuns, inngestSteps, type SerializedError, type StepMemo } from "./schema";
-import { canonicalBody, signature } from "./signing";
+import { canonicalBody, signature, verifySignature } from "./signing";
 
 type Op = {
   op: string;
@@ -16,7 +16,7 @@ type Op = {
   error?: SerializedError;
   opts?: { timeout?: string; if?: string; function_id?: string; payload?: { data?: Record<string, unknown> } };
 };
-type Answer = { status: number; headers: Headers; body: unknown; text: string } | { unreachable: string };
+type Answer = { status: number; headers: Headers; body: unknown; text: string; signed: boolean } | { unreachable: string };
 
 async function buildRequest(ctx: ExecutorContext, run: Run, item: QueueItem) {
   const memos = await ctx.db
@@ -56,11 +56,11 @@ async function post(ctx: ExecutorContext, url: string, body: unknown): Promise<A
     } catch {
       // Not JSON: kept as text for the error message.
     }
-    return { status: response.status, headers: response.headers, body: parsed, text };
+    return { status: response.status, headers: response.headers, body: parsed, text, signed: verifySignature(ctx.signingKey, text, response.headers.get("x-inngest-signature")) };
   } catch (error) {
     // A call that outlives Inngest's 2-hour step limit counts as a failed attempt, not as an unreachable app.
     if ((error as Error).name === "TimeoutError")
-      return { status: 500, headers: new Headers(), body: { name: "Error", message: "The step ran longer than 2 hours, Inngest's limit" }, text: "" };
+      return { status: 500, headers: new Headers(), body: { name: "Error", message: "The step ran longer than 2 hours, Inngest's limit" }, text: "", signed: true };
     return { unreachable: (error as Error).message };
   }
 }
@@ -110,7 +110,15 @@ export async function processCall(ctx: ExecutorContext, item: QueueItem, fx: Eff
     await tx.delete(inngestQueue).where(eq(inngestQueue.id, item.id));
     const history = (outcome: string, extra: { stepId?: string; stepName?: string; error?: SerializedError } = {}) =>
       tx.insert(inngestHistory).values({ runId: run.id, stepId: extra.stepId ?? (item.stepId === "step" ? null : item.stepId), stepName: extra.stepName, attempt: item.attempt, outcome, error: extra.error, startedAt, endedAt: new Date() });
+    const retryOrFail = async (error: SerializedError, noRetry: boolean) => {
+      const final = noRetry || item.attempt + 1 >= current.maxAttempts;
+      await history(final ? "failed" : "error", { error });
+      if (final) return endRun(tx, run.id, "failed", { error }, fx);
+      await enqueue(tx, [{ runId: run.id, functionId: run.functionId, kind: "call", stepId: item.stepId, attempt: item.attempt + 1, dueAt: new Date(Date.now() + retryAfterMs(ctx, answer.signed ? answer.headers : new Headers(), item.attempt + 1)), concurrency: item.concurrency }]);
+    };
     try {
+      // Only the SDK, holding the signing key, signs its answers: anything else (a plain 200 from another server) is a failed attempt.
+      if (!answer.signed && answer.status !== 401) return await retryOrFail({ name: "Error", message: `The app answered ${answer.status} without a valid Inngest signature: ${answer.text.slice(0, 200)}` }, false);
       if (answer.status === 200) {
         await history("completed");
         return await endRun(tx, run.id, "completed", { output: answer.body ?? null }, fx);
@@ -121,10 +129,7 @@ export async function processCall(ctx: ExecutorContext, item: QueueItem, fx: Eff
         await history("refused", { error });
         return endRun(tx, run.id, "failed", { error: { name: "Error", message: "The app refused the executor's signed request (401): its INNGEST_SIGNING_KEY differs from the executor's" } }, fx);
       }
-      const final = answer.headers.get("x-inngest-no-retry") === "true" || item.attempt + 1 >= current.maxAttempts;
-      await history(final ? "failed" : "error", { error });
-      if (final) return endRun(tx, run.id, "failed", { error }, fx);
-      await enqueue(tx, [{ runId: run.id, functionId: run.functionId, kind: "call", stepId: item.stepId, attempt: item.attempt + 1, dueAt: new Date(Date.now() + retryAfterMs(ctx, answer.headers, item.attempt + 1)), concurrency: item.concurrency }]);
+      await retryOrFail(error, answer.headers.get("x-inngest-no-retry") === "true");
     } catch (error) {
       if (!(error instanceof RunLimitError)) throw error;
       await endRun(tx, run.id, "failed", { error: { name: "RunLimitError", message: error.message } }, fx);

@@ -3,7 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { connectTestDb } from "@/lib/testing/db";
+import { connectTestDb } from "@/test/db";
 import { generateEventKey, generateSigningKey } from "./signing";
 import { listRuns } from "./state";
 
@@ -38,7 +38,7 @@ const freePort = () =>
 
 /** Starts the app + executor process; resolves once it has registered its function. */
 function startApp(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "lib/testing/crash-app.ts"], {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "test/crash-app.ts"], {
     env: { ...process.env, ...env, DATABASE_URL: inject("databaseUrl") },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

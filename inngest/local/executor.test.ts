@@ -1,7 +1,7 @@
 import { NonRetriableError } from "inngest";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectTestDb } from "@/lib/testing/db";
-import { type Harness, startHarness } from "@/lib/testing/inngest-harness";
+import { connectTestDb } from "@/test/db";
+import { type Harness, startHarness } from "@/test/inngest-harness";
 
 const { db } = connectTestDb();
 let harness: Harness | undefined;

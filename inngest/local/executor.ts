@@ -8,11 +8,12 @@ import type { AddressInfo } from "node:net";
 import { Cron } from "croner";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import { describeError } from "@/lib/log";
 import { processCall } from "./calls";
 import type { ExecutorContext, RegisteredFunction } from "./context";
 import { emit, EventRejected, ingestEvents, parseEvents } from "./events";
 import { checkExpression } from "./expressions";
-import { claim, ownerId, postpone, type QueueItem, releaseDeadOwners, renewLeases } from "./queue";
+import { claim, nextDueAt, ownerId, postpone, type QueueItem, releaseDeadOwners, renewLeases } from "./queue";
 import { newEffects, resolveStep } from "./runs";
 import { type FunctionConfig, inngestCronTicks, inngestFunctions, inngestQueue } from "./schema";
 import { hashedSigningKey, safeEqual, signature } from "./signing";
@@ -34,6 +35,7 @@ export type ExecutorOptions = {
 };
 
 const MAX_BODY = 16 * 1024 * 1024;
+const QUEUE_MAX_WAIT_MS = 5_000;
 
 export class LocalExecutor {
   readonly ctx: ExecutorContext;
@@ -45,6 +47,8 @@ export class LocalExecutor {
   private wake?: () => void;
   private loopDone?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
+  /** Since when the queue (the database) has been failing, and how long the loop now waits between tries. */
+  private outage?: { since: number; waitMs: number };
 
   constructor(private readonly options: ExecutorOptions) {
     this.ctx = {
@@ -72,7 +76,7 @@ export class LocalExecutor {
   /** Loads the functions known from earlier registrations and starts working: resumed runs continue at once. */
   async start(): Promise<void> {
     const known = await this.ctx.db.select().from(inngestFunctions);
-    this.useFunctions(known.map((f) => ({ id: f.id, url: f.url, config: f.config })));
+    this.useFunctions(known.filter((f) => this.servesUrl(f.url)).map((f) => ({ id: f.id, url: f.url, config: f.config })));
     const freed = await releaseDeadOwners(this.ctx.db);
     if (freed) this.ctx.log(`Resuming work left by ${freed} stopped executor process(es)`);
     this.running = true;
@@ -136,8 +140,17 @@ export class LocalExecutor {
     if (inserted.length) await ingestEvents(this.ctx, [tick], fn.id);
   }
 
+  /** Whether a URL is the app's serve route: the executor calls nothing else, whatever a registration says. */
+  private servesUrl(url: string): boolean {
+    if (!URL.canParse(url)) return false;
+    const [given, own] = [new URL(url), new URL(this.options.appUrl)];
+    return given.origin === own.origin && given.pathname === own.pathname;
+  }
+
   private async register(body: { url?: string; appName?: string; functions?: FunctionConfig[] }) {
     const functions = body.functions ?? [];
+    const foreign = [body.url, ...functions.map((f) => f.steps.step?.runtime.url)].map((url) => url ?? "no URL").find((url) => !this.servesUrl(url));
+    if (foreign) throw new RegistrationRefused(`This executor takes only registrations for ${this.options.appUrl}; refused one for ${foreign}`);
     for (const f of functions) {
       for (const t of f.triggers ?? []) if (t.expression) checkExpression(t.expression);
       for (const c of f.cancel ?? []) if (c.if) checkExpression(c.if);
@@ -171,11 +184,18 @@ export class LocalExecutor {
         const ids = await this.send(JSON.parse(body));
         return reply(200, { ids, status: 200 });
       }
-      if (req.method === "GET" && url.pathname === "/health") return reply(200, { status: 200, functions: this.ctx.functions.size });
+      if (req.method === "GET" && url.pathname === "/health") {
+        const status = this.outage ? 503 : 200;
+        return reply(status, { status, functions: this.ctx.functions.size, queue: this.outage ? "unavailable" : "ok" });
+      }
       return reply(404, { status: 404, error: "Not found" });
     } catch (error) {
       if (error instanceof EventRejected || error instanceof SyntaxError) return reply(400, { status: 400, error: error.message });
-      this.ctx.log(`Request failed: ${(error as Error).stack}`);
+      if (error instanceof RegistrationRefused) {
+        this.ctx.log(error.message);
+        return reply(403, { status: 403, error: error.message });
+      }
+      this.ctx.log(`Request failed: ${describeError(error, { stack: true })}`);
       return reply(500, { status: 500, error: (error as Error).message });
     }
   }
@@ -186,7 +206,7 @@ export class LocalExecutor {
     while (this.running) {
       const free = workers - this.inflight.size;
       let claimed: QueueItem[] = [];
-      if (free > 0) claimed = await claim(this.ctx.db, this.owner, [...this.ctx.functions.keys()], free, leaseMs).catch((error: Error) => (this.ctx.log(`Queue unavailable: ${error.message}`), []));
+      if (free > 0) claimed = await claim(this.ctx.db, this.owner, [...this.ctx.functions.keys()], free, leaseMs).then((items) => (this.queueAnswered(), items), (error: Error) => (this.queueFailed(error), []));
       for (const item of claimed) {
         const work = this.process(item).finally(() => {
           this.inflight.delete(item.id);
@@ -194,15 +214,38 @@ export class LocalExecutor {
         });
         this.inflight.set(item.id, work);
       }
-      if (claimed.length === 0 || this.inflight.size >= workers)
+      if (claimed.length === 0 || this.inflight.size >= workers) {
+        const waitMs = this.outage?.waitMs ?? (await this.idleWaitMs(free > 0 && claimed.length === 0));
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs ?? 200);
+          const timer = setTimeout(resolve, waitMs);
           this.wake = () => {
             clearTimeout(timer);
             resolve();
           };
         });
+      }
     }
+  }
+
+  /** Up to the poll interval, but no later than the next item falls due: a debounced run starts on time. */
+  private async idleWaitMs(idle: boolean) {
+    const pollMs = this.options.pollMs ?? 200;
+    if (!idle) return pollMs;
+    const next = await nextDueAt(this.ctx.db, [...this.ctx.functions.keys()]).catch(() => undefined);
+    return next ? Math.min(pollMs, Math.max(0, next.getTime() - Date.now())) : pollMs;
+  }
+
+  /** A failing queue is said once, then tried again less and less often (up to every 5 s) until it answers. */
+  private queueFailed(error: Error) {
+    if (!this.outage) this.ctx.log(`Queue unavailable: ${error.message}. Trying again with growing waits (at most 5 s)`);
+    const waitMs = Math.min((this.outage?.waitMs ?? this.options.pollMs ?? 200) * 2, QUEUE_MAX_WAIT_MS);
+    this.outage = { since: this.outage?.since ?? Date.now(), waitMs };
+  }
+
+  private queueAnswered() {
+    if (!this.outage) return;
+    this.ctx.log(`Queue available again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s`);
+    this.outage = undefined;
   }
 
   private async process(item: QueueItem) {
@@ -220,11 +263,17 @@ export class LocalExecutor {
       }
       await emit(this.ctx, fx);
     } catch (error) {
-      this.ctx.log(`Work on run ${item.runId} failed and will be retried: ${(error as Error).stack}`);
-      await postpone(this.ctx.db, item.id, new Date(Date.now() + 1_000)).catch(() => {});
+      this.ctx.log(`Work on run ${item.runId} failed and will be retried: ${describeError(error, { stack: true })}`);
+      // Handing the item back needs the database too: keep trying while it is down, so the run resumes as soon as it is back.
+      for (let waitMs = 250; this.running; waitMs = Math.min(waitMs * 2, QUEUE_MAX_WAIT_MS)) {
+        if (await postpone(this.ctx.db, item.id, new Date(Date.now() + 1_000)).then(() => true, () => false)) break;
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
     }
   }
 }
+
+class RegistrationRefused extends Error {}
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectTestDb } from "@/lib/testing/db";
-import { type Harness, startHarness } from "@/lib/testing/inngest-harness";
+import { connectTestDb } from "@/test/db";
+import { type Harness, startHarness } from "@/test/inngest-harness";
 
 const { db } = connectTestDb();
 let harness: Harness | undefined;
@@ -33,7 +33,8 @@ describe("the local executor fails loudly where Inngest Cloud would", () => {
     const [hoard] = await h.settled("hoard", 1, 60_000);
     expect(hoard!.error?.message).toBe("The run's state grew over 32 MiB, Inngest's limit for one run");
     expect(hoard!.steps.filter((s) => s.status === "completed")).toHaveLength(8);
-  });
+    // A thousand steps and 32 MiB of state take most of a minute on a loaded 2-core machine.
+  }, 180_000);
 
   it("refuses an event over 256 KiB, and the SDK's send reports it", async () => {
     const h = (harness = await startHarness(db, (inngest) => [inngest.createFunction({ id: "noop", triggers: [{ event: "test/big" }] }, async () => null)]));

@@ -1,6 +1,6 @@
 /** The work queue: due items claimed with a lease, within each concurrency key's limit. */
 import os from "node:os";
-import { and, eq, inArray, isNotNull, lt, lte, or, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, lt, lte, or, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { type ConcurrencySlot, inngestQueue } from "./schema";
 
@@ -56,6 +56,16 @@ export async function claim(db: Db, owner: string, functionIds: string[], max: n
       .where(inArray(inngestQueue.id, chosen.map((c) => c.id)));
     return chosen.map((c) => ({ ...c, leaseOwner: owner, leaseUntil }));
   });
+}
+
+/** When the next unleased item of the given functions falls due (a debounced run, a sleep), if any is due later. */
+export async function nextDueAt(db: Db, functionIds: string[]): Promise<Date | undefined> {
+  if (functionIds.length === 0) return undefined;
+  const [row] = await db
+    .select({ dueAt: sql<Date | null>`min(${inngestQueue.dueAt})`.mapWith(inngestQueue.dueAt) })
+    .from(inngestQueue)
+    .where(and(inArray(inngestQueue.functionId, functionIds), isNull(inngestQueue.leaseOwner), gt(inngestQueue.dueAt, new Date())));
+  return row?.dueAt ?? undefined;
 }
 
 export async function renewLeases(db: Db, owner: string, ids: number[], leaseMs: number) {

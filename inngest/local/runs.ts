@@ -1,5 +1,5 @@
 /** Runs: creation with flow control, memoized step results, and the ends of a run (done, failed, cancelled). */
-import { and, desc, eq, gte, inArray, max, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, max, sql } from "drizzle-orm";
 import { ulid } from "ulid";
 import type { Db } from "@/lib/db/client";
 import { durationMs } from "./durations";
@@ -77,11 +77,14 @@ export async function createRun(
       .where(and(withKey("debounce", keys.debounce), eq(inngestRuns.status, "queued"), sql`${inngestRuns.startedAt} IS NULL`))
       .orderBy(desc(inngestRuns.createdAt))
       .limit(1);
-    if (pending) {
-      const latest = cfg.debounce.timeout ? pending.createdAt.getTime() + scaled(ctx, durationMs(cfg.debounce.timeout)) : Infinity;
-      await db.update(inngestRuns).set({ event }).where(eq(inngestRuns.id, pending.id));
-      await db.update(inngestQueue).set({ dueAt: new Date(Math.min(Date.now() + period, latest)) }).where(eq(inngestQueue.runId, pending.id));
-      return pending.id;
+    const latest = pending && (cfg.debounce.timeout ? pending.createdAt.getTime() + scaled(ctx, durationMs(cfg.debounce.timeout)) : Infinity);
+    // A run whose call a worker already took has started, as far as Inngest is concerned: the event opens a new debounce.
+    const postponed = pending
+      ? await db.update(inngestQueue).set({ dueAt: new Date(Math.min(Date.now() + period, latest!)) }).where(and(eq(inngestQueue.runId, pending.id), isNull(inngestQueue.leaseOwner))).returning({ id: inngestQueue.id })
+      : [];
+    if (postponed.length) {
+      await db.update(inngestRuns).set({ event }).where(eq(inngestRuns.id, pending!.id));
+      return pending!.id;
     }
     dueAt = new Date(Date.now() + period);
   }

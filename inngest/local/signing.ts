@@ -24,6 +24,14 @@ export function signature(signingKey: string, canonical: string, now = Date.now(
   return `t=${t}&s=${s}`;
 }
 
+/** Whether `header` signs `text` with the key, within the 5 minutes the SDK allows (the SDK signs its answers too). */
+export function verifySignature(signingKey: string, text: string, header: string | null, now = Date.now()): boolean {
+  const params = new URLSearchParams(header ?? "");
+  const t = Number(params.get("t"));
+  if (!Number.isInteger(t) || Math.abs(now - t * 1000) > 5 * 60_000) return false;
+  return safeEqual(signature(signingKey, text, t * 1000), `t=${t}&s=${params.get("s") ?? ""}`);
+}
+
 /** What the SDK sends as `Authorization: Bearer …` when it registers: prefix + sha256 of the hex-decoded key. */
 export function hashedSigningKey(signingKey: string): string {
   const prefix = signingKey.match(PREFIX)?.[0] ?? "";

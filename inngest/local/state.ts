@@ -23,8 +23,6 @@ export async function getRunState(db: Db, runId: string) {
   };
 }
 
-export type RunState = NonNullable<Awaited<ReturnType<typeof getRunState>>>;
-
 export async function listRuns(db: Db, functionId: string) {
   return db.select().from(inngestRuns).where(eq(inngestRuns.functionId, functionId)).orderBy(asc(inngestRuns.createdAt));
 }

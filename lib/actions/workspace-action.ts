@@ -3,11 +3,25 @@ import { z } from "zod";
 import type { Actor } from "@/lib/audit";
 import type { Permission } from "@/lib/auth/permissions";
 import { type Member, requireMember } from "@/lib/auth/session";
-import { fieldErrorsOf, type LineError, PublicError, ValidationError } from "@/lib/errors";
+import { type DeletionsNeedConfirmation, fieldErrorsOf, type LineError, ValidationError } from "@/lib/errors";
+import { publicFailure } from "@/lib/public-failure";
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; status?: number; fieldErrors?: Record<string, string[]>; details?: LineError[] };
+type ActionFailure = { ok: false; error: string; status?: number; fieldErrors?: Record<string, string[]>; details?: LineError[]; confirm?: DeletionsNeedConfirmation["confirm"] };
+
+export type ActionResult<T> = { ok: true; data: T } | ActionFailure;
+
+/** A failed action as the form shows it: field problems under their fields, anything else as one message. */
+function failed(error: unknown): ActionFailure {
+  const { status, message, fields, details, confirm } = publicFailure(error, "Server action");
+  if (fields) return { ok: false, error: "Please fix the highlighted fields.", status, fieldErrors: fields };
+  return { ok: false, error: message, status, details, confirm };
+}
+
+const parsed = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => {
+  const result = schema.safeParse(input instanceof FormData ? Object.fromEntries(input) : input);
+  if (!result.success) throw new ValidationError(fieldErrorsOf(result.error));
+  return result.data;
+};
 
 export type ActionContext = Member & { actor: Actor };
 
@@ -19,16 +33,10 @@ export function workspaceAction<S extends z.ZodType, T>(permission: Permission, 
   return async (input: z.input<S> | FormData): Promise<ActionResult<T>> => {
     try {
       const member = await requireMember(permission);
-      const raw = input instanceof FormData ? Object.fromEntries(input) : input;
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) return { ok: false, error: "Please fix the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
       const actor: Actor = { type: "user", id: member.userId, label: member.email };
-      return { ok: true, data: await run(parsed.data, { ...member, actor }) };
+      return { ok: true, data: await run(parsed(schema, input), { ...member, actor }) };
     } catch (error) {
-      if (error instanceof ValidationError) return { ok: false, error: "Please fix the highlighted fields.", fieldErrors: error.fields };
-      if (error instanceof PublicError) return { ok: false, error: error.message, status: error.status, details: error.details };
-      console.error("Server action failed:", error);
-      return { ok: false, error: "Something went wrong. Please try again." };
+      return failed(error);
     }
   };
 }
@@ -37,14 +45,9 @@ export function workspaceAction<S extends z.ZodType, T>(permission: Permission, 
 export function publicAction<S extends z.ZodType, T>(schema: S, run: (input: z.output<S>) => Promise<T>) {
   return async (input: z.input<S> | FormData): Promise<ActionResult<T>> => {
     try {
-      const parsed = schema.safeParse(input instanceof FormData ? Object.fromEntries(input) : input);
-      if (!parsed.success) return { ok: false, error: "Please fix the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
-      return { ok: true, data: await run(parsed.data) };
+      return { ok: true, data: await run(parsed(schema, input)) };
     } catch (error) {
-      if (error instanceof ValidationError) return { ok: false, error: "Please fix the highlighted fields.", fieldErrors: error.fields };
-      if (error instanceof PublicError) return { ok: false, error: error.message, status: error.status };
-      console.error("Server action failed:", error);
-      return { ok: false, error: "Something went wrong. Please try again." };
+      return failed(error);
     }
   };
 }

@@ -54,6 +54,7 @@ export function buildOpenApi(routes: AnyRouteSpec[], serverUrl: string) {
         "409": { description: "Conflicts with the current state", content: { "application/json": { schema: errorBody } } },
         "413": { description: "Body over 10 MB", content: { "application/json": { schema: errorBody } } },
         "422": { description: "The body does not fit; `fields` names each problem by path", content: { "application/json": { schema: errorBody } } },
+        "503": { description: "Collided with concurrent writes of the same rows: retry after the Retry-After header's seconds", content: { "application/json": { schema: errorBody } } },
       },
     };
     if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: toSchema(route.body, "input", `${operationId}Body`, components) } } };

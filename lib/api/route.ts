@@ -5,7 +5,9 @@ import type { Actor } from "@/lib/audit";
 import { currentMember } from "@/lib/auth/session";
 import { type Db, getDb } from "@/lib/db/client";
 import { verifyApiKey } from "@/lib/db/queries/api-keys";
-import { fieldErrorsOf, PublicError, ValidationError } from "@/lib/errors";
+import { fieldErrorsOf, PublicError } from "@/lib/errors";
+import { publicFailure } from "@/lib/public-failure";
+import { text } from "@/lib/validation/text";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -36,15 +38,32 @@ export const defineRoute = <P, Q, B, const M extends Method>(spec: RouteSpec<P, 
 export type AnyRouteSpec = RouteSpec<any, any, any>;
 type Handler = (request: Request, route: { params: Promise<unknown> }) => Promise<Response>;
 
-export const apiError = (status: number, message: string, fields?: Record<string, string[]>) =>
+const apiError = (status: number, message: string, fields?: Record<string, string[]>) =>
   NextResponse.json({ error: fields ? { message, fields } : { message } }, { status });
 
-async function readJson(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
+const withHeader = (response: Response, name: string, value: string) => (response.headers.set(name, value), response);
+
+/** The body as text, counted chunk by chunk while it streams in: past the limit it is refused, never held whole. */
+async function readText(request: Request): Promise<string> {
   const tooBig = new PublicError("The body is larger than 10 MB: send smaller batches", { status: 413 });
-  if (declared > MAX_BODY_BYTES) throw tooBig;
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooBig;
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooBig;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooBig;
+    }
+    chunks.push(next.value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await readText(request);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
@@ -70,8 +89,6 @@ async function authenticate(db: Db, request: Request): Promise<{ workspaceId: st
   return { workspaceId: verified.workspaceId, actor: { type: "api_key", id: verified.keyId, label: verified.label } };
 }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505";
-
 /** The Next route handler of one spec: key → workspace → zod parse → run → `{ data }` or `{ error }`. */
 export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
   return async (request, route) => {
@@ -94,11 +111,9 @@ export function routeHandler<P, Q, B>(spec: RouteSpec<P, Q, B>): Handler {
       const payload = result.nextCursor === undefined ? { data: result.data } : { data: result.data, nextCursor: result.nextCursor };
       return NextResponse.json(payload, { status: result.status ?? spec.success ?? 200 });
     } catch (error) {
-      if (error instanceof ValidationError) return apiError(422, error.message, error.fields);
-      if (error instanceof PublicError) return apiError(error.status, error.message);
-      if (isUniqueViolation(error)) return apiError(409, "Something with the same name already exists");
-      console.error("API route failed:", error);
-      return apiError(500, "Something went wrong");
+      const failure = publicFailure(error, "API route");
+      const response = apiError(failure.status, failure.message, failure.fields);
+      return failure.retryAfterSeconds === undefined ? response : withHeader(response, "retry-after", String(failure.retryAfterSeconds));
     }
   };
 }
@@ -108,16 +123,13 @@ export function routeHandlers<S extends AnyRouteSpec[]>(...specs: S) {
   return Object.fromEntries(specs.map((s) => [s.method, routeHandler(s)])) as { [K in S[number]["method"]]: Handler };
 }
 
-/** `?limit=&cursor=` for every list. */
+/** `?limit=&cursor=` for every list of rows keyed by id: the cursor is the `nextCursor` of the page before. */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: z.uuid({ error: "Not a cursor of this list: pass the nextCursor of the previous page" }).optional(),
 });
 
-export const idParams = z.object({ id: z.uuid({ error: "Not found" }) });
+/** A path or query value that names something by text (a record key, a destination object). */
+export const nameParam = text().min(1).max(1_000);
 
-export class ConflictError extends PublicError {
-  constructor(message: string) {
-    super(message, { status: 409 });
-  }
-}
+export const idParams = z.object({ id: z.uuid({ error: "Not found" }) });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
@@ -11,13 +11,13 @@ import { getAuth } from "./server";
 
 export type Member = { db: Db; userId: string; email: string; name: string; workspaceId: string; workspaceName: string; role: Role };
 
-export class SignInRequired extends PublicError {
+class SignInRequired extends PublicError {
   constructor() {
     super("Sign in to continue", { status: 401 });
   }
 }
 
-export class NotAllowed extends PublicError {
+class NotAllowed extends PublicError {
   constructor(role: Role) {
     super(`Your role (${role}) does not allow this`, { status: 403 });
   }
@@ -61,7 +61,3 @@ export async function hasUsers(db: Db): Promise<boolean> {
   return (await db.select({ id: users.id }).from(users).limit(1)).length > 0;
 }
 
-export async function memberRole(db: Db, p: { workspaceId: string; userId: string }): Promise<Role | undefined> {
-  const [row] = await db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, p.workspaceId), eq(memberships.userId, p.userId)));
-  return row?.role;
-}

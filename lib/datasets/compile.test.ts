@@ -3,7 +3,7 @@ import { countDatasetRows, insertDataset, previewDatasetRows } from "@/lib/db/qu
 import { builtInDatasets } from "@/lib/demo/datasets";
 import { generateDemoData } from "@/lib/demo/generate";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { newWorkspace, smallScale, connectTestDb } from "@/lib/testing/db";
+import { newWorkspace, smallScale, connectTestDb } from "@/test/db";
 import { datasetDefinitionSchema } from "./definition";
 
 const { db } = connectTestDb();

@@ -7,7 +7,7 @@ const messages = (input: unknown) => {
 };
 
 describe("dataset definitions", () => {
-  it("derives typed columns with the key first", () => {
+  it("derives typed columns with the key first, marking number columns that hold whole numbers only", () => {
     const def = datasetDefinitionSchema.parse({
       baseEntity: "orders",
       fields: ["status", "total"],
@@ -15,6 +15,8 @@ describe("dataset definitions", () => {
       aggregates: [
         { name: "items", collection: "order_items", fn: "count" },
         { name: "last_item_at", collection: "order_items", fn: "max", field: "updated_at" },
+        { name: "units", collection: "order_items", fn: "sum", field: "quantity" },
+        { name: "mean_units", collection: "order_items", fn: "avg", field: "quantity" },
       ],
       traits: [{ key: "channel", type: "string" }],
     });
@@ -23,8 +25,10 @@ describe("dataset definitions", () => {
       { name: "status", type: "string" },
       { name: "total", type: "number" },
       { name: "contact_email", type: "string" },
-      { name: "items", type: "number" },
+      { name: "items", type: "number", integer: true },
       { name: "last_item_at", type: "datetime" },
+      { name: "units", type: "number", integer: true },
+      { name: "mean_units", type: "number" },
       { name: "channel", type: "string" },
     ]);
   });

@@ -1,6 +1,6 @@
 /** Dataset definitions: a base entity plus lookups, aggregates and traits. Client-safe. */
 import { z } from "zod";
-import { type ColumnType, columnTypes, entities, entityField, entityNames, type EntityName } from "@/lib/entities/catalog";
+import { type ColumnType, columnTypes, entities, entityField, type EntityField, entityNames, type EntityName } from "@/lib/entities/catalog";
 
 export const aggregateFns = ["count", "sum", "avg", "min", "max", "latest"] as const;
 export type AggregateFn = (typeof aggregateFns)[number];
@@ -14,7 +14,7 @@ export const aggregateFnLabels: Record<AggregateFn, string> = {
   latest: "Most recent",
 };
 
-export const columnName = z
+const columnName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, "Use lower-case letters, digits and _, starting with a letter")
   .refine((name) => !name.startsWith("relay_"), "Names starting with relay_ are reserved");
@@ -88,29 +88,34 @@ function aggregateProblem(entity: EntityName, a: Aggregate): { path: string; mes
   return undefined;
 }
 
-export type DatasetColumn = { name: string; type: ColumnType };
+/** A column of a dataset; `integer` marks a number column that holds whole numbers only. */
+export type DatasetColumn = { name: string; type: ColumnType; integer?: true };
 
-export function aggregateType(entity: EntityName, a: Aggregate): ColumnType {
-  if (a.fn === "count" || a.fn === "sum" || a.fn === "avg") return "number";
-  return entityField(entity, a.field ?? "")?.type ?? "string";
+const fieldColumn = (name: string, field: EntityField): DatasetColumn => ({ name, type: field.type, ...(field.range?.integer ? { integer: true } : {}) });
+
+function aggregateColumn(entity: EntityName, a: Aggregate): DatasetColumn {
+  const field = entityField(entity, a.field ?? "");
+  if (a.fn === "count") return { name: a.name, type: "number", integer: true };
+  if (a.fn === "avg" || (a.fn === "sum" && !field)) return { name: a.name, type: "number" };
+  return field ? fieldColumn(a.name, field) : { name: a.name, type: "string" };
 }
 
 /** The columns a definition produces; tolerant of invalid parts so validation can report on them. */
 function safeColumns(def: DatasetDefinition): DatasetColumn[] {
   const base = entities[def.baseEntity];
   const baseFields = def.fields ? base.fields.filter((f) => def.fields!.includes(f.name)) : base.fields;
-  const columns: DatasetColumn[] = baseFields.map((f) => ({ name: f.name, type: f.type }));
+  const columns: DatasetColumn[] = baseFields.map((f) => fieldColumn(f.name, f));
   for (const l of def.lookups) {
     const lookup = base.lookups.find((x) => x.name === l.lookup);
     if (!lookup) continue;
     for (const f of l.fields) {
       const field = entityField(lookup.entity, f);
-      if (field) columns.push({ name: `${l.lookup}_${f}`, type: field.type });
+      if (field) columns.push(fieldColumn(`${l.lookup}_${f}`, field));
     }
   }
   for (const a of def.aggregates) {
     const collection = base.collections.find((x) => x.name === a.collection);
-    if (collection) columns.push({ name: a.name, type: aggregateType(collection.entity, a) });
+    if (collection) columns.push(aggregateColumn(collection.entity, a));
   }
   for (const t of def.traits) columns.push({ name: t.key, type: t.type });
   return columns;

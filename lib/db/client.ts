@@ -28,6 +28,8 @@ export function createDb(url: string, options: { driver?: DbDriver; max?: number
   }
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   pool.on("error", (error) => console.error("Idle database connection failed:", error.message));
+  // A server that goes away (a restart, a crash) fails the queries using the connection; unheard, pg would end the process.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return { db: drizzlePg({ client: pool, schema }), pool, driver, close: () => pool.end() };
 }
 

@@ -9,15 +9,18 @@ import { afterAll, describe, expect, it } from "vitest";
 const root = process.cwd();
 const tsx = path.join(root, "node_modules/.bin/tsx");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-embedded-"));
-// As root the server runs as the postgres user, who must be able to reach the data folder.
+// Open to everyone, as older versions left a data folder: the launcher closes it.
 fs.chmodSync(dataDir, 0o755);
+// A checkout whose .data folder does not exist yet, as on a fresh clone.
+const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "relay-checkout-"));
+fs.chmodSync(checkout, 0o755);
 const children: ChildProcessWithoutNullStreams[] = [];
 
 type Holder = { child: ChildProcessWithoutNullStreams; info: { url: string; initialised: boolean; started: boolean; pid: number } };
 
 /** Starts a process that joins the embedded server and holds it until released. */
-function hold(): Promise<Holder> {
-  const child = spawn(tsx, ["--conditions=react-server", "lib/testing/hold-embedded.ts"], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
+function hold(dir = dataDir): Promise<Holder> {
+  const child = spawn(tsx, ["--conditions=react-server", "test/hold-embedded.ts"], { cwd: root, env: { ...process.env, DATA_DIR: dir } });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
@@ -53,6 +56,7 @@ const reachable = (url: string) => query(url, "SELECT 1").then(() => true, () =>
 afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(checkout, { recursive: true, force: true });
 });
 
 describe("the embedded PostgreSQL launcher", () => {
@@ -64,8 +68,12 @@ describe("the embedded PostgreSQL launcher", () => {
     url = first.info.url;
     await query(url, "CREATE TABLE kept (note text)");
     await query(url, "INSERT INTO kept VALUES ($1)", ["still here"]);
-    const settings = fs.statSync(path.join(dataDir, "embedded.json"));
-    expect(settings.mode & 0o777).toBe(0o600);
+    const mode = (file: string) => fs.statSync(path.join(dataDir, file)).mode & 0o777;
+    expect(mode("embedded.json")).toBe(0o600);
+    expect(mode("postgres.log")).toBe(0o600);
+    expect(mode("postgres")).toBe(0o700);
+    // As root the server runs as the postgres user: its group may pass through the folder, no one may list it.
+    expect(mode(".")).toBe(process.getuid?.() === 0 ? 0o710 : 0o700);
     await release(first);
     expect(await reachable(url)).toBe(false);
   });
@@ -109,5 +117,26 @@ describe("the embedded PostgreSQL launcher", () => {
     expect(next.info.started).toBe(false);
     await release(next);
     expect(await reachable(url)).toBe(false);
+  });
+
+  it("starts in a data folder whose parent folders it has to create", async () => {
+    const fresh = await hold(path.join(checkout, ".data", "e2e"));
+    expect(fresh.info).toMatchObject({ initialised: true, started: true });
+    expect(await reachable(fresh.info.url)).toBe(true);
+    expect(fs.statSync(path.join(checkout, ".data")).mode & 0o777).toBe(0o755);
+    await release(fresh);
+  });
+
+  it("starts below a closed folder of the app (the keys' 0700 .data), opening it to the postgres group only", async () => {
+    fs.mkdirSync(path.join(root, ".data"), { recursive: true });
+    const keys = fs.mkdtempSync(path.join(root, ".data", "keys-"));
+    try {
+      const nested = await hold(path.join(path.relative(root, keys), "e2e"));
+      expect(nested.info).toMatchObject({ initialised: true, started: true });
+      expect(fs.statSync(keys).mode & 0o777).toBe(process.getuid?.() === 0 ? 0o710 : 0o700);
+      await release(nested);
+    } finally {
+      fs.rmSync(keys, { recursive: true, force: true });
+    }
   });
 });

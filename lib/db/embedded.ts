@@ -12,15 +12,16 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { superviseServer } from "./embedded-supervisor";
 
-export const EMBEDDED_DATABASE = "relay";
+const EMBEDDED_DATABASE = "relay";
 const USER = "postgres";
 
 type Settings = { port: number; password: string };
 type Owner = { uid?: number; gid?: number };
 export type EmbeddedServer = { url: string; initialised: boolean; started: boolean; release: () => Promise<void> };
 
-export function embeddedPaths(dataDir: string) {
+function embeddedPaths(dataDir: string) {
   const root = path.resolve(dataDir);
   return {
     root,
@@ -32,15 +33,22 @@ export function embeddedPaths(dataDir: string) {
   };
 }
 
-export function embeddedUrl(settings: Settings, database = EMBEDDED_DATABASE): string {
+function embeddedUrl(settings: Settings, database = EMBEDDED_DATABASE): string {
   return `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${database}`;
 }
 
-/** Starts the embedded server of `dataDir` (initialising it on first use) or joins the one already running. */
-export async function startEmbedded(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+/**
+ * Starts the embedded server of `dataDir` (initialising it on first use) or joins the one already running.
+ * With `supervise` (the launcher), the server is started again whenever it dies, until released.
+ */
+export async function startEmbedded(dataDir: string, log: (line: string) => void = () => {}, options: { supervise?: boolean } = {}): Promise<EmbeddedServer> {
   const paths = embeddedPaths(dataDir);
-  await fsp.mkdir(paths.leases, { recursive: true });
+  // Parent folders get the usual mode: as root, the postgres user must pass through them to its data.
+  await fsp.mkdir(paths.root, { recursive: true });
   const owner = await postgresOwner();
+  await protectDataDir(paths.root, owner);
+  await openAppFolders(paths.root, owner);
+  await fsp.mkdir(paths.leases, { recursive: true, mode: 0o700 });
   const { settings, initialised, started } = await withLock(paths.lock, async () => {
     const settings = await loadSettings(paths.settings);
     const initialised = !fs.existsSync(path.join(paths.pgdata, "PG_VERSION"));
@@ -58,10 +66,21 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
     return { settings, initialised, started };
   });
 
+  const stopSupervising = options.supervise
+    ? superviseServer({
+        isUp: async () => postmasterAlive(paths.pgdata),
+        restart: () =>
+          withLock(paths.lock, async () => {
+            if (!(await isRunning(paths.pgdata, owner))) await startServer(paths, owner);
+          }),
+        log,
+      })
+    : undefined;
   let released = false;
   const release = async () => {
     if (released) return;
     released = true;
+    await stopSupervising?.();
     await withLock(paths.lock, async () => {
       await fsp.rm(path.join(paths.leases, String(process.pid)), { force: true });
       if ((await liveLeases(paths.leases)).length > 0) return;
@@ -109,8 +128,30 @@ async function initialise(pgdata: string, settings: Settings, owner: Owner) {
   await fsp.appendFile(path.join(pgdata, "postgresql.conf"), conf);
 }
 
+/** The data folder holds keys, the database and its log: only its owner may enter (as root, the postgres group may pass through to the server's folder). */
+async function protectDataDir(root: string, owner: Owner) {
+  if (owner.gid === undefined) return fsp.chmod(root, 0o700);
+  await fsp.chown(root, process.getuid!(), owner.gid);
+  await fsp.chmod(root, 0o710);
+}
+
+/**
+ * As root, the postgres user must also pass through the app's own closed folders above the data folder
+ * (`.data`, holding the keys, when the data is in `.data/e2e`): they get the data folder's 0710 with its group.
+ */
+async function openAppFolders(root: string, owner: Owner) {
+  if (owner.gid === undefined) return;
+  const app = process.cwd();
+  for (let dir = path.dirname(root); dir.startsWith(app + path.sep); dir = path.dirname(dir)) {
+    const { mode } = await fsp.stat(dir);
+    if ((mode & 0o011) === 0) await protectDataDir(dir, owner);
+  }
+}
+
 async function startServer(paths: ReturnType<typeof embeddedPaths>, owner: Owner) {
-  await fsp.appendFile(paths.log, "");
+  await fsp.appendFile(paths.log, "", { mode: 0o600 });
+  await fsp.chmod(paths.log, 0o600);
+  await fsp.chmod(paths.pgdata, 0o700);
   await chown(paths.log, owner);
   try {
     await run(await binary("pg_ctl"), ["start", "-D", paths.pgdata, "-l", paths.log, "-w", "-t", "120"], owner);
@@ -125,6 +166,16 @@ async function isRunning(pgdata: string, owner: Owner): Promise<boolean> {
   try {
     await run(await binary("pg_ctl"), ["status", "-D", pgdata], owner);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The postmaster's pid file names a live process (no pg_ctl call: the supervisor asks every second). */
+function postmasterAlive(pgdata: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(pgdata, "postmaster.pid"), "utf8").split("\n")[0]);
+    return pid > 0 && isAlive(pid);
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { startNeonBridge } from "@/lib/testing/neon-bridge";
+import { startNeonBridge } from "@/test/neon-bridge";
 import { chooseDriver, createDb, type DbHandle } from "./client";
 import { getDefaultWorkspace } from "./queries/workspaces";
 import { contacts, workspaces } from "./schema";

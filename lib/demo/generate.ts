@@ -31,8 +31,6 @@ const adjectives = ["Classic", "Essential", "Heritage", "Light", "Organic", "Rec
 const brands = ["Nordwind", "Maison Clair", "Atelier 9", "Kestrel", "Bluefield", "Oakline"];
 const consentSources = ["signup_form", "checkout", "preference_center", "import"];
 
-export type DemoData = ReturnType<typeof generateDemoData>;
-
 export function generateDemoData(scale: DemoScale = fullScale, seed = 20261127) {
   const f = new Faker({ locale: [en_US, en, base], seed });
   const people = new Map(countries.map((c) => [c.code, new Faker({ locale: [c.locale, en, base], seed: seed + c.code.charCodeAt(0) })]));

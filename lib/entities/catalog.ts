@@ -6,12 +6,22 @@ export type ColumnType = (typeof columnTypes)[number];
 export const entityNames = ["contacts", "products", "orders", "order_items", "consents"] as const;
 export type EntityName = (typeof entityNames)[number];
 
+/** What a number column stores: whole numbers or not, and the largest magnitude. */
+export type NumberRange = { integer: boolean; maxAbs: number };
+
 export type EntityField = {
   name: string;
   type: ColumnType;
   /** Allowed values, when the field is an enumeration. */
   values?: readonly string[];
+  /** The range of a number column, as its database type stores it. */
+  range?: NumberRange;
 };
+
+/** numeric(12, 2): amounts below ten billion, in cents. */
+const amount: NumberRange = { integer: false, maxAbs: 9_999_999_999.99 };
+/** integer: 32-bit whole numbers. */
+const int4: NumberRange = { integer: true, maxAbs: 2_147_483_647 };
 
 /** A many-to-one link from this entity to another (orders.contact_id → contacts). */
 export type Lookup = { name: string; entity: EntityName; foreignKey: string };
@@ -32,7 +42,7 @@ const common: EntityField[] = [
 ];
 
 export const consentChannels = ["email", "sms", "phone", "push"] as const;
-export const consentStatuses = ["granted", "denied", "withdrawn"] as const;
+const consentStatuses = ["granted", "denied", "withdrawn"] as const;
 export const orderStatuses = ["pending", "paid", "shipped", "delivered", "cancelled", "refunded"] as const;
 
 export const entities: Record<EntityName, EntityDefinition> = {
@@ -65,7 +75,7 @@ export const entities: Record<EntityName, EntityDefinition> = {
       { name: "name", type: "string" },
       { name: "category", type: "string" },
       { name: "brand", type: "string" },
-      { name: "price", type: "number" },
+      { name: "price", type: "number", range: amount },
       { name: "currency", type: "string" },
       { name: "active", type: "boolean" },
       ...common,
@@ -80,7 +90,7 @@ export const entities: Record<EntityName, EntityDefinition> = {
       { name: "id", type: "string" },
       { name: "contact_id", type: "string" },
       { name: "status", type: "string", values: orderStatuses },
-      { name: "total", type: "number" },
+      { name: "total", type: "number", range: amount },
       { name: "currency", type: "string" },
       { name: "ordered_at", type: "datetime" },
       ...common,
@@ -95,8 +105,8 @@ export const entities: Record<EntityName, EntityDefinition> = {
       { name: "id", type: "string" },
       { name: "order_id", type: "string" },
       { name: "product_id", type: "string" },
-      { name: "quantity", type: "number" },
-      { name: "unit_price", type: "number" },
+      { name: "quantity", type: "number", range: int4 },
+      { name: "unit_price", type: "number", range: amount },
       ...common,
     ],
     lookups: [
@@ -120,10 +130,6 @@ export const entities: Record<EntityName, EntityDefinition> = {
     collections: [],
   },
 };
-
-export function isEntityName(value: string): value is EntityName {
-  return (entityNames as readonly string[]).includes(value);
-}
 
 export function entityField(entity: EntityName, field: string): EntityField | undefined {
   return entities[entity].fields.find((f) => f.name === field);

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { contacts, orders } from "@/lib/db/schema";
 import { PublicError } from "@/lib/errors";
-import { newWorkspace, connectTestDb } from "@/lib/testing/db";
+import { newWorkspace, connectTestDb } from "@/test/db";
 import { importCsvText, parseCsvRecords } from "./csv-import";
 
 const { db } = connectTestDb();
@@ -52,6 +52,17 @@ describe("CSV import", () => {
       '8: id "o1" appears on lines 2, 8',
     ]);
     expect(await db.$count(orders, eq(orders.workspaceId, workspaceId))).toBe(0);
+  });
+
+  it("reports values the database would refuse by line, instead of failing the whole import", async () => {
+    const contactsFile = "id,email,birth_date\nc1,a\u0000b@example.com,\nc2,,0000-01-01\nc3,,2024-02-30\nc4,ok@example.com,2024-02-29\n";
+    expect((await parseCsvRecords("contacts", contactsFile)).errors.map((e) => `${e.line}: ${e.field}`)).toEqual(["2: email", "3: birth_date", "4: birth_date"]);
+    const itemsFile = "id,quantity,unit_price\ni1,1.5,1\ni2,10000000000,1\ni3,2,100000000000000000000\ni4,2,19.90\n";
+    expect((await parseCsvRecords("order_items", itemsFile)).errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
+      "2: quantity must be a whole number",
+      "3: quantity must be between -2,147,483,647 and 2,147,483,647",
+      "4: unit_price must be between -9,999,999,999.99 and 9,999,999,999.99",
+    ]);
   });
 
   it("explains a file it cannot use at all", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { Db } from "@/lib/db/client";
+import { transactionWithRetry } from "@/lib/db/transaction";
 import { type LineError, PublicError } from "@/lib/errors";
 import type { EntityName } from "./catalog";
 import { describeIssues, duplicateIds, type EntityRecord, recordSchema, writableFields } from "./records";
@@ -94,5 +95,5 @@ export async function importCsvText(db: Db, p: { workspaceId: string; entity: En
     });
   }
   if (records.length === 0) throw new PublicError("The file has a header line but no records");
-  return db.transaction((tx) => upsertRecords(tx, { workspaceId: p.workspaceId, entity: p.entity, records }));
+  return transactionWithRetry(db, (tx) => upsertRecords(tx, { workspaceId: p.workspaceId, entity: p.entity, records }));
 }

@@ -1,6 +1,8 @@
 /** Incoming entity records (CSV lines, ingest API): validation into typed values. Client-safe. */
 import { z } from "zod";
-import { type EntityField, entities, type EntityName } from "./catalog";
+import { isIsoDate, isIsoDateTime } from "@/lib/validation/dates";
+import { jsonObject, text } from "@/lib/validation/text";
+import { type EntityField, entities, type EntityName, type NumberRange } from "./catalog";
 
 export type RecordSource = "csv" | "json";
 export type EntityRecord = { id: string; traits?: Record<string, unknown> } & Record<string, unknown>;
@@ -10,11 +12,14 @@ export const writableFields = (entity: EntityName) =>
   entities[entity].fields.filter((f) => f.name !== "created_at" && f.name !== "updated_at");
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
-function validDate(s: string) {
-  const d = new Date(`${s}T00:00:00Z`);
-  return isoDate.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+/** A finite number that fits the column's type: whole where it is an integer, within its magnitude. */
+function numberSchema(range: NumberRange | undefined) {
+  const finite = z.number({ error: "must be a number" }).finite("must be a number");
+  if (!range) return finite;
+  const limit = range.maxAbs.toLocaleString("en-US");
+  const fitting = finite.min(-range.maxAbs, `must be between -${limit} and ${limit}`).max(range.maxAbs, `must be between -${limit} and ${limit}`);
+  return range.integer ? fitting.int("must be a whole number") : fitting;
 }
 
 function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
@@ -24,12 +29,12 @@ function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
     case "string":
       schema = field.values
         ? z.enum(field.values as [string, ...string[]], { error: `must be one of ${field.values.join(", ")}` })
-        : z.string({ error: "must be text" }).max(10_000, "is longer than 10,000 characters");
+        : text({ error: "must be text" }).max(10_000, "is longer than 10,000 characters");
       break;
     case "number":
       schema = csv
-        ? z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, "must be a number like 12 or 12.50").transform(Number)
-        : z.number({ error: "must be a number" }).finite();
+        ? z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, "must be a number like 12 or 12.50").transform(Number).pipe(numberSchema(field.range))
+        : numberSchema(field.range);
       break;
     case "boolean":
       schema = csv
@@ -42,10 +47,12 @@ function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
         : z.boolean({ error: "must be true or false" });
       break;
     case "date":
-      schema = z.string({ error: "must be a date like 2024-05-31" }).trim().refine(validDate, "must be a date like 2024-05-31");
+      schema = z.string({ error: "must be a date like 2024-05-31" }).trim().refine(isIsoDate, "must be a date like 2024-05-31");
       break;
     case "datetime":
-      schema = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time like 2024-05-31T14:00:00Z" });
+      schema = z
+        .string({ error: "must be an ISO 8601 date-time like 2024-05-31T14:00:00Z" })
+        .refine((v) => isIsoDateTime(v, { offset: "required" }), "must be an ISO 8601 date-time like 2024-05-31T14:00:00Z");
       break;
   }
   return z.preprocess(blankToNull, schema.nullable()).optional();
@@ -53,14 +60,14 @@ function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
 
 const idSchema = z.preprocess(
   (v) => (typeof v === "number" ? String(v) : v),
-  z.string({ error: "is required" }).trim().min(1, "is required").max(200, "is longer than 200 characters"),
+  text({ error: "is required" }).trim().min(1, "is required").max(200, "is longer than 200 characters"),
 );
 
 /** The zod schema of one incoming record of `entity`; JSON senders put extra fields under `traits`. */
 export function recordSchema(entity: EntityName, source: RecordSource) {
   const shape: Record<string, z.ZodType> = { id: idSchema };
   for (const f of writableFields(entity)) if (f.name !== "id") shape[f.name] = fieldSchema(f, source);
-  shape.traits = z.record(z.string(), z.unknown()).optional();
+  shape.traits = jsonObject.optional();
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys" ? `Unknown field ${issue.keys.map((k) => `"${k}"`).join(", ")}: put extra fields under "traits"` : undefined,

@@ -1,4 +1,5 @@
 /** Builds what the destination receives for one dataset row. Pure; client-safe (the builder's sample record uses it). */
+import { applyCast, CastError } from "./casts";
 import type { Mapping, MappingEntry, MatchKey, Scalar, Transform } from "./schema";
 
 type Row = Record<string, unknown>;
@@ -38,6 +39,8 @@ function applyTransform(value: unknown, t: Transform): unknown {
       return formatDate(value, t.format);
     case "default":
       return value === null || value === undefined || value === "" ? t.value : value;
+    default:
+      return applyCast(value, t);
   }
 }
 
@@ -46,7 +49,11 @@ export function entryValue(row: Row, entry: MappingEntry): unknown {
   if ("field" in entry.from) value = row[entry.from.field] ?? null;
   else if ("value" in entry.from) value = entry.from.value as Scalar;
   else value = entry.from.template.replace(/\{([a-z][a-z0-9_]*)\}/g, (_m, name: string) => (row[name] == null ? "" : String(row[name])));
-  return entry.transforms.reduce(applyTransform, value);
+  try {
+    return entry.transforms.reduce(applyTransform, value);
+  } catch (error) {
+    throw error instanceof CastError ? new CastError(`${error.message}, for "${entry.to}"`) : error;
+  }
 }
 
 /** The destination record: each mapped field, plus the match key's value under the destination key. */

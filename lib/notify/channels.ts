@@ -1,15 +1,14 @@
 /** Notification channels as users configure them. Client-safe. */
 import { z } from "zod";
 
-export const channelKinds = ["email", "slack", "webhook"] as const;
-export type ChannelKind = (typeof channelKinds)[number];
+export type ChannelKind = "email" | "slack" | "webhook";
 
 const name = z.string().trim().min(1, "Name the channel").max(100);
 const httpUrl = (hint: string) =>
   z
     .url(hint)
     .max(2_000)
-    .refine((u) => /^https?:\/\//i.test(u), "Use an http or https URL");
+    .refine((u) => /^https?:\/\//i.test(u), { error: (issue) => `Only http and https URLs are allowed, not ${new URL(String(issue.input)).protocol}` });
 
 export const channelInputSchema = z.discriminatedUnion("kind", [
   z.strictObject({

@@ -2,6 +2,7 @@
  * What a notification says, built once per notice and rendered for each channel: an email (text and
  * HTML), a Slack message with blocks, a signed webhook's JSON body. Pure.
  */
+import { formatNumber } from "@/lib/utils";
 import type { RuleName } from "./rules";
 
 export type TopError = { kind: string; count: number; example: { key: string; message: string | null; responseStatus: number | null; responseBody: string | null } };
@@ -11,7 +12,21 @@ export type Notice = {
   rule: RuleName | null;
   workspace: string;
   sync: { id: string; name: string } | null;
-  run: { id: string; status: string; mode: string; planned: number; created: number; updated: number; deleted: number; failed: number; error: string | null; finishedAt: string | null } | null;
+  run: {
+    id: string;
+    status: string;
+    mode: string;
+    planned: number;
+    created: number;
+    updated: number;
+    deleted: number;
+    failed: number;
+    error: string | null;
+    finishedAt: string | null;
+    /** What the plan removes, and what the engine said about the run (for a held run: why it was held). Absent from notices stored before. */
+    plannedDeletes?: number;
+    notice?: string | null;
+  } | null;
   topErrors: TopError[];
   /** For staleness: the rule's hours and when the sync last completed a run. */
   stale?: { hours: number; lastCompletedAt: string | null };
@@ -23,15 +38,17 @@ export type Notice = {
 const pct = (part: number, whole: number) => (whole === 0 ? "0%" : `${Math.round((part / whole) * 1000) / 10}%`);
 const handled = (run: NonNullable<Notice["run"]>) => run.created + run.updated + run.deleted + run.failed;
 
-export function headline(n: Notice): string {
+function headline(n: Notice): string {
   const sync = n.sync ? `“${n.sync.name}”` : "";
   if (n.event === "test") return `Test notification from Relay (${n.workspace})`;
   if (n.event === "recovery") {
     if (n.rule === "failure") return `${sync} recovered: its runs complete again`;
     if (n.rule === "rejected") return `${sync} recovered: rejected records are back under the threshold`;
+    if (n.rule === "deletions") return `${sync} delivers again: no run is held for confirmation`;
     return `${sync} recovered: it completed a run again`;
   }
   if (n.rule === "failure") return `${sync} failed${n.run?.error ? `: ${n.run.error}` : ""}`;
+  if (n.rule === "deletions" && n.run) return `${sync} held a run for confirmation: it would delete ${formatNumber(n.run.plannedDeletes ?? 0)} records`;
   if (n.rule === "rejected" && n.run) return `${sync} rejected ${n.run.failed} of ${handled(n.run)} records (${pct(n.run.failed, handled(n.run))})`;
   return `${sync} has not completed a run for ${n.stale?.hours ?? "?"} hours`;
 }
@@ -54,6 +71,7 @@ function errorLines(n: Notice): string[] {
 function detailLines(n: Notice): string[] {
   if (n.event === "test") return ["This is a test: the channel works. Alerts about your syncs will arrive here."];
   const lines: string[] = [];
+  if (n.run && n.rule === "deletions" && n.event === "alert") lines.push(n.run.notice ?? "", `Open the run to Confirm and deliver it, or Discard it.`, "");
   if (n.run) lines.push(`Run: ${n.run.mode}, ${n.run.status}${n.run.finishedAt ? `, ended ${n.run.finishedAt}` : ""}`, `Records: ${countsLine(n.run)}`);
   if (n.stale) lines.push(`Last completed run: ${n.stale.lastCompletedAt ?? "never"}`);
   if (n.topErrors.length) lines.push("", "Top errors:", ...errorLines(n));
@@ -83,6 +101,7 @@ export function htmlOf(n: Notice): string {
     `<div style="font-family:system-ui,sans-serif;font-size:14px;color:#18181b">`,
     `<h2 style="font-size:16px;color:${color}">${escapeHtml(headline(n))}</h2>`,
     n.event === "test" ? `<p>This is a test: the channel works. Alerts about your syncs will arrive here.</p>` : "",
+    n.run?.notice && n.rule === "deletions" && n.event === "alert" ? `<p>${escapeHtml(n.run.notice)}</p><p>Open the run to <b>Confirm and deliver</b> it, or <b>Discard</b> it.</p>` : "",
     n.run ? `<p>Run: ${escapeHtml(n.run.mode)}, ${escapeHtml(n.run.status)}</p><table><tr>${rows}</tr></table>` : "",
     n.stale ? `<p>Last completed run: ${escapeHtml(n.stale.lastCompletedAt ?? "never")}</p>` : "",
     errors ? `<p>Top errors:</p><ul>${errors}</ul>` : "",
@@ -119,7 +138,8 @@ export function webhookBodyOf(n: Notice, deliveryId: string) {
       id: n.run.id,
       status: n.run.status,
       mode: n.run.mode,
-      counts: { planned: n.run.planned, created: n.run.created, updated: n.run.updated, deleted: n.run.deleted, failed: n.run.failed },
+      counts: { planned: n.run.planned, created: n.run.created, updated: n.run.updated, deleted: n.run.deleted, failed: n.run.failed, planned_deletes: n.run.plannedDeletes ?? null },
+      notice: n.run.notice ?? null,
       error: n.run.error,
       finished_at: n.run.finishedAt,
     },

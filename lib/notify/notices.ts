@@ -1,9 +1,11 @@
 import "server-only";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { getChannel, openChannel } from "@/lib/db/queries/notifications";
+import { requireChannel } from "@/lib/db/queries/notifications";
+import { openChannel } from "@/lib/notify/channel-store";
 import { type DeliveryAttempt, notificationChannels, notificationDeliveries, type Sync, syncAlertStates, syncRunItems, syncRuns, syncs, workspaces } from "@/lib/db/schema";
 import { appUrl } from "@/lib/env";
+import { completedRunStatuses } from "@/lib/vocabulary";
 import type { Notice, TopError } from "./message";
 import { subjectOf } from "./message";
 import { alertRulesSchema, judgeRun, judgeStaleness, type RuleName, type RuleStatus, ruleNames, type RunOutcome, type Transition, transitions } from "./rules";
@@ -41,7 +43,7 @@ async function runNotice(db: Tx, sync: Sync, runId: string, event: Notice["event
     rule,
     workspace: await workspaceName(db, sync.workspaceId),
     sync: { id: sync.id, name: sync.name },
-    run: { id: run.id, status: run.status, mode: run.mode, planned: run.planned, created: run.created, updated: run.updated, deleted: run.deleted, failed: run.failed, error: run.error, finishedAt: run.finishedAt?.toISOString() ?? null },
+    run: { id: run.id, status: run.status, mode: run.mode, planned: run.planned, created: run.created, updated: run.updated, deleted: run.deleted, failed: run.failed, error: run.error, finishedAt: run.finishedAt?.toISOString() ?? null, plannedDeletes: run.plannedDeletes, notice: run.notice },
     topErrors: event === "alert" ? await topErrors(db, run.id) : [],
     url: `${appUrl()}/runs/${run.id}`,
     at: new Date().toISOString(),
@@ -92,7 +94,7 @@ export async function recordRunOutcome(db: Db, p: { runId: string; syncId: strin
     const sync = await tx.query.syncs.findFirst({ where: eq(syncs.id, p.syncId) });
     if (!sync) return;
     const rules = rulesOf(sync);
-    const enabled = ruleNames.filter((r) => (r === "failure" ? rules.onFailure : r === "rejected" ? rules.rejected !== null : rules.staleHours !== null));
+    const enabled = ruleNames.filter((r) => (r === "failure" ? rules.onFailure : r === "rejected" ? rules.rejected !== null : r === "stale" ? rules.staleHours !== null : true));
     // A rule switched off forgets its state, so switching it on again starts from "ok".
     await tx.delete(syncAlertStates).where(and(eq(syncAlertStates.syncId, sync.id), sql`${syncAlertStates.rule} NOT IN (${sql.join([...enabled, "-"].map((r) => sql`${r}`), sql`, `)})`));
     const changes = transitions(judgeRun(rules, { status: p.status, counts: p.counts }), await currentStates(tx, sync.id));
@@ -117,7 +119,7 @@ export async function checkStaleSyncs(db: Db, now: Date): Promise<{ queued: stri
       const [last] = await tx
         .select({ at: sql<Date | null>`max(${syncRuns.finishedAt})` })
         .from(syncRuns)
-        .where(and(eq(syncRuns.syncId, sync.id), inArray(syncRuns.status, ["succeeded", "partial"])));
+        .where(and(eq(syncRuns.syncId, sync.id), inArray(syncRuns.status, completedRunStatuses)));
       const lastCompletedAt = last?.at ? new Date(last.at) : null;
       const verdict = judgeStaleness(rules, { lastCompletedAt, createdAt: sync.createdAt, now });
       const changes = transitions(verdict ? { stale: verdict } : {}, await currentStates(tx, sync.id)).filter((c) => c.to === "alerting");
@@ -176,7 +178,7 @@ export async function markDeliveryFailed(db: Db, deliveryId: string) {
 
 /** "Send test notification": one attempt now, kept in the channel's deliveries; the answer is shown to the user. */
 export async function sendTestNotice(db: Db, p: { workspaceId: string; channelId: string }): Promise<{ ok: boolean; message: string }> {
-  const channel = await getChannel(db, p);
+  const channel = await requireChannel(db, p);
   const notice: Notice = { event: "test", rule: null, workspace: await workspaceName(db, p.workspaceId), sync: null, run: null, topErrors: [], url: `${appUrl()}/settings/notifications`, at: new Date().toISOString() };
   const [delivery] = await db.insert(notificationDeliveries).values({ workspaceId: p.workspaceId, channelId: channel.id, event: "test", subject: subjectOf(notice), notice }).returning();
   try {

@@ -1,16 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inngestRuns } from "@/inngest/local/schema";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createChannel } from "@/lib/db/queries/notifications";
-import { createSync, updateSync } from "@/lib/db/queries/syncs";
+import { createChannel } from "@/lib/notify/channel-store";
+import { createSync, updateSync } from "@/lib/syncs/save";
 import { notificationDeliveries } from "@/lib/db/schema";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
-import { connectTestDb, newWorkspace, smallScale } from "@/lib/testing/db";
-import { type Destination, postgresDestination } from "@/lib/testing/destinations";
-import { startReceiver } from "@/lib/testing/receiver";
-import { startSmtpSink } from "@/lib/testing/smtp";
+import { startAppRuntime } from "@/test/app-runtime";
+import { connectTestDb, newWorkspace, smallScale } from "@/test/db";
+import { type Destination, postgresDestination } from "@/test/destinations";
+import { startReceiver } from "@/test/receiver";
+import { startSmtpSink } from "@/test/smtp";
 import { checkStaleSyncs, sendTestNotice } from "./notices";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from "./signature";
 
@@ -49,18 +49,24 @@ afterAll(async () => {
 });
 
 /** Runs the sync and waits until the alert rules have judged the run (the notify function has finished). */
-async function runAndJudge() {
+async function runAndJudge(id = syncId) {
   const judged = async () =>
     (await db.select({ id: inngestRuns.id }).from(inngestRuns).where(and(eq(inngestRuns.functionId, "relay-notify-run-finished"), eq(inngestRuns.status, "completed")))).length;
   const before = await judged();
-  const run = await runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId, trigger: "manual", mode: "incremental" })).id);
+  const run = await runtime.runEnded((await requestSyncRun(db, { workspaceId, syncId: id, trigger: "manual", mode: "incremental" })).id);
   await expect.poll(judged, { timeout: 20_000 }).toBeGreaterThan(before);
   return run;
 }
 
-const settled = () =>
+const settled = (ofSync?: string) =>
   expect
-    .poll(async () => (await db.select({ status: notificationDeliveries.status }).from(notificationDeliveries).where(eq(notificationDeliveries.workspaceId, workspaceId))).filter((d) => d.status === "pending").length, { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await db.select({ status: notificationDeliveries.status }).from(notificationDeliveries).where(ofSync ? eq(notificationDeliveries.syncId, ofSync) : eq(notificationDeliveries.workspaceId, workspaceId))).filter(
+          (d) => d.status === "pending",
+        ).length,
+      { timeout: 20_000 },
+    )
     .toBe(0);
 
 describe("failure notifications", () => {
@@ -166,5 +172,40 @@ describe("staleness and test notifications", () => {
     expect(message.blocks.map((b: { type: string }) => b.type)).toEqual(["header", "section", "actions", "context"]);
     receiver.answer(404);
     expect(await sendTestNotice(db, { workspaceId, channelId: channel.id })).toEqual({ ok: false, message: expect.stringContaining("answered 404: receiver_error") });
+  });
+});
+
+describe("deletion guard notices", () => {
+  it("a run held by the deletion limit says how many records it would delete and why, by email and webhook", async () => {
+    const countries = (...value: string[]) => ({ type: "group", combinator: "and", children: [{ type: "condition", column: "country", operator: "is_one_of", value }] });
+    await dest.query("CREATE TABLE leavers (contact_id text PRIMARY KEY, email text)");
+    const guarded = { ...input, name: "Leavers", object: "leavers", onLeave: "delete", alerts: { channelIds: [channels.email, channels.webhook] } };
+    const sync = await createSync(db, { workspaceId, input: { ...guarded, filter: countries("FR", "DE") } });
+    const first = await runAndJudge(sync.id);
+    expect(first).toMatchObject({ status: "succeeded", deleted: 0 });
+    await settled(sync.id);
+    const [mails, hooks] = [smtp.messages.length, receiver.requests.length];
+
+    await updateSync(db, { workspaceId, syncId: sync.id, input: { ...guarded, filter: countries("FR") } });
+    const held = await runAndJudge(sync.id);
+    expect(held.status).toBe("held");
+    const leaving = held.plannedDeletes;
+    expect(leaving).toBeGreaterThan(first.created / 5);
+    await expect.poll(() => smtp.messages.length, { timeout: 20_000 }).toBe(mails + 1);
+    await expect.poll(() => receiver.requests.length, { timeout: 20_000 }).toBe(hooks + 1);
+    const mail = smtp.messages.at(-1)!;
+    expect(mail.subject).toBe(`[Relay] “Leavers” held a run for confirmation: it would delete ${leaving} records`);
+    expect(mail.text).toContain(`this run would delete ${leaving} records of the ${first.created} it holds`);
+    expect(mail.text).toContain("more than 20 % of its records");
+    expect(mail.text).toContain("Confirm and deliver");
+    expect(mail.text).toContain(`/runs/${held.id}`);
+    expect(mail.html).toContain("Confirm and deliver");
+    const body = JSON.parse(receiver.requests.at(-1)!.body);
+    expect(body).toMatchObject({ type: "sync.alert", rule: "deletions", run: { id: held.id, status: "held", counts: { planned_deletes: leaving }, notice: expect.stringContaining("more than 20 %") } });
+
+    // The next run is held again: the rule is already alerting, so nothing more is sent.
+    expect((await runAndJudge(sync.id)).status).toBe("held");
+    await settled(sync.id);
+    expect(smtp.messages).toHaveLength(mails + 1);
   });
 });

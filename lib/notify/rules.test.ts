@@ -41,9 +41,16 @@ describe("rule states", () => {
     expect(transitions(judgeRun(rules, { status: "succeeded", counts: counts(5, 0) }), state)).toEqual([{ rule: "failure", to: "ok" }]);
   });
   it("judge rejections only on completed runs, and say nothing of rules that are off", () => {
-    expect(judgeRun(rules, { status: "partial", counts: counts(1, 9) })).toEqual({ failure: "ok", rejected: "alerting", stale: "ok" });
+    expect(judgeRun(rules, { status: "partial", counts: counts(1, 9) })).toEqual({ failure: "ok", rejected: "alerting", stale: "ok", deletions: "ok" });
     expect(judgeRun(rules, { status: "failed", counts: counts(0, 9) })).toEqual({ failure: "alerting" });
     expect(judgeRun({ ...rules, onFailure: false, rejected: null, staleHours: null }, { status: "failed" })).toEqual({});
+  });
+  it("alert once when a run is held by the deletion limit, whatever else is on, and recover on a completed run", () => {
+    const quiet = { ...rules, onFailure: false, rejected: null, staleHours: null };
+    expect(judgeRun(quiet, { status: "held" })).toEqual({ deletions: "alerting" });
+    expect(transitions(judgeRun(rules, { status: "held" }), {})).toEqual([{ rule: "deletions", to: "alerting" }]);
+    expect(transitions(judgeRun(rules, { status: "held" }), { deletions: "alerting" })).toEqual([]);
+    expect(transitions(judgeRun(quiet, { status: "succeeded", counts: counts(1, 0) }), { deletions: "alerting" })).toEqual([{ rule: "deletions", to: "ok" }]);
   });
   it("call a sync stale strictly after N hours without a completed run, counted from its creation when it never ran", () => {
     const createdAt = new Date("2026-01-01T00:00:00Z");

@@ -4,8 +4,10 @@
  * failing run in a row.
  */
 import { z } from "zod";
+import { completedRunStatuses, type FinishedRunStatus, isOneOf } from "@/lib/vocabulary";
 
-export const ruleNames = ["failure", "rejected", "stale"] as const;
+/** `deletions`: a run was held by the sync's deletion limit (always on: a held run waits for a person). */
+export const ruleNames = ["failure", "rejected", "stale", "deletions"] as const;
 export type RuleName = (typeof ruleNames)[number];
 export type RuleStatus = "ok" | "alerting";
 export type Transition = { rule: RuleName; to: RuleStatus };
@@ -31,7 +33,7 @@ export type AlertRules = z.output<typeof alertRulesSchema>;
 export const defaultAlertRules = (): AlertRules => alertRulesSchema.parse({});
 
 export type RunOutcome = {
-  status: "succeeded" | "partial" | "failed" | "cancelled";
+  status: FinishedRunStatus;
   counts?: { created: number; updated: number; deleted: number; failed: number };
 };
 
@@ -45,15 +47,17 @@ export function rejectedTooMany(rule: AlertRules["rejected"], counts: NonNullabl
   return overPercent || overCount;
 }
 
-const completed = (status: RunOutcome["status"]) => status === "succeeded" || status === "partial";
+const completed = (status: RunOutcome["status"]) => isOneOf(completedRunStatuses, status);
 
-/** What a finished run says about each rule: violated, satisfied, or nothing (a cancelled run says nothing). */
+/** What a finished run says about each rule: violated, satisfied, or nothing (a cancelled run says nothing; a held one only that it is held). */
 export function judgeRun(rules: AlertRules, run: RunOutcome): Partial<Record<RuleName, RuleStatus>> {
   if (run.status === "cancelled") return {};
+  if (run.status === "held") return { deletions: "alerting" };
   const verdict: Partial<Record<RuleName, RuleStatus>> = {};
   if (rules.onFailure) verdict.failure = run.status === "failed" ? "alerting" : "ok";
   if (rules.rejected && completed(run.status) && run.counts) verdict.rejected = rejectedTooMany(rules.rejected, run.counts) ? "alerting" : "ok";
   if (rules.staleHours !== null && completed(run.status)) verdict.stale = "ok";
+  if (completed(run.status)) verdict.deletions = "ok";
   return verdict;
 }
 

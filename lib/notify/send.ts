@@ -1,7 +1,7 @@
 import "server-only";
-import { env } from "@/lib/env";
 import { PublicError } from "@/lib/errors";
-import { fetchGuarded } from "@/lib/sync/http";
+import { outboundPolicy } from "@/lib/security/outbound";
+import { fetchGuarded } from "@/lib/http/client";
 import { sendMail, smtpConfigured } from "./mailer";
 import { htmlOf, type Notice, slackMessageOf, subjectOf, textOf, webhookBodyOf } from "./message";
 import { DELIVERY_HEADER, signWebhook } from "./signature";
@@ -33,19 +33,19 @@ export type OpenChannel =
   | { kind: "slack"; webhookUrl: string }
   | { kind: "webhook"; url: string; secret: string };
 
-export const SMTP_MISSING = "No SMTP server is configured: set SMTP_URL (or SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD) to send email";
+const SMTP_MISSING = "No SMTP server is configured: set SMTP_URL (or SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD) to send email";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
   let response;
   try {
-    response = await fetchGuarded({ method: "POST", url, body, headers, timeoutMs: 10_000 }, { allowPrivate: env.ALLOW_PRIVATE_NETWORK });
+    response = await fetchGuarded({ method: "POST", url, body, headers, timeoutMs: 10_000 }, outboundPolicy());
   } catch (error) {
     if (error instanceof PublicError) throw new PermanentFailure(error.message);
     throw new TransientFailure(`${new URL(url).host} could not be reached: ${(error as Error).message}`);
   }
   const status = response.status;
   if (status >= 200 && status < 300) return status;
-  const answer = `${new URL(url).host} answered ${status}${response._data ? `: ${String(response._data).slice(0, 200)}` : ""}`;
+  const answer = `${new URL(url).host} answered ${status}${response.text ? `: ${response.text.slice(0, 200)}` : ""}`;
   if (status === 408 || status === 429 || status >= 500) throw new TransientFailure(answer, status);
   throw new PermanentFailure(answer, status);
 }

@@ -62,10 +62,11 @@ function condition(c: Condition, type: ColumnType): SQL {
       return sql`${col} IS TRUE`;
     case "is_false":
       return sql`${col} IS FALSE`;
+    // Text of nothing but whitespace is empty too.
     case "is_empty":
-      return type === "string" ? sql`(${col} IS NULL OR ${col} = '')` : sql`${col} IS NULL`;
+      return type === "string" ? sql`(${col} IS NULL OR ${col} !~ '[^[:space:]]')` : sql`${col} IS NULL`;
     case "is_not_empty":
-      return type === "string" ? sql`(${col} IS NOT NULL AND ${col} <> '')` : sql`${col} IS NOT NULL`;
+      return type === "string" ? sql`coalesce(${col} ~ '[^[:space:]]', false)` : sql`${col} IS NOT NULL`;
   }
 }
 

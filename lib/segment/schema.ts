@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { ColumnType } from "@/lib/entities/catalog";
 import type { DatasetColumn } from "@/lib/datasets/definition";
+import { isIsoDate, isIsoDateTime } from "@/lib/validation/dates";
+import { jsonValue } from "@/lib/validation/text";
 
 export const operatorsByType = {
   string: ["equals", "not_equals", "contains", "not_contains", "starts_with", "ends_with", "is_one_of", "is_empty", "is_not_empty"],
@@ -12,7 +14,7 @@ export const operatorsByType = {
 } as const satisfies Record<ColumnType, readonly string[]>;
 
 export type Operator = (typeof operatorsByType)[ColumnType][number];
-export const allOperators = [...new Set(Object.values(operatorsByType).flat())] as [Operator, ...Operator[]];
+const allOperators = [...new Set(Object.values(operatorsByType).flat())] as [Operator, ...Operator[]];
 
 export const operatorLabels: Record<Operator, string> = {
   equals: "equals",
@@ -47,11 +49,11 @@ const conditionSchema = z.object({
   type: z.literal("condition"),
   column: z.string().min(1, "Pick a column"),
   operator: z.enum(allOperators, { error: "Pick an operator" }),
-  value: z.unknown().optional(),
+  value: jsonValue.optional(),
 });
 
-export const filterNodeSchema: z.ZodType<FilterNode> = z.lazy(() => z.union([conditionSchema, filterGroupSchema]));
-export const filterGroupSchema: z.ZodType<FilterGroup> = z
+const filterNodeSchema: z.ZodType<FilterNode> = z.lazy(() => z.union([conditionSchema, groupSchema]));
+const groupSchema: z.ZodType<FilterGroup> = z
   .object({
     type: z.literal("group"),
     combinator: z.enum(["and", "or"]),
@@ -64,17 +66,48 @@ export const filterGroupSchema: z.ZodType<FilterGroup> = z
       "Operators by column type — string: equals, not_equals, contains, not_contains, starts_with, ends_with, is_one_of (value: string[]), is_empty, is_not_empty; " +
       "number: eq, neq, gt, gte, lt, lte, between (value: [low, high]), is_empty, is_not_empty; " +
       "date / datetime: before, after, between, in_last_days (value: days), more_than_days_ago (value: days), is_empty, is_not_empty; " +
-      "boolean: is_true, is_false, is_empty, is_not_empty. Dates are ISO 8601 strings. Groups nest at most 5 deep.",
+      "boolean: is_true, is_false, is_empty, is_not_empty. Dates are ISO 8601 strings. Groups nest at most 5 deep. " +
+      "is_empty, is_not_empty and is_true, is_false take no value; every other operator needs one: a missing value, blank text, an empty list or a missing bound " +
+      "is refused (422, naming the condition's path, e.g. filter.children.1.value) — to match rows without a value, use is_empty.",
   });
 
+const MAX_NESTING = 5;
+
+/** The path of the first node nested deeper than groups may nest, found without recursion: a hostile tree cannot overflow the stack. */
+function tooDeepAt(tree: unknown): (string | number)[] | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: tree, path: [] }];
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
+    if (path.length / 2 > MAX_NESTING) return path;
+    const children = (node as { children?: unknown } | null)?.children;
+    if (Array.isArray(children)) children.forEach((child, i) => stack.push({ node: child, path: [...path, "children", i] }));
+  }
+  return undefined;
+}
+
+/** A filter tree; its depth is checked before the recursive schema walks it. */
+export const filterGroupSchema: z.ZodType<FilterGroup> = z.preprocess((tree, ctx) => {
+  const path = tooDeepAt(tree);
+  if (path) ctx.addIssue({ code: "custom", path, message: `Groups can be nested at most ${MAX_NESTING} deep` });
+  return tree;
+}, groupSchema);
+
 const noValue = new Set<Operator>(["is_empty", "is_not_empty", "is_true", "is_false"]);
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-const validDateTime = (v: unknown) => typeof v === "string" && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}/.test(v);
-const validDate = (v: unknown) => typeof v === "string" && isoDate.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+const validDateTime = (v: unknown) => isIsoDateTime(v);
+const validDate = isIsoDate;
+
+/** Whether the operator compares with a value (every one but is/is not empty, is true/false). */
+export const takesValue = (operator: Operator) => !noValue.has(operator);
+
+/** No value, blank text or an empty list: never read as `equals ""`, which matches no row and would make a sync delete all it wrote. */
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.every(blank));
+
+const missingValueMessage = "Enter a value, or pick “is empty” to match rows without one";
 
 /** What the value of a condition must be, as a message, or undefined when it fits. */
 function valueProblem(type: ColumnType, operator: Operator, value: unknown): string | undefined {
   if (noValue.has(operator)) return value === undefined || value === null ? undefined : `"${operatorLabels[operator]}" takes no value`;
+  if (operator !== "between" && blank(value)) return missingValueMessage;
   if (operator === "in_last_days" || operator === "more_than_days_ago")
     return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 36_500 ? undefined : "Enter a whole number of days";
   const one = (v: unknown): string | undefined => {
@@ -85,12 +118,14 @@ function valueProblem(type: ColumnType, operator: Operator, value: unknown): str
     return "This column takes no value";
   };
   if (operator === "between") {
-    if (!Array.isArray(value) || value.length !== 2) return "Enter a lower and an upper bound";
+    if (!Array.isArray(value) || value.length !== 2 || value.some(blank)) return "Enter a lower and an upper bound";
     return one(value[0]) ?? one(value[1]);
   }
   if (operator === "is_one_of") {
-    if (!Array.isArray(value) || value.length === 0) return "Enter at least one value";
+    if (!Array.isArray(value)) return "Enter at least one value";
     if (value.length > 1_000) return "Enter at most 1,000 values";
+    const empty = value.findIndex(blank);
+    if (empty >= 0) return `Value ${empty + 1} of the list is empty`;
     return value.map(one).find(Boolean);
   }
   return one(value);
@@ -112,6 +147,20 @@ export function filterSchemaFor(columns: DatasetColumn[]) {
     };
     visit(tree, [], 0);
   });
+}
+
+/** A condition's name as the builder labels its row ("condition 2.1"), from its path in the tree. */
+const conditionName = (path: readonly PropertyKey[]) => `condition ${path.filter((p) => typeof p === "number").map((i) => i + 1).join(".")}`;
+
+/** The first reason a stored tree does not fit the dataset, naming the condition, or undefined when it fits. */
+export function filterProblem(tree: FilterGroup, columns: DatasetColumn[]): string | undefined {
+  const result = filterSchemaFor(columns).safeParse(tree);
+  if (result.success) return undefined;
+  const { path, message } = result.error.issues[0]!;
+  const at = path.slice(0, path.findLastIndex((p) => typeof p === "number") + 1);
+  const node = at.reduce<unknown>((n, key) => (n as Record<PropertyKey, unknown>)?.[key], tree) as FilterNode | undefined;
+  if (node?.type !== "condition") return message;
+  return `${conditionName(at)} (${node.column} ${operatorLabels[node.operator] ?? node.operator}): ${message}`;
 }
 
 export const emptyFilter = (): FilterGroup => ({ type: "group", combinator: "and", children: [] });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDatasetByName, previewDatasetRows, type Row } from "@/lib/db/queries/datasets";
 import { listSegments, previewSegment, saveSegment } from "@/lib/db/queries/segments";
-import { newWorkspace, smallScale, connectTestDb } from "@/lib/testing/db";
+import { upsertRecords } from "@/lib/entities/upsert";
+import { newWorkspace, smallScale, connectTestDb } from "@/test/db";
 import { type Condition, type FilterGroup, filterSchemaFor } from "./schema";
 
 const { db } = connectTestDb();
@@ -71,6 +72,52 @@ describe("segments over a dataset", () => {
     expect(problems({ type: "group", combinator: "xor", children: [] })[0]).toMatch(/^combinator: /);
   });
 
+  it("a condition whose operator takes a value is refused without one: empty or blank text, an empty list, a missing bound", () => {
+    const problems = (condition: Condition) => {
+      const result = filterSchemaFor(dataset.columns).safeParse(and(c("country", "equals", "FR"), condition));
+      return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    };
+    const missing = (path = "children.1.value") => [`${path}: Enter a value, or pick “is empty” to match rows without one`];
+    for (const operator of ["equals", "not_equals", "contains", "not_contains", "starts_with", "ends_with"] as const) {
+      expect(problems(c("email", operator, "")), operator).toEqual(missing());
+      expect(problems(c("email", operator, "  \t ")), operator).toEqual(missing());
+      expect(problems(c("email", operator)), operator).toEqual(missing());
+      expect(problems(c("email", operator, null)), operator).toEqual(missing());
+    }
+    expect(problems(c("country", "is_one_of", []))).toEqual(missing());
+    expect(problems(c("country", "is_one_of", ["", " "]))).toEqual(missing());
+    expect(problems(c("country", "is_one_of", ["FR", " "]))).toEqual(["children.1.value: Value 2 of the list is empty"]);
+    for (const operator of ["eq", "neq", "gt", "gte", "lt", "lte"] as const) expect(problems(c("orders_count", operator, "")), operator).toEqual(missing());
+    expect(problems(c("total_spent", "between", [100, ""]))).toEqual(["children.1.value: Enter a lower and an upper bound"]);
+    expect(problems(c("birth_date", "between", ["", ""]))).toEqual(["children.1.value: Enter a lower and an upper bound"]);
+    for (const operator of ["before", "after"] as const) {
+      expect(problems(c("birth_date", operator, "")), operator).toEqual(missing());
+      expect(problems(c("last_order_at", operator, " ")), operator).toEqual(missing());
+    }
+    for (const operator of ["in_last_days", "more_than_days_ago"] as const) expect(problems(c("created_at", operator, "")), operator).toEqual(missing());
+    expect(problems(c("email", "is_empty"))).toEqual([]);
+    expect(problems(c("email", "is_not_empty"))).toEqual([]);
+    expect(problems(c("email", "contains", " x "))).toEqual([]);
+  });
+
+  it("is empty / is not empty match rows without a value and rows with one, for every type", async () => {
+    for (const column of ["phone", "orders_count", "birth_date", "last_order_at"]) {
+      const empty = await previewSegment(db, { workspaceId, dataset, filter: and(c(column, "is_empty")) });
+      const filled = await previewSegment(db, { workspaceId, dataset, filter: and(c(column, "is_not_empty")) });
+      expect(empty.count, column).toBe(rows.filter((r) => r[column] === null || r[column] === "").length);
+      expect(empty.count + filled.count, column).toBe(rows.length);
+    }
+  });
+
+  it("is empty counts text of nothing but spaces or tabs as empty; is not empty does not", async () => {
+    const blank = ["c_00001", "c_00002"];
+    await upsertRecords(db, { workspaceId, entity: "contacts", records: [{ id: blank[0]!, phone: "   " }, { id: blank[1]!, phone: "\t " }] });
+    const keys = async (operator: Condition["operator"]) => (await previewSegment(db, { workspaceId, dataset, filter: and(c("phone", operator)), limit: 10_000 })).rows.map((r) => r.id);
+    const empty = await keys("is_empty");
+    for (const id of blank) expect(empty).toContain(id);
+    expect(await keys("is_not_empty")).not.toEqual(expect.arrayContaining([blank[0]]));
+  });
+
   it("saves named quick filters per dataset", async () => {
     const filter = and(c("country", "equals", "FR"));
     await saveSegment(db, { workspaceId, dataset, name: "French", filter });
@@ -78,5 +125,6 @@ describe("segments over a dataset", () => {
     const saved = await listSegments(db, { workspaceId, datasetId: dataset.id });
     expect(saved.map((s) => [s.name, (s.filter as FilterGroup).children.length])).toEqual([["French", 2]]);
     await expect(saveSegment(db, { workspaceId, dataset, name: "Bad", filter: and(c("nope", "equals", "x")) })).rejects.toThrow(/no column "nope"/);
+    await expect(saveSegment(db, { workspaceId, dataset, name: "Blank", filter: and(c("country", "equals", "")) })).rejects.toThrow(/filter\.children\.0\.value: Enter a value/);
   });
 });

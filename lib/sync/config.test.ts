@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
+import { createSync } from "@/lib/syncs/save";
 import { ValidationError } from "@/lib/errors";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { type Destination, postgresDestination } from "@/lib/testing/destinations";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { type Destination, postgresDestination } from "@/test/destinations";
 import type { SyncInput } from "./config";
 
 const { db } = connectTestDb();
@@ -61,8 +61,8 @@ describe("sync configurations are checked against the dataset and the destinatio
     expect(
       await problems({ ...base, mapping: [{ from: { field: "email" }, to: "email" }, { from: { field: "country" }, to: "age" }, { from: { field: "orders_count" }, to: "vip" }, { from: { field: "created_at" }, to: "joined" }] }),
     ).toEqual({
-      "mapping.1.to": ['"age" takes integer values, but this gives string'],
-      "mapping.2.to": ['"vip" takes boolean values, but this gives number'],
+      "mapping.1.to": ['"age" takes whole numbers, but this link gives text: add the cast "to integer" to the link'],
+      "mapping.2.to": ['"vip" takes true/false values, but this link gives whole numbers: add the cast "to boolean" to the link'],
     });
     expect(await problems({ ...base, mapping: [{ from: { field: "country" }, to: "age" }] })).toMatchObject({ mapping: ['The destination requires "email": map it'] });
     expect(await problems({ ...base, matchKey: { from: "id", to: "age" } })).toEqual({
@@ -70,6 +70,15 @@ describe("sync configurations are checked against the dataset and the destinatio
       mapping: ['The destination requires "person_id": map it'],
     });
     expect(await problems({ ...base, matchKey: { from: "nope", to: "person_id" } })).toEqual({ "matchKey.from": ['The dataset has no column "nope"'] });
+  });
+
+  it("refuses decimals into an integer column until a 'to integer' cast converts them, and takes whole numbers as they are", async () => {
+    const spent = (transforms: unknown[]) => ({ ...base, mapping: [...base.mapping, { from: { field: "total_spent" }, to: "age", transforms }] });
+    expect(await problems(spent([]))).toEqual({
+      "mapping.1.to": ['"age" takes whole numbers, but this link gives numbers that may have decimals: add the cast "to integer" to the link'],
+    });
+    await expect(createSync(db, { workspaceId, input: spent([{ type: "to_integer", rounding: "round" }]) })).resolves.toMatchObject({ name: "People" });
+    await expect(createSync(db, { workspaceId, input: { ...base, name: "Counts", mapping: [...base.mapping, { from: { field: "orders_count" }, to: "age" }] } })).resolves.toMatchObject({ name: "Counts" });
   });
 
   it("refuses a shared-table replace that would have to empty a NOT NULL column", async () => {
@@ -83,7 +92,7 @@ describe("sync configurations are checked against the dataset and the destinatio
     expect(await problems({ ...base, filter: { type: "group", combinator: "and", children: [{ type: "condition", column: "orders_count", operator: "gt", value: "many" }] } })).toEqual({
       "filter.children.0.value": ["Enter a number"],
     });
-    expect(await problems({ ...base, schedule: { type: "cron", cron: "every day" } })).toEqual({ "schedule.cron": ['Enter a cron expression with 5 fields, such as "0 6 * * 1-5"'] });
+    expect(await problems({ ...base, schedule: { type: "cron", cron: "every day" } })).toEqual({ "schedule.cron": ['Enter 5 fields (minute hour day-of-month month weekday), such as "0 6 * * 1-5"; this has 2'] });
     expect(await problems({ ...base, schedule: { type: "cron", cron: "0 6 * * *", timezone: "Mars/Olympus" } })).toEqual({ "schedule.timezone": ["Unknown time zone"] });
     expect(await problems({ ...base, connectionId: "00000000-0000-4000-8000-000000000000" })).toEqual({ connectionId: ["This workspace has no such connection"] });
     expect(await problems({ ...base, datasetId: "00000000-0000-4000-8000-000000000000" })).toEqual({ datasetId: ["This workspace has no such dataset"] });

@@ -1,14 +1,14 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type HttpApiSandbox, startHttpApiSandbox } from "@/connectors/http-api/sandbox";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
+import { createSync } from "@/lib/syncs/save";
 import { consents, contacts, syncRunItems } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { httpApiSettings } from "@/lib/testing/http-api";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { httpApiSettings } from "@/test/http-api";
+import { syncTestRuntime } from "@/test/sync-runtime";
 import { testOneRecord } from "./try-out";
 
 const { db } = connectTestDb();
@@ -36,6 +36,7 @@ describe("a sync that requires consent", () => {
         // On leave: nothing. A contact who withdraws consent is removed all the same.
         onLeave: "nothing",
         consent: { channel: "email" },
+        deletionLimit: null,
       },
     });
     const run = () => runtime.run({ workspaceId, syncId: sync.id });
@@ -93,6 +94,7 @@ describe("a sync that requires consent", () => {
       mapping: [{ from: { field: "email" }, to: "email", transforms: [] }],
       matchKey: { from: "id", to: "contact_id" },
       consent: { channel: "email" as const },
+      deletionLimit: null,
     };
     const sync = await createSync(db, { workspaceId, input });
     const [consenting] = await db.query.consents.findMany({ where: and(eq(consents.workspaceId, workspaceId), eq(consents.channel, "email"), eq(consents.status, "granted")) });

@@ -3,9 +3,10 @@ import { and, eq, sql } from "drizzle-orm";
 import type { CommitResult, DeliveryState, RecordResult, WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { syncRecordLogs, syncRuns } from "@/lib/db/schema";
-import { buildPayload } from "@/lib/mapping/payload";
-import type { Mapping, MatchKey } from "@/lib/mapping/schema";
 import type { LoadedRun } from "./context";
+import { carryResults } from "./carry";
+import { batchRecords } from "./records";
+import { cancelRequested } from "./runs";
 
 const EXCERPT = 2_000;
 
@@ -16,62 +17,27 @@ export async function beginDelivery(db: Db, loaded: LoadedRun): Promise<void> {
   await db.update(syncRuns).set({ deliveryState: state }).where(eq(syncRuns.id, loaded.run.id));
 }
 
-type ItemRow = { record_key: string; operation: WriteRecord["op"]; row: Record<string, unknown> | null; destination_id: string | null; identifiers: Record<string, unknown> | null };
-
-type Mapped = { config: { mapping: Mapping; matchKey: MatchKey } };
-
-const toWriteRecord = (loaded: Mapped) => (r: ItemRow): WriteRecord => ({
-  key: r.record_key,
-  op: r.operation,
-  payload: r.row ? buildPayload(r.row, loaded.config.mapping, loaded.config.matchKey) : undefined,
-  destinationId: r.destination_id,
-  identifiers: r.identifiers,
-});
-
-async function batchRecords(db: Db, loaded: LoadedRun, batch: number): Promise<WriteRecord[]> {
-  const rows = await db.execute<ItemRow>(sql`
-    SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
-      FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.sync.id} AND r.record_key = i.record_key
-     WHERE i.run_id = ${loaded.run.id} AND i.batch = ${batch} AND i.status = 'pending'
-     ORDER BY i.record_key`);
-  return rows.rows.map(toWriteRecord(loaded));
-}
-
-/** Every record of the run that is not refused, in key order, `pageSize` at a time (see DeliveryContext.records). */
-export async function* runRecords(db: Db, loaded: Mapped & { runId: string; syncId: string }, pageSize = 5_000): AsyncIterable<WriteRecord[]> {
-  for (let after: string | null = null; ; ) {
-    const rows: { rows: ItemRow[] } = await db.execute<ItemRow>(sql`
-      SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
-        FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key
-       WHERE i.run_id = ${loaded.runId} AND i.status <> 'failed' ${after === null ? sql`` : sql`AND i.record_key > ${after}`}
-       ORDER BY i.record_key LIMIT ${pageSize}`);
-    if (rows.rows.length === 0) return;
-    yield rows.rows.map(toWriteRecord(loaded));
-    after = rows.rows.at(-1)!.record_key;
-  }
-}
-
 /**
  * Records each record's outcome on its item and each failed attempt in the record log. Records that went
  * as planned (the common case) are marked in one statement; only the others are written one by one.
  */
 async function recordResults(db: Db, loaded: LoadedRun, batch: number, records: WriteRecord[], results: RecordResult[]) {
   const opOf = new Map(records.map((r) => [r.key, r.op]));
-  const asPlanned = (r: RecordResult) => r.status === "ok" && r.op === opOf.get(r.key) && !r.destinationId && !r.identifiers && !r.earlier?.length;
+  const asPlanned = (r: RecordResult) => r.status === "ok" && r.op === opOf.get(r.key) && !r.destinationId && !r.identifiers && !r.earlier?.length && !r.warning;
   const items = results
     .filter((r) => !asPlanned(r))
     .map((r) => ({
       key: r.key,
       tries: 1 + (r.earlier?.length ?? 0),
       ...(r.status === "ok"
-        ? { status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null }
+        ? { status: "done", result_op: r.op, destination_id: r.destinationId ?? null, identifiers: r.identifiers ?? null, warning: r.warning ?? null }
         : { status: "failed", error_kind: r.kind, message: r.message, response_status: r.response?.status ?? null, response_body: r.response?.body.slice(0, EXCERPT) ?? null, identifiers: r.identifiers ?? null }),
     }));
   if (items.length)
     await db.execute(sql`
-      UPDATE sync_run_items i SET status = v.status, result_op = v.result_op, destination_id = v.destination_id, identifiers = v.identifiers,
+      UPDATE sync_run_items i SET status = v.status, result_op = v.result_op, destination_id = v.destination_id, identifiers = v.identifiers, warning = v.warning,
              error_kind = v.error_kind, message = v.message, response_status = v.response_status, response_body = v.response_body, attempts = i.attempts + v.tries
-        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, tries int, status text, result_op text, destination_id text, identifiers jsonb,
+        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(key text, tries int, status text, result_op text, destination_id text, identifiers jsonb, warning text,
              error_kind text, message text, response_status int, response_body text)
        WHERE i.run_id = ${loaded.run.id} AND i.batch = ${batch} AND i.record_key = v.key`);
   const planned = results.filter(asPlanned).map((r) => r.key);
@@ -111,20 +77,23 @@ export class DestinationUnreachable extends Error {}
 
 /**
  * Delivers batches from `from` on: at least up to `min`, then on while the time budget lasts, never past
- * `until`; returns the next batch to deliver. Each batch's results are stored before the next starts, so
- * a replayed step resumes at the first batch with pending records.
+ * `until`; returns the next batch to deliver, and whether a user cancelled the run (no batch starts after
+ * that). Each batch's results (and, see carriesPerBatch, the diff state) are stored before the next starts, so a replayed step
+ * resumes at the first batch with pending records.
  */
-export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: number; min: number; until: number; budgetMs: number }): Promise<number> {
+export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: number; min: number; until: number; budgetMs: number }): Promise<{ next: number; cancelled: boolean }> {
   const started = Date.now();
   let state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id), columns: { deliveryState: true } }))?.deliveryState as DeliveryState;
   let batch = p.from;
   while (batch < p.until && (batch < p.min || Date.now() - started < p.budgetMs)) {
-    const records = await batchRecords(db, loaded, batch);
+    if (await cancelRequested(db, loaded.run.id)) break;
+    const records = await batchRecords(db, { config: loaded.config, runId: loaded.run.id, syncId: loaded.sync.id }, batch);
     if (records.length) {
-      const written = await loaded.connector.delivery.write(loaded.delivery, state, records);
+      const written = await loaded.connector.delivery.write(loaded.delivery, state, records, { last: batch === p.until - 1 });
       state = written.state;
       await db.transaction(async (tx) => {
         await recordResults(tx, loaded, batch, records, written.results);
+        if (carriesPerBatch(loaded)) await carryResults(tx, { syncId: loaded.sync.id, runId: loaded.run.id, batch, deletes: true });
         await tx
           .update(syncRuns)
           .set({ deliveryState: state, delivered: sql`${syncRuns.delivered} + ${records.length}` })
@@ -136,11 +105,18 @@ export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: numbe
     }
     batch++;
   }
-  return batch;
+  return { next: batch, cancelled: await cancelRequested(db, loaded.run.id) };
 }
 
 /** Destinations that take the whole run at once (files) have no deliver steps: commit delivers everything. */
 export const deliversAtCommit = (loaded: Pick<LoadedRun, "connector">) => loaded.connector.manifest.results === "run";
+
+/**
+ * Whether each batch's results go into the sync's diff state with the batch, in the same transaction, instead
+ * of all at finalize: not for a replace (its writes count only once swapped in, and a dropped stage discards
+ * them), nor for a destination that takes the whole run at commit.
+ */
+export const carriesPerBatch = (loaded: Pick<LoadedRun, "connector" | "run">) => loaded.run.mode !== "replace" && !deliversAtCommit(loaded);
 
 /**
  * Commits the delivery; a pending answer's state is stored for the next commit, after the wait. For a
@@ -159,8 +135,9 @@ export async function commitDelivery(db: Db, loaded: LoadedRun): Promise<CommitR
   return result;
 }
 
-export async function abortDelivery(db: Db, loaded: LoadedRun) {
+/** Aborts the delivery; true when the destination threw away everything the run wrote (its stage dropped). */
+export async function abortDelivery(db: Db, loaded: LoadedRun): Promise<boolean> {
   const state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id) }))?.deliveryState;
-  if (state) await loaded.connector.delivery.abort(loaded.delivery, state);
+  return state ? ((await loaded.connector.delivery.abort(loaded.delivery, state))?.discarded ?? false) : false;
 }
 

@@ -7,16 +7,16 @@ import type { EntityName } from "@/lib/entities/catalog";
 import { latestDueTime, scheduleSchema } from "./schedule";
 import { queueRun } from "./runs";
 
-/** Queues a run for each enabled scheduled sync whose latest due time has no run yet; returns those runs. */
-export async function findDueRuns(db: Db, now: Date) {
+/** Queues a run for each enabled scheduled sync whose latest due time has no run yet; returns the runs to start (not those folded into a waiting run). */
+export async function queueDueRuns(db: Db, now: Date) {
   const scheduled = await db.query.syncs.findMany({ where: and(eq(syncs.enabled, true), sql`${syncs.schedule} ->> 'type' IN ('interval', 'cron')`) });
   const started: { runId: string; syncId: string; workspaceId: string; dueAt: string }[] = [];
   for (const sync of scheduled) {
     const schedule = scheduleSchema.safeParse(sync.schedule);
     const due = schedule.success ? latestDueTime(schedule.data, sync.createdAt, now) : undefined;
     if (!due) continue;
-    const run = await queueRun(db, { workspaceId: sync.workspaceId, syncId: sync.id, trigger: "schedule", mode: sync.mode, scheduledFor: due });
-    if (run) started.push({ runId: run.id, syncId: sync.id, workspaceId: sync.workspaceId, dueAt: due.toISOString() });
+    const queued = await queueRun(db, { workspaceId: sync.workspaceId, syncId: sync.id, trigger: "schedule", mode: sync.mode, scheduledFor: due });
+    if (queued && !queued.folded) started.push({ runId: queued.run.id, syncId: sync.id, workspaceId: sync.workspaceId, dueAt: due.toISOString() });
   }
   return started;
 }

@@ -1,13 +1,16 @@
 import "server-only";
 import crypto from "node:crypto";
 import { eq, type SQL, sql } from "drizzle-orm";
+import type { ConnectorManifest, KeyComparison } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { syncRuns } from "@/lib/db/schema";
 import { compileDataset } from "@/lib/datasets/compile";
 import { mappingColumns } from "@/lib/mapping/schema";
 import { compileFilter } from "@/lib/segment/compile";
+import { filterProblem } from "@/lib/segment/schema";
 import type { ConsentRule } from "./config";
-import type { LoadedRun } from "./context";
+import { type LoadedRun, unusableSettings } from "./context";
+import { comparedKey, comparisonNote, keyComparisonOf, normaliseStateKeys } from "./keys";
 
 const id = (name: string) => sql.identifier(name);
 
@@ -20,22 +23,23 @@ function rowJson(columns: string[]): SQL {
 }
 
 /**
- * Makes the diff state match what an API destination holds: its records' ids under their keys, and no
- * state for keys it does not hold. The plan then updates what exists, creates what is missing and deletes
+ * Makes the diff state match what an API destination holds: its records' ids under their keys, compared
+ * as the destination compares them. The plan then updates what exists, creates what is missing and deletes
  * what the dataset lacks — of the records this sync wrote: records others made (listed in `relay_foreign`)
- * are updated when the dataset has their key, never deleted.
+ * are updated when the dataset has their key, never deleted. The sync's records the read-back did not list
+ * keep their state: an update of one the tool lost creates it again, and one that left is still removed.
  */
-async function readBackDestination(db: Db, loaded: LoadedRun) {
+async function readBackDestination(db: Db, loaded: LoadedRun, comparison: KeyComparison) {
   const { sync } = loaded;
   await db.execute(sql`CREATE TEMP TABLE relay_destination (record_key text PRIMARY KEY, destination_id text) ON COMMIT DROP`);
   for await (const page of loaded.connector.read!(loaded.delivery)) {
     if (page.length === 0) continue;
-    await db.execute(sql`INSERT INTO relay_destination SELECT key, id FROM jsonb_to_recordset(${JSON.stringify(page.map((p) => ({ key: p.key, id: p.destinationId })))}::jsonb) AS v(key text, id text) ON CONFLICT DO NOTHING`);
+    const rows = JSON.stringify(page.map((p) => ({ key: p.key, id: p.destinationId })));
+    await db.execute(sql`INSERT INTO relay_destination SELECT ${comparedKey(sql`key`, comparison)}, id FROM jsonb_to_recordset(${rows}::jsonb) AS v(key text, id text) ON CONFLICT DO NOTHING`);
   }
   await db.execute(sql`
     CREATE TEMP TABLE relay_foreign ON COMMIT DROP AS
     SELECT d.record_key FROM relay_destination d WHERE NOT EXISTS (SELECT 1 FROM sync_records r WHERE r.sync_id = ${sync.id} AND r.record_key = d.record_key)`);
-  await db.execute(sql`DELETE FROM sync_records r WHERE r.sync_id = ${sync.id} AND NOT EXISTS (SELECT 1 FROM relay_destination d WHERE d.record_key = r.record_key)`);
   await db.execute(sql`
     INSERT INTO sync_records (workspace_id, sync_id, record_key, destination_id, status, updated_at)
     SELECT ${sync.workspaceId}::uuid, ${sync.id}::uuid, record_key, destination_id, 'synced', now() FROM relay_destination
@@ -56,21 +60,36 @@ export const consentGranted = (workspaceId: string, consent: ConsentRule, contac
                 ORDER BY cs.updated_at DESC, cs.id DESC LIMIT 1), false)`;
 
 /** The hash covers the mapping itself: a changed mapping re-sends every record. */
-export const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256").update(JSON.stringify([loaded.config.mapping, loaded.config.matchKey])).digest("hex").slice(0, 16);
+const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256").update(JSON.stringify([loaded.config.mapping, loaded.config.matchKey])).digest("hex").slice(0, 16);
+
+/**
+ * A stored segment must still fit its dataset: a condition saved without a value (before such conditions
+ * were refused) would plan as matching no row, and remove everything the sync wrote.
+ */
+function assertSegmentFits(loaded: LoadedRun) {
+  const problem = loaded.config.filter && filterProblem(loaded.config.filter, loaded.dataset.columns);
+  if (problem) throw unusableSettings("segment", problem);
+}
 
 /**
  * Plans a run in one set-based statement: the dataset narrowed by the segment, each row's mapped inputs
  * hashed and compared with the sync's diff state, and the work written to sync_run_items in key order,
  * numbered into batches. Returns counts only.
  */
+/** A replace of the kind its connector declares (see ConnectorManifest.replace). */
+const replacing = (loaded: LoadedRun, kind: NonNullable<ConnectorManifest["replace"]>) => loaded.run.mode === "replace" && loaded.connector.manifest.replace === kind;
+
 export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
+  assertSegmentFits(loaded);
   const counts = await db.transaction(async (tx) => {
     // Sorting and joining a large dataset in memory instead of spilling to disk.
     await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
     await tx.execute(sql`DELETE FROM sync_run_items WHERE run_id = ${loaded.run.id}`);
-    if (loaded.run.mode === "replace" && loaded.connector.read) await readBackDestination(tx, loaded);
-    const counts = await planItems(tx, loaded, batchSize);
-    if (loaded.run.mode === "replace" && loaded.connector.read) await forgetForeign(tx, loaded);
+    const comparison = keyComparisonOf(loaded.connector.manifest, loaded.sync.object, loaded.config.matchKey.to);
+    await normaliseStateKeys(tx, loaded.sync, comparison);
+    if (replacing(loaded, "read_back")) await readBackDestination(tx, loaded, comparison);
+    const counts = await planItems(tx, loaded, batchSize, comparison);
+    if (replacing(loaded, "read_back")) await forgetForeign(tx, loaded);
     await tx.update(syncRuns).set(counts).where(eq(syncRuns.id, loaded.run.id));
     return counts;
   });
@@ -79,20 +98,19 @@ export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
   return counts;
 }
 
-async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
+async function planItems(db: Db, loaded: LoadedRun, batchSize: number, comparison: KeyComparison) {
   const { run, sync, dataset, config } = loaded;
   const columns = mappingColumns(config.mapping, config.matchKey);
-  const key = sql`(d.${id(config.matchKey.from)})::text`;
+  // Keys as the destination compares them: two rows it would take for one record share a key.
+  const key = comparedKey(sql`(d.${id(config.matchKey.from)})::text`, comparison);
   // An API replace reads back what the destination holds and deletes what the dataset lacks.
-  const apiReplace = run.mode === "replace" && Boolean(loaded.connector.read);
-  // An audience replace (no read-back, no table strategies, records sent one by one) is told who left too:
-  // when the platform cannot swap the audience, the connector removes them itself.
-  const { manifest } = loaded.connector;
-  const audienceReplace = run.mode === "replace" && !loaded.connector.read && manifest.replaceStrategies.length === 0 && manifest.results !== "run";
+  const apiReplace = replacing(loaded, "read_back");
+  // An audience replace is told who left too: when the platform cannot swap the audience, the connector removes them itself.
+  const audienceReplace = replacing(loaded, "audience");
   const deletes = (run.mode === "incremental" && sync.onLeave === "delete") || apiReplace || audienceReplace;
-  const only = run.onlyKeys?.length ? sql`relay_k IN (${sql.join(run.onlyKeys.map((k) => sql`${k}`), sql`, `)})` : sql`TRUE`;
-  // Keyed on the dataset's primary key, rows cannot share a key: no need to look for copies.
-  const unique = config.matchKey.from === dataset.primaryKey;
+  const only = run.onlyKeys?.length ? sql`relay_k IN (${sql.join(run.onlyKeys.map((k) => comparedKey(sql`${k}::text`, comparison)), sql`, `)})` : sql`TRUE`;
+  // Keyed on the dataset's primary key compared as written, rows cannot share a key: no need to look for copies.
+  const unique = config.matchKey.from === dataset.primaryKey && comparison === "exact";
   const fresh = run.mode !== "incremental";
   const resend = Boolean(run.onlyKeys?.length);
   // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
@@ -104,6 +122,12 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
   const consent = config.consent ? consentGranted(sync.workspaceId, config.consent) : sql`TRUE`;
   const consentLost = !config.consent ? sql`FALSE` : unique ? sql`NOT ${consentGranted(sync.workspaceId, config.consent, sql`p.record_key`)}` : sql`TRUE`;
   const foreign = apiReplace ? sql`EXISTS (SELECT 1 FROM relay_foreign f WHERE f.record_key = p.record_key)` : sql`FALSE`;
+  // A record another sync of the same object holds too (its id, or its key under the same key field) is
+  // theirs as well: leaving this sync, it stays and is forgotten here — only a lost consent removes it.
+  // (Uncorrelated IN: each list is hashed once, not searched per record.)
+  const others = sql`sync_records o JOIN syncs s ON s.id = o.sync_id WHERE s.workspace_id = ${sync.workspaceId} AND s.connection_id = ${sync.connectionId} AND s.object = ${sync.object} AND s.id <> ${sync.id}`;
+  const heldByOthers = sql`(p.destination_id IS NOT NULL AND p.destination_id IN (SELECT o.destination_id FROM ${others} AND o.destination_id IS NOT NULL)
+    OR p.record_key IN (SELECT o.record_key FROM ${others} AND s.match_key ->> 'to' = ${config.matchKey.to}))`;
   const result = await db.execute<{ planned: number; unchanged: number; heldBack: number; batches: number }>(sql`
     WITH cur AS (
       SELECT coalesce(${key}, '(no match key) ' || d.id) AS relay_k, ${key} IS NULL AS relay_no_key, ${cols},
@@ -120,7 +144,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
     diff AS (
       SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, c.relay_consent, ${carried},
         CASE
-          WHEN c.relay_k IS NULL THEN CASE WHEN (${deletes} OR ${consentLost}) AND NOT ${foreign} AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL OR p.sent_identifiers) THEN 'delete' END
+          WHEN c.relay_k IS NULL THEN CASE WHEN (${deletes} OR ${consentLost}) AND NOT ${foreign} AND (${consentLost} OR NOT ${heldByOthers}) AND (p.hash IS NOT NULL OR p.destination_id IS NOT NULL OR p.sent_identifiers) THEN 'delete' END
           WHEN NOT c.relay_consent THEN CASE WHEN p.hash IS NOT NULL OR p.destination_id IS NOT NULL OR p.sent_identifiers THEN 'delete' END
           WHEN c.relay_no_key OR c.relay_copies > 1 THEN 'reject'
           WHEN p.record_key IS NULL OR (p.hash IS NULL AND p.destination_id IS NULL) THEN 'create'
@@ -134,7 +158,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number) {
         CASE WHEN relay_h IS NOT NULL AND relay_op <> 'delete' THEN ${rowJson(columns)} END,
         CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
         CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
-             WHEN relay_copies > 1 THEN relay_copies || ' rows of the dataset have this match key: none of them is sent'
+             WHEN relay_copies > 1 THEN relay_copies || ${` rows of the dataset have this match key${comparisonNote(comparison)}: none of them is sent`}
              WHEN NOT relay_consent OR (relay_op = 'delete' AND NOT ${deletes}) THEN 'Consent no longer granted: removed' END
       FROM diff WHERE relay_op IS NOT NULL AND ${only}
       RETURNING batch

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { startHttpApiSandbox } from "@/connectors/http-api/sandbox";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { createSync } from "@/lib/db/queries/syncs";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { httpApiSettings } from "@/lib/testing/http-api";
-import { syncTestRuntime } from "@/lib/testing/sync-runtime";
+import { createSync } from "@/lib/syncs/save";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { httpApiSettings } from "@/test/http-api";
+import { syncTestRuntime } from "@/test/sync-runtime";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { syncRecordLogs, syncRunItems } from "@/lib/db/schema";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { createConnection } from "@/lib/db/queries/connections";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { syncRuns, syncs } from "@/lib/db/schema";
 import { pruneRecordLogs } from "./retention";

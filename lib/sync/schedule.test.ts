@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { syncRuns, syncs } from "@/lib/db/schema";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { postgresDestination } from "@/lib/testing/destinations";
-import { findDueRuns } from "./due";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { postgresDestination } from "@/test/destinations";
+import { queueDueRuns } from "./due";
 import { latestDueTime, nextDueTime } from "./schedule";
 
 const at = (iso: string) => new Date(iso);
@@ -47,14 +47,20 @@ describe("schedule due times", () => {
       await db.insert(syncs).values({ ...base, name: "off", enabled: false, schedule: { type: "interval", minutes: 60 } });
       await db.insert(syncs).values({ ...base, name: "manual", schedule: { type: "manual" } });
 
-      const first = await findDueRuns(db, at("2026-03-01T12:10:00Z"));
+      const first = await queueDueRuns(db, at("2026-03-01T12:10:00Z"));
       const mine = first.filter((r) => r.syncId === hourly!.id);
       expect(mine.map((r) => r.dueAt)).toEqual(["2026-03-01T12:00:00.000Z"]);
-      expect((await findDueRuns(db, at("2026-03-01T12:40:00Z"))).filter((r) => r.syncId === hourly!.id)).toEqual([]);
-      expect((await findDueRuns(db, at("2026-03-01T13:00:00Z"))).filter((r) => r.syncId === hourly!.id).map((r) => r.dueAt)).toEqual(["2026-03-01T13:00:00.000Z"]);
+      expect((await queueDueRuns(db, at("2026-03-01T12:40:00Z"))).filter((r) => r.syncId === hourly!.id)).toEqual([]);
+      // The 12:00 run has not started yet: the 13:00 due time folds into it instead of queueing a second run.
+      expect((await queueDueRuns(db, at("2026-03-01T13:00:00Z"))).filter((r) => r.syncId === hourly!.id)).toEqual([]);
+      const waiting = await db.query.syncRuns.findMany({ where: eq(syncRuns.syncId, hourly!.id) });
+      expect(waiting.map((r) => [r.trigger, r.status, r.scheduledFor?.toISOString()])).toEqual([["schedule", "queued", "2026-03-01T13:00:00.000Z"]]);
+      await db.update(syncRuns).set({ status: "succeeded" }).where(eq(syncRuns.syncId, hourly!.id));
+      expect((await queueDueRuns(db, at("2026-03-01T13:30:00Z"))).filter((r) => r.syncId === hourly!.id)).toEqual([]);
+      expect((await queueDueRuns(db, at("2026-03-01T14:00:00Z"))).filter((r) => r.syncId === hourly!.id).map((r) => r.dueAt)).toEqual(["2026-03-01T14:00:00.000Z"]);
       const runs = await db.query.syncRuns.findMany({ where: eq(syncRuns.syncId, hourly!.id) });
       expect(runs.map((r) => [r.trigger, r.status])).toEqual([
-        ["schedule", "queued"],
+        ["schedule", "succeeded"],
         ["schedule", "queued"],
       ]);
       expect(first.some((r) => r.syncId !== hourly!.id && r.workspaceId === workspaceId)).toBe(false);

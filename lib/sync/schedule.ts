@@ -1,15 +1,8 @@
-/** When scheduled syncs are due. Pure. */
+/** When scheduled syncs are due. Pure and client-safe: the builder checks schedules with the same schema. */
 import { Cron } from "croner";
+import { text } from "@/lib/validation/text";
 import { z } from "zod";
-
-function validCron(expression: string, timezone?: string): boolean {
-  try {
-    new Cron(expression, { timezone, paused: true });
-    return expression.trim().split(/\s+/).length === 5;
-  } catch {
-    return false;
-  }
-}
+import { cronProblem, describeCron } from "./cron";
 
 const validZone = (zone: string) => {
   try {
@@ -24,20 +17,20 @@ export const scheduleSchema = z
   .discriminatedUnion("type", [
     z.strictObject({ type: z.literal("manual") }),
     z.strictObject({ type: z.literal("interval"), minutes: z.number().int().min(1, "At least every minute").max(43_200, "At most every 30 days") }),
-    z.strictObject({ type: z.literal("cron"), cron: z.string().trim().min(1), timezone: z.string().refine(validZone, "Unknown time zone").optional() }),
+    z.strictObject({ type: z.literal("cron"), cron: text().trim().min(1, "Enter a cron expression, such as \"0 6 * * 1-5\"").max(200, "Keep a cron expression under 200 characters"), timezone: z.string().refine(validZone, "Unknown time zone").optional() }),
     z.strictObject({ type: z.literal("realtime") }),
   ])
   .superRefine((s, ctx) => {
-    if (s.type === "cron" && !validCron(s.cron, s.timezone))
-      ctx.addIssue({ code: "custom", path: ["cron"], message: 'Enter a cron expression with 5 fields, such as "0 6 * * 1-5"' });
+    const problem = s.type === "cron" ? cronProblem(s.cron) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
   });
 
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-/** How a schedule reads in the app: "every 15 minutes", "cron 0 6 * * * (Europe/Paris)". */
+/** How a schedule reads in the app: "every 15 minutes", "every day at 06:00, Europe/Paris". */
 export function describeSchedule(schedule: Schedule): string {
   if (schedule.type === "interval") return schedule.minutes === 1 ? "every minute" : `every ${schedule.minutes} minutes`;
-  if (schedule.type === "cron") return `cron ${schedule.cron} (${schedule.timezone ?? "UTC"})`;
+  if (schedule.type === "cron") return describeCron(schedule.cron, schedule.timezone);
   return schedule.type === "realtime" ? "in real time" : "manual only";
 }
 

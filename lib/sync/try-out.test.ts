@@ -3,12 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { startHttpApiSandbox } from "@/connectors/http-api/sandbox";
 import { startMetaSandbox } from "@/connectors/meta-audiences/sandbox";
-import { createConnection } from "@/lib/db/queries/connections";
+import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
 import { consents, contacts } from "@/lib/db/schema";
 import { PublicError } from "@/lib/errors";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { httpApiSettings } from "@/lib/testing/http-api";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { httpApiSettings } from "@/test/http-api";
 import { previewOneRecord } from "./try-out";
 
 const { db } = connectTestDb();
@@ -64,5 +64,19 @@ describe("previewing one record's payload", () => {
       { name: "first_name", value: "relay", normalised: null, sent: "relay", note: "sent as mapped" },
     ]);
     expect(api.log).toHaveLength(0);
+  });
+
+  it("shows a cast's converted value, and says which value a cast cannot convert", async () => {
+    const api = await startHttpApiSandbox();
+    servers.push(api);
+    const workspaceId = await newWorkspace(db, { seed: { contacts: 3, products: 1, orders: 1, orderItems: 1 } });
+    const dataset = (await getDatasetByName(db, { workspaceId, name: "Contacts" }))!;
+    const connection = await createConnection(db, { workspaceId, connector: "http-api", name: "API", settings: httpApiSettings(api), secrets: { token: api.token } });
+    await db.update(contacts).set({ firstName: "7923.09" }).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, "c_00001")));
+    const cast = { type: "to_integer", rounding: "round" };
+    const input = { name: "Preview", datasetId: dataset.id, connectionId: connection.id, object: "contacts", mapping: [{ from: { field: "email" }, to: "email" }, { from: { field: "first_name" }, to: "first_name", transforms: [cast] }], matchKey: { from: "id", to: "contact_id" } };
+    expect((await previewOneRecord(db, { workspaceId, input, key: "c_00001" })).fields).toContainEqual({ name: "first_name", value: 7923, normalised: null, sent: "7923", note: "sent as mapped" });
+    await db.update(contacts).set({ firstName: "n/a" }).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, "c_00001")));
+    await expect(previewOneRecord(db, { workspaceId, input, key: "c_00001" })).rejects.toThrow(new PublicError('Cannot convert "n/a" to integer, for "first_name"'));
   });
 });

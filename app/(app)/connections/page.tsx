@@ -1,5 +1,6 @@
 import { Cable, Plus } from "lucide-react";
 import Link from "next/link";
+import { ConnectorLogo } from "@/components/connections/connector-logo";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -53,7 +54,10 @@ export default async function ConnectionsPage() {
                 <tr key={c.id} className="hover:bg-zinc-50">
                   <Td>{admin ? <Link href={`/connections/${c.id}`} className="font-medium hover:underline">{c.name}</Link> : c.name}</Td>
                   <Td>
-                    <Badge>{manifests[c.connector]?.name ?? c.connector}</Badge>
+                    <span className="inline-flex items-center gap-1.5">
+                      {manifests[c.connector] && <ConnectorLogo connector={c.connector} size={16} />}
+                      <Badge>{manifests[c.connector]?.name ?? c.connector}</Badge>
+                    </span>
                   </Td>
                   <Td className="text-zinc-500">{c.rateLimit ? `${c.rateLimit.maxRequests} requests / ${c.rateLimit.windowSeconds} s` : "none"}</Td>
                 </tr>

@@ -4,7 +4,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePageMember } from "@/lib/auth/session";
-import { syncOverview } from "@/lib/db/queries/overview";
+import { syncOverview } from "@/lib/syncs/overview";
 
 export const metadata = { title: "Dashboard" };
 

@@ -10,12 +10,11 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { manifests } from "@/connectors/manifests";
 import { can } from "@/lib/auth/permissions";
 import { requirePageMember } from "@/lib/auth/session";
-import { syncOverview } from "@/lib/db/queries/overview";
+import { syncOverview } from "@/lib/syncs/overview";
 import { describeSchedule } from "@/lib/sync/schedule";
+import { runModeLabels } from "@/lib/vocabulary";
 
 export const metadata = { title: "Syncs" };
-
-const modeNames = { incremental: "incremental", full: "full resend", replace: "replace" } as const;
 
 export default async function SyncsPage() {
   const { db, workspaceId, role } = await requirePageMember();
@@ -57,7 +56,7 @@ export default async function SyncsPage() {
                     <span className="ml-1 text-xs text-zinc-500">({manifests[s.connector]?.name ?? s.connector})</span>
                   </Td>
                   <Td className="text-zinc-600">
-                    {modeNames[s.mode]}, {describeSchedule(s.schedule)}
+                    {runModeLabels[s.mode]}, {describeSchedule(s.schedule)}
                   </Td>
                   <Td>{s.lastRun ? <RunStatus status={s.lastRun.status} /> : <span className="text-zinc-400">never run</span>}</Td>
                 </tr>

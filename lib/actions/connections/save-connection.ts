@@ -1,8 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { audit } from "@/lib/audit";
-import { createConnection, deleteConnection, getConnection, updateConnection } from "@/lib/db/queries/connections";
+import * as connections from "@/lib/connections/manage";
 import { workspaceAction } from "../workspace-action";
 
 const rateLimit = z.object({ windowSeconds: z.number().int().min(1).max(86_400), maxRequests: z.number().int().min(1).max(1_000_000) }).nullable();
@@ -19,19 +18,15 @@ export const saveConnection = workspaceAction(
     rateLimit: rateLimit.optional(),
   }),
   async ({ id, connector, ...input }, ctx) => {
-    const saved = id
-      ? await updateConnection(ctx.db, { workspaceId: ctx.workspaceId, connectionId: id, ...input })
-      : await createConnection(ctx.db, { workspaceId: ctx.workspaceId, connector, ...input });
-    await audit(ctx.db, { workspaceId: ctx.workspaceId, actor: ctx.actor, action: id ? "connection.updated" : "connection.created", target: { type: "connection", id: saved.id, name: saved.name } });
+    const who = { workspaceId: ctx.workspaceId, actor: ctx.actor };
+    const saved = id ? await connections.changeConnection(ctx.db, { ...who, connectionId: id, ...input }) : await connections.addConnection(ctx.db, { ...who, connector, ...input });
     revalidatePath("/connections");
     return { id: saved.id };
   },
 );
 
 export const removeConnection = workspaceAction("manageConnections", z.object({ id: z.uuid() }), async ({ id }, ctx) => {
-  const { name } = await getConnection(ctx.db, { workspaceId: ctx.workspaceId, connectionId: id });
-  await deleteConnection(ctx.db, { workspaceId: ctx.workspaceId, connectionId: id });
-  await audit(ctx.db, { workspaceId: ctx.workspaceId, actor: ctx.actor, action: "connection.deleted", target: { type: "connection", id, name } });
+  await connections.removeConnection(ctx.db, { workspaceId: ctx.workspaceId, actor: ctx.actor, connectionId: id });
   revalidatePath("/connections");
   return { id };
 });

@@ -17,7 +17,7 @@ export const importCsv = workspaceAction(
   }),
   async ({ entity, file }, { db, workspaceId }) => {
     const imported = await importCsvText(db, { workspaceId, entity, text: await file.text() });
-    await announceRecordsChanged({ workspaceId, entity, count: imported });
+    await announceRecordsChanged(db, { workspaceId, entity, count: imported });
     revalidatePath("/datasets", "layout");
     return { imported };
   },

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
 import { getAuth, issuedResetLinks } from "@/lib/auth/server";
+import { liftSignInLock } from "@/lib/auth/sign-in-guard";
 import { invitations, memberships, roles, users } from "@/lib/db/schema";
 import { appUrl } from "@/lib/env";
 import { NotFoundError, PublicError } from "@/lib/errors";
@@ -55,4 +56,18 @@ export const issueResetLink = workspaceAction("manageMembers", z.object({ userId
   if (!link) throw new PublicError("The reset link could not be made");
   await audit(ctx.db, { workspaceId: ctx.workspaceId, actor: ctx.actor, action: "member.reset_link_issued", target: { type: "member", id: userId, name: member.email } });
   return { link, emailed: smtpConfigured() };
+});
+
+/** Lifts the sign-in lock of any member (the owner's too) after too many failed passwords. */
+export const unlockMember = workspaceAction("manageMembers", z.object({ userId: z.string().min(1) }), async ({ userId }, ctx) => {
+  const [member] = await ctx.db
+    .select({ email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
+  if (!member) throw new NotFoundError("Member");
+  await liftSignInLock(ctx.db, member.email);
+  await audit(ctx.db, { workspaceId: ctx.workspaceId, actor: ctx.actor, action: "member.unlocked", target: { type: "member", id: userId, name: member.email } });
+  revalidatePath("/settings/members");
+  return { userId };
 });

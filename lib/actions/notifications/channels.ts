@@ -2,7 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { audit } from "@/lib/audit";
-import { createChannel, deleteChannel } from "@/lib/db/queries/notifications";
+import { createChannel } from "@/lib/notify/channel-store";
+import { deleteChannel } from "@/lib/db/queries/notifications";
 import { channelInputSchema } from "@/lib/notify/channels";
 import { sendTestNotice } from "@/lib/notify/notices";
 import { workspaceAction } from "../workspace-action";

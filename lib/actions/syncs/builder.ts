@@ -1,21 +1,15 @@
 "use server";
 import { z } from "zod";
-import { getDataset } from "@/lib/db/queries/datasets";
-import { listSegments, previewSegment, saveSegment } from "@/lib/db/queries/segments";
-import { NotFoundError } from "@/lib/errors";
-import { runModes } from "@/lib/sync/config";
+import { previewDataset } from "@/lib/datasets/preview";
+import { requireDataset } from "@/lib/db/queries/datasets";
+import { listSegments, saveSegment } from "@/lib/db/queries/segments";
+import { runModes } from "@/lib/vocabulary";
 import { dryRun, previewOneRecord, testOneRecord } from "@/lib/sync/try-out";
-import { type ActionContext, workspaceAction } from "../workspace-action";
-
-async function datasetOf(ctx: ActionContext, datasetId: string) {
-  const dataset = await getDataset(ctx.db, { workspaceId: ctx.workspaceId, datasetId });
-  if (!dataset) throw new NotFoundError("Dataset");
-  return dataset;
-}
+import { workspaceAction } from "../workspace-action";
 
 /** The count and first rows of a dataset narrowed by the filter being built. */
 export const loadSegmentPreview = workspaceAction("view", z.object({ datasetId: z.uuid(), filter: z.unknown().optional() }), async ({ datasetId, filter }, ctx) =>
-  previewSegment(ctx.db, { workspaceId: ctx.workspaceId, dataset: await datasetOf(ctx, datasetId), filter, limit: 10 }),
+  previewDataset(ctx.db, { workspaceId: ctx.workspaceId, datasetId, filter, limit: 10 }),
 );
 
 export const loadQuickFilters = workspaceAction("view", z.object({ datasetId: z.uuid() }), async ({ datasetId }, ctx) =>
@@ -23,7 +17,7 @@ export const loadQuickFilters = workspaceAction("view", z.object({ datasetId: z.
 );
 
 export const saveQuickFilter = workspaceAction("editSyncs", z.object({ datasetId: z.uuid(), name: z.string().trim().min(1, "Name the filter").max(100), filter: z.unknown() }), async (p, ctx) => {
-  const saved = await saveSegment(ctx.db, { workspaceId: ctx.workspaceId, dataset: await datasetOf(ctx, p.datasetId), name: p.name, filter: p.filter });
+  const saved = await saveSegment(ctx.db, { workspaceId: ctx.workspaceId, dataset: await requireDataset(ctx.db, { workspaceId: ctx.workspaceId, datasetId: p.datasetId }), name: p.name, filter: p.filter });
   return { id: saved.id, name: saved.name };
 });
 

@@ -1,8 +1,9 @@
 "use server";
 import { z } from "zod";
-import { recordLogPage } from "@/lib/db/queries/record-log";
-import { runDetail, syncOverview } from "@/lib/db/queries/overview";
+import { runDetail, syncOverview } from "@/lib/syncs/overview";
+import { recordLogPage } from "@/lib/syncs/record-log";
 import { NotFoundError } from "@/lib/errors";
+import { errorKinds, itemStatuses } from "@/lib/vocabulary";
 import { workspaceAction } from "../workspace-action";
 
 /** The dashboard's polling: every sync with its latest run and progress. */
@@ -18,13 +19,10 @@ export const loadRecordLog = workspaceAction(
   "view",
   z.object({
     runId: z.uuid(),
-    status: z.enum(["pending", "done", "failed"]).optional(),
-    errorKind: z.enum(["not_found", "duplicate", "rejected", "technical"]).optional(),
+    status: z.enum(itemStatuses).optional(),
+    errorKind: z.enum(errorKinds).optional(),
     search: z.string().max(200).optional(),
     cursor: z.string().max(1_000).optional(),
   }),
-  async ({ runId, ...filter }, ctx) => {
-    if (!(await runDetail(ctx.db, { workspaceId: ctx.workspaceId, runId }))) throw new NotFoundError("Run");
-    return recordLogPage(ctx.db, { runId, ...filter, limit: 50 });
-  },
+  async (filter, ctx) => recordLogPage(ctx.db, { workspaceId: ctx.workspaceId, ...filter, limit: 50 }),
 );

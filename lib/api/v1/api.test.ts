@@ -1,60 +1,25 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+/** The REST API v1: keys, datasets, connections, bad input, segment previews and the OpenAPI document. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as connectionsRoute from "@/app/api/v1/connections/route";
 import * as connectionRoute from "@/app/api/v1/connections/[id]/route";
 import * as objectsRoute from "@/app/api/v1/connections/[id]/objects/route";
 import * as fieldsRoute from "@/app/api/v1/connections/[id]/objects/[object]/fields/route";
 import * as datasetsRoute from "@/app/api/v1/datasets/route";
-import * as recordsRoute from "@/app/api/v1/entities/[entity]/records/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
-import * as runRoute from "@/app/api/v1/runs/[id]/route";
-import * as cancelRoute from "@/app/api/v1/runs/[id]/cancel/route";
-import * as runRecordsRoute from "@/app/api/v1/runs/[id]/records/route";
 import * as previewRoute from "@/app/api/v1/segments/preview/route";
-import * as syncsRoute from "@/app/api/v1/syncs/route";
-import * as syncRoute from "@/app/api/v1/syncs/[id]/route";
-import * as exportRoute from "@/app/api/v1/syncs/export/route";
-import * as importRoute from "@/app/api/v1/syncs/import/route";
-import * as startRoute from "@/app/api/v1/syncs/[id]/runs/route";
 import { revokeApiKey } from "@/lib/db/queries/api-keys";
-import { type ApiResponse, apiAs } from "@/lib/testing/api";
-import { startAppRuntime } from "@/lib/testing/app-runtime";
-import { connectTestDb, newWorkspace } from "@/lib/testing/db";
-import { type Destination, postgresDestination } from "@/lib/testing/destinations";
+import { apiAs } from "@/test/api";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { type Created, data, type RestWorkspace, restWorkspace } from "@/test/rest-workspace";
 
 const { db } = connectTestDb();
-let runtime: Awaited<ReturnType<typeof startAppRuntime>>;
-let dest: Destination;
-let workspaceId: string;
-let api: Awaited<ReturnType<typeof apiAs>>;
-const seed = { contacts: 60, products: 5, orders: 100, orderItems: 200 };
-
-beforeAll(async () => {
-  runtime = await startAppRuntime(db);
-  dest = await postgresDestination();
-  await dest.query("CREATE TABLE customers (customer_id text PRIMARY KEY, email text, country text)");
-  workspaceId = await newWorkspace(db, { seed });
-  api = await apiAs(db, workspaceId);
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await dest?.close();
-});
-
-const data = <T>(r: ApiResponse) => r.body.data as T;
-type Created = { id: string };
-const waitForRun = async (runId: string) => {
-  for (;;) {
-    const run = await api.call(runRoute.GET, { path: `/runs/${runId}`, params: { id: runId } });
-    if (!["queued", "running"].includes(data<{ status: string }>(run).status)) return run;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+let { api, dest, workspaceId } = {} as RestWorkspace;
+beforeAll(async () => ({ api, dest, workspaceId } = await restWorkspace(db)));
+afterAll(() => dest?.close());
 
 describe("REST API v1", () => {
   let connectionId: string;
   let datasetId: string;
-  let syncId: string;
 
   it("refuses calls without a valid key", async () => {
     expect(await api.call(datasetsRoute.GET, { path: "/datasets", key: null })).toEqual({
@@ -77,7 +42,7 @@ describe("REST API v1", () => {
     expect(all.map((d) => d.name).sort()).toEqual(["Contacts", "Order items", "Orders", "Products"]);
     const contacts = all.find((d) => d.name === "Contacts")!;
     expect(contacts.primaryKey).toBe("id");
-    expect(contacts.columns).toContainEqual({ name: "orders_count", type: "number" });
+    expect(contacts.columns).toContainEqual({ name: "orders_count", type: "number", integer: true });
     datasetId = contacts.id;
     expect((await api.call(datasetsRoute.GET, { path: "/datasets?limit=9999" })).status).toBe(400);
   });
@@ -90,7 +55,7 @@ describe("REST API v1", () => {
     const got = await api.call(connectionRoute.GET, { path: `/connections/${connectionId}`, params: { id: connectionId } });
     expect(data<{ name: string; settings: { host: string } }>(got)).toMatchObject({ name: "Warehouse", settings: { host: dest.settings.host } });
     expect(JSON.stringify(got.body)).not.toContain("password");
-    expect(data<unknown[]>(await api.call(connectionsRoute.GET, { path: "/connections" }))).toHaveLength(1);
+    expect(await api.call(connectionsRoute.GET, { path: "/connections" })).toEqual({ status: 200, body: { data: [data(got)], nextCursor: null } });
     const objects = await api.call(objectsRoute.GET, { path: `/connections/${connectionId}/objects`, params: { id: connectionId } });
     expect(data(objects)).toEqual([{ name: "customers", label: "customers" }]);
     const fields = await api.call(fieldsRoute.GET, { path: "", params: { id: connectionId, object: "customers" } });
@@ -120,6 +85,15 @@ describe("REST API v1", () => {
     expect((await api.call(connectionRoute.GET, { path: "", params: { id: "not-a-uuid" } })).status).toBe(404);
   });
 
+  it("lists connections page by page, each as reading it alone shows it", async () => {
+    const archive = data<Created>(await api.call(connectionsRoute.POST, { path: "/connections", body: { connector: "postgres", name: "Archive", settings: dest.settings, secrets: dest.secrets } })).id;
+    const ids = [connectionId, archive].sort();
+    const [first, second] = await Promise.all(ids.map(async (id) => data(await api.call(connectionRoute.GET, { path: "", params: { id } }))));
+    expect(await api.call(connectionsRoute.GET, { path: "/connections?limit=1" })).toEqual({ status: 200, body: { data: [first], nextCursor: ids[0] } });
+    expect(await api.call(connectionsRoute.GET, { path: `/connections?limit=1&cursor=${ids[0]}` })).toEqual({ status: 200, body: { data: [second], nextCursor: null } });
+    await api.call(connectionRoute.DELETE, { path: "", params: { id: archive }, method: "DELETE" });
+  });
+
   it("previews a segment", async () => {
     const filter = { type: "group", combinator: "and", children: [{ type: "condition", column: "country", operator: "equals", value: "FR" }] };
     const preview = await api.call(previewRoute.POST, { path: "/segments/preview", body: { datasetId, filter, limit: 2 } });
@@ -127,110 +101,7 @@ describe("REST API v1", () => {
     expect(result.count).toBeGreaterThan(2);
     expect(result.rows.map((r) => r.country)).toEqual(["FR", "FR"]);
     const bad = await api.call(previewRoute.POST, { path: "/segments/preview", body: { datasetId, filter: { ...filter, children: [{ type: "condition", column: "country", operator: "gt", value: 3 }] } } });
-    expect(bad.body.error!.fields).toEqual({ "children.0.operator": ['">" does not apply to the string column "country"'] });
-  });
-
-  it("runs the scripted flow: sync → run → poll → record log → rows in the table", async () => {
-    const created = await api.call(syncsRoute.POST, {
-      path: "/syncs",
-      body: {
-        name: "Customers",
-        datasetId,
-        connectionId,
-        object: "customers",
-        filter: { type: "group", combinator: "and", children: [{ type: "condition", column: "country", operator: "is_one_of", value: ["FR", "DE"] }] },
-        mapping: [
-          { from: { field: "email" }, to: "email", transforms: [{ type: "lowercase" }] },
-          { from: { field: "country" }, to: "country" },
-        ],
-        matchKey: { from: "id", to: "customer_id" },
-        onLeave: "delete",
-      },
-    });
-    expect(created.status).toBe(201);
-    syncId = data<Created>(created).id;
-    expect(data(await api.call(syncRoute.GET, { path: "", params: { id: syncId } }))).toMatchObject({ name: "Customers", mode: "incremental", schedule: { type: "manual" } });
-
-    const started = await api.call(startRoute.POST, { path: "", params: { id: syncId }, body: {} });
-    expect(started).toEqual({ status: 202, body: { data: { id: expect.any(String), status: "queued" } } });
-    const run = data<{ id: string; status: string; counts: { created: number; planned: number }; steps: { name: string }[] }>(await waitForRun(data<Created>(started).id));
-    expect(run.status).toBe("succeeded");
-    expect(run.steps.map((s) => s.name)).toEqual(["Plan", "Open delivery", "Deliver from batch 1 of 1", "Commit", "Finalize"]);
-    const rows = await dest.query<{ customer_id: string; email: string }>("SELECT customer_id, email FROM customers ORDER BY customer_id");
-    expect(rows).toHaveLength(run.counts.created);
-    expect(rows.every((r) => r.email === r.email.toLowerCase())).toBe(true);
-
-    const page1 = await api.call(runRecordsRoute.GET, { path: `/runs/${run.id}/records?limit=5&status=done`, params: { id: run.id } });
-    const page2 = await api.call(runRecordsRoute.GET, { path: `/runs/${run.id}/records?limit=5&status=done&cursor=${page1.body.nextCursor}`, params: { id: run.id } });
-    const keys = [...data<{ key: string; result: string }[]>(page1), ...data<{ key: string }[]>(page2)].map((r) => r.key);
-    expect(keys).toEqual(rows.slice(0, 10).map((r) => r.customer_id));
-    expect(data<{ result: string; status: string }[]>(page1)[0]).toMatchObject({ status: "done", result: "create", attempts: 1 });
-  });
-
-  it("erasing a person removes them from the destination on the next run", async () => {
-    const [first] = await dest.query<{ customer_id: string }>("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1");
-    const erased = await api.call(recordsRoute.DELETE, { path: "/entities/contacts/records", params: { entity: "contacts" }, body: { ids: [first!.customer_id] }, method: "DELETE" });
-    expect(data(erased)).toEqual({ entity: "contacts", erased: 1 });
-    const started = await api.call(startRoute.POST, { path: "", params: { id: syncId }, body: { mode: "incremental" } });
-    expect(data<{ counts: { deleted: number } }>(await waitForRun(data<Created>(started).id)).counts.deleted).toBe(1);
-    expect(await dest.query("SELECT 1 FROM customers WHERE customer_id = $1", [first!.customer_id])).toEqual([]);
-  });
-
-  it("changes a sync, refuses a change that does not fit, and refuses deleting a connection in use", async () => {
-    const patched = await api.call(syncRoute.PATCH, { path: "", params: { id: syncId }, method: "PATCH", body: { name: "Customers (EU)", schedule: { type: "interval", minutes: 60 } } });
-    expect(data(patched)).toMatchObject({ name: "Customers (EU)", schedule: { type: "interval", minutes: 60 }, object: "customers" });
-    const bad = await api.call(syncRoute.PATCH, { path: "", params: { id: syncId }, method: "PATCH", body: { mapping: [{ from: { field: "email" }, to: "mail" }] } });
-    expect(bad).toMatchObject({ status: 422, body: { error: { fields: { "mapping.0.to": ['The destination has no field "mail"'] } } } });
-    const inUse = await api.call(connectionRoute.DELETE, { path: "", params: { id: connectionId }, method: "DELETE" });
-    expect(inUse).toEqual({ status: 409, body: { error: { message: 'The connection is used by "Customers (EU)": delete or move those syncs first' } } });
-  });
-
-  it("cancels a running run; the batch in flight keeps its results", async () => {
-    const locker = new pg.Client({ connectionString: inject("databaseUrl") });
-    await locker.connect();
-    await locker.query(`BEGIN; LOCK TABLE ${dest.settings.schema as string}.customers IN ACCESS EXCLUSIVE MODE`);
-    const started = await api.call(startRoute.POST, { path: "", params: { id: syncId }, body: { mode: "full" } });
-    const runId = data<Created>(started).id;
-    // Wait until the batch write is in flight: blocked on the locked table.
-    const table = `INSERT INTO "${dest.settings.schema as string}"."customers"%`;
-    const blocked = async () => (await dest.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", [table])).length;
-    for (let i = 0; i < 200 && (await blocked()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await blocked()).toBe(1);
-    expect(await api.call(cancelRoute.POST, { path: "", params: { id: runId }, body: {} })).toEqual({ status: 202, body: { data: { id: runId, status: "cancelling" } } });
-    await new Promise((r) => setTimeout(r, 300));
-    await locker.query("COMMIT");
-    await locker.end();
-    const ended = data<{ status: string; error: string; steps: { name: string; status: string }[] }>(await waitForRun(runId));
-    expect(ended).toMatchObject({ status: "cancelled", error: "Cancelled by a user" });
-    expect(ended.steps.map((s) => s.name)).not.toContain("Finalize");
-    // The run is marked cancelled at once; the batch that was in flight records its results when its write returns.
-    const statuses = async () => new Set(data<{ status: string }[]>(await api.call(runRecordsRoute.GET, { path: `/runs/${runId}/records?limit=1000`, params: { id: runId } })).map((r) => r.status));
-    await expect.poll(statuses, { timeout: 15_000 }).toEqual(new Set(["done"]));
-    expect((await api.call(cancelRoute.POST, { path: "", params: { id: runId }, body: {} })).status).toBe(409);
-  });
-
-  it("exports every sync as one document that another workspace imports into the same syncs", async () => {
-    // A change that leaves consent out keeps the consent the sync requires.
-    await api.call(syncRoute.PATCH, { path: "", params: { id: syncId }, method: "PATCH", body: { consent: { channel: "email" } } });
-    const renamed = await api.call(syncRoute.PATCH, { path: "", params: { id: syncId }, method: "PATCH", body: { name: "Customers (EU)" } });
-    expect(data(renamed)).toMatchObject({ name: "Customers (EU)", consent: { channel: "email" } });
-    const exported = data<{ syncs: { name: string; dataset: string; connection: { name: string }; consent: unknown }[] }>(await api.call(exportRoute.GET, { path: "/syncs/export" }));
-    expect(exported.syncs.map((s) => [s.name, s.dataset, s.connection.name, s.consent])).toEqual([["Customers (EU)", "Contacts", "Warehouse (prod)", { channel: "email" }]]);
-    expect(JSON.stringify(exported)).not.toContain("password");
-
-    const target = await apiAs(db, await newWorkspace(db, { seed }));
-    const missing = await target.call(importRoute.POST, { path: "/syncs/import", body: exported });
-    expect(missing.body.error!.fields).toEqual({ "syncs.0.connection": ['No postgres connection named "Warehouse (prod)" in this workspace'] });
-    await target.call(connectionsRoute.POST, { path: "/connections", body: { connector: "postgres", name: "Warehouse (prod)", settings: dest.settings, secrets: dest.secrets } });
-    expect(data(await target.call(importRoute.POST, { path: "/syncs/import", body: exported }))).toEqual({ created: 1, updated: 0 });
-    expect(data(await target.call(importRoute.POST, { path: "/syncs/import", body: exported }))).toEqual({ created: 0, updated: 1 });
-    const again = data<{ syncs: unknown[] }>(await target.call(exportRoute.GET, { path: "/syncs/export" }));
-    expect({ ...again, exportedAt: undefined }).toEqual({ ...exported, exportedAt: undefined });
-  });
-
-  it("deletes a sync", async () => {
-    expect(data(await api.call(syncRoute.DELETE, { path: "", params: { id: syncId }, method: "DELETE" }))).toEqual({ id: syncId, deleted: true });
-    expect((await api.call(syncRoute.GET, { path: "", params: { id: syncId } })).status).toBe(404);
+    expect(bad.body.error!.fields).toEqual({ "filter.children.0.operator": ['">" does not apply to the string column "country"'] });
   });
 
   it("publishes an OpenAPI 3.1 document of every endpoint", async () => {
@@ -247,6 +118,8 @@ describe("REST API v1", () => {
       "/entities/{entity}/records",
       "/runs/{id}",
       "/runs/{id}/cancel",
+      "/runs/{id}/confirm",
+      "/runs/{id}/discard",
       "/runs/{id}/records",
       "/runs/{id}/records/export",
       "/runs/{id}/resend",
@@ -258,5 +131,8 @@ describe("REST API v1", () => {
       "/syncs/{id}/runs",
     ]);
     expect(JSON.stringify(doc)).toContain("in_last_days");
+    expect(JSON.stringify(doc.paths["/syncs/{id}"])).toContain("deletionLimit");
+    expect(JSON.stringify(doc.paths["/runs/{id}"])).toContain('"held"');
+    expect(JSON.stringify(doc)).toContain("is_empty, is_not_empty and is_true, is_false take no value; every other operator needs one");
   });
 });

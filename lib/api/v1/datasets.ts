@@ -1,10 +1,7 @@
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
-import { datasets } from "@/lib/db/schema";
-import { getDataset } from "@/lib/db/queries/datasets";
-import { previewSegment } from "@/lib/db/queries/segments";
-import { NotFoundError } from "@/lib/errors";
+import { datasetsPage } from "@/lib/db/queries/datasets";
+import { previewDataset } from "@/lib/datasets/preview";
 import { filterGroupSchema } from "@/lib/segment/schema";
 import { defineRoute, pageQuery } from "../route";
 import { datasetOut } from "./schemas";
@@ -17,16 +14,8 @@ export const listDatasets = defineRoute({
   query: pageQuery,
   response: z.array(datasetOut),
   handle: async ({ db, workspaceId, query }) => {
-    const rows = await db.query.datasets.findMany({
-      where: and(eq(datasets.workspaceId, workspaceId), query.cursor ? gt(datasets.id, query.cursor) : undefined),
-      orderBy: asc(datasets.id),
-      limit: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
-    return {
-      data: page.map((d) => ({ id: d.id, name: d.name, description: d.description, columns: d.columns, primaryKey: d.primaryKey })),
-      nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
-    };
+    const { page, nextCursor } = await datasetsPage(db, { workspaceId, ...query });
+    return { data: page.map((d) => ({ id: d.id, name: d.name, description: d.description, columns: d.columns, primaryKey: d.primaryKey })), nextCursor };
   },
 });
 
@@ -37,9 +26,5 @@ export const previewSegmentRoute = defineRoute({
   summary: "Count and first rows of a dataset narrowed by a filter tree",
   body: z.strictObject({ datasetId: z.uuid(), filter: filterGroupSchema.nullable().optional(), limit: z.number().int().min(1).max(100).default(20) }),
   response: z.object({ count: z.number(), rows: z.array(z.record(z.string(), z.unknown())) }),
-  handle: async ({ db, workspaceId, body }) => {
-    const dataset = await getDataset(db, { workspaceId, datasetId: body.datasetId });
-    if (!dataset) throw new NotFoundError("Dataset");
-    return { data: await previewSegment(db, { workspaceId, dataset, filter: body.filter, limit: body.limit }) };
-  },
+  handle: async ({ db, workspaceId, body }) => ({ data: await previewDataset(db, { workspaceId, ...body }) }),
 });

@@ -1,12 +1,10 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { announceRecordsChanged } from "@/inngest/requests";
-import { consents, contacts, entityTables, orders } from "@/lib/db/schema";
 import { entityNames } from "@/lib/entities/catalog";
-import { duplicateIds, recordSchema } from "@/lib/entities/records";
-import { upsertRecords } from "@/lib/entities/upsert";
-import { defineRoute } from "../route";
+import { eraseRecords } from "@/lib/entities/erase";
+import { ingestRecords } from "@/lib/entities/ingest";
+import { duplicateIds, type EntityRecord, recordSchema } from "@/lib/entities/records";
+import { defineRoute, nameParam } from "../route";
 
 const MAX_RECORDS = 5_000;
 
@@ -35,14 +33,12 @@ export const upsertEntityRecords = defineRoute({
               ctx.addIssue({ code: "custom", path: [at[1]!, "id"], message: `id "${id}" appears more than once (records ${at.join(", ")})` });
           },
           // Report duplicates together with the records' other problems.
-          { when: () => true },
+          { when: ({ value }) => Array.isArray(value) },
         ),
     }),
   response: z.object({ entity: z.string(), upserted: z.number() }),
   handle: async ({ params, body, db, workspaceId }) => {
-    const records = body.records as Parameters<typeof upsertRecords>[1]["records"];
-    const upserted = await db.transaction((tx) => upsertRecords(tx, { workspaceId, entity: params.entity, records }));
-    await announceRecordsChanged({ workspaceId, entity: params.entity, count: upserted });
+    const upserted = await ingestRecords(db, { workspaceId, entity: params.entity, records: body.records as EntityRecord[] });
     return { data: { entity: params.entity, upserted } };
   },
 });
@@ -53,19 +49,7 @@ export const eraseEntityRecords = defineRoute({
   tag: "Entities",
   summary: "Erase records (right to be forgotten). Erasing contacts also erases their consents and detaches their orders; syncs with on-leave 'delete' remove them from destinations on their next run.",
   params: entityParams,
-  body: z.strictObject({ ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_RECORDS) }),
+  body: z.strictObject({ ids: z.array(nameParam.max(200)).min(1).max(MAX_RECORDS) }),
   response: z.object({ entity: z.string(), erased: z.number() }),
-  handle: async ({ params, body, db, workspaceId }) => {
-    const table = entityTables[params.entity];
-    const erased = await db.transaction(async (tx) => {
-      if (params.entity === "contacts") {
-        await tx.delete(consents).where(and(eq(consents.workspaceId, workspaceId), inArray(consents.contactId, body.ids)));
-        await tx.update(orders).set({ contactId: null, updatedAt: new Date() }).where(and(eq(orders.workspaceId, workspaceId), inArray(orders.contactId, body.ids)));
-      }
-      const deleted = await tx.delete(table).where(and(eq(table.workspaceId, workspaceId), inArray(table.id, body.ids))).returning({ id: contacts.id });
-      return deleted.length;
-    });
-    await announceRecordsChanged({ workspaceId, entity: params.entity, count: erased });
-    return { data: { entity: params.entity, erased } };
-  },
+  handle: async ({ params, body, db, workspaceId }) => ({ data: { entity: params.entity, erased: await eraseRecords(db, { workspaceId, entity: params.entity, ids: body.ids }) } }),
 });

@@ -3,7 +3,7 @@ import type { AnyRouteSpec } from "../route";
 import { createConnectionRoute, deleteConnectionRoute, getConnectionRoute, listConnectionsRoute, listFieldsRoute, listObjectsRoute, updateConnectionRoute } from "./connections";
 import { listDatasets, previewSegmentRoute } from "./datasets";
 import { eraseEntityRecords, upsertEntityRecords } from "./entities";
-import { cancelRunRoute, exportRunRecordsRoute, getRunRoute, listRunRecordsRoute, resendRecordsRoute } from "./runs";
+import { cancelRunRoute, confirmRunRoute, discardRunRoute, exportRunRecordsRoute, getRunRoute, listRunRecordsRoute, resendRecordsRoute } from "./runs";
 import { createSyncRoute, deleteSyncRoute, getSyncRoute, listSyncsRoute, startRunRoute, updateSyncRoute } from "./syncs";
 import { exportSyncsRoute, importSyncsRoute } from "./transfer";
 
@@ -31,6 +31,8 @@ export const v1Routes: AnyRouteSpec[] = [
   getRunRoute,
   listRunRecordsRoute,
   cancelRunRoute,
+  confirmRunRoute,
+  discardRunRoute,
   resendRecordsRoute,
   exportRunRecordsRoute,
 ];

@@ -1,39 +1,34 @@
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { stringify } from "csv-stringify/sync";
-import { requestRunCancel, requestSyncRun } from "@/inngest/requests";
-import { syncRunItems, syncRuns, syncRunSteps } from "@/lib/db/schema";
-import type { Db } from "@/lib/db/client";
-import { audit } from "@/lib/audit";
+import { shownRunStatus, type syncRuns } from "@/lib/db/schema";
 import { runItemsPage } from "@/lib/db/queries/record-log";
-import { NotFoundError } from "@/lib/errors";
-import { ConflictError, defineRoute, idParams } from "../route";
+import { requireRun, runSteps } from "@/lib/db/queries/runs";
+import { itemStatuses } from "@/lib/vocabulary";
+import { recordOutcome } from "@/lib/syncs/record-log";
+import { cancelRun, confirmRun, discardRun, resendKeysSchema, resendRecords } from "@/lib/syncs/runs";
+import { defineRoute, idParams, nameParam } from "../route";
 import { recordOut, runOut } from "./schemas";
 
 type RunRow = typeof syncRuns.$inferSelect;
 
-export const publicRun = (r: RunRow) => ({
+const publicRun = (r: RunRow) => ({
   id: r.id,
   syncId: r.syncId,
   trigger: r.trigger,
   mode: r.mode,
-  status: r.status,
-  counts: { planned: r.planned, created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, failed: r.failed, heldBack: r.heldBack },
+  status: shownRunStatus(r),
+  counts: { planned: r.planned, created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, failed: r.failed, heldBack: r.heldBack, plannedDeletes: r.plannedDeletes },
   progress: { delivered: r.delivered, planned: r.planned },
   error: r.error,
   notice: r.notice,
   files: r.files,
+  confirmedAt: r.confirmedAt,
+  confirmedBy: r.confirmedBy,
   queuedAt: r.queuedAt,
   startedAt: r.startedAt,
   finishedAt: r.finishedAt,
 });
-
-async function findRun(db: Db, p: { workspaceId: string; runId: string }) {
-  const run = await db.query.syncRuns.findFirst({ where: and(eq(syncRuns.id, p.runId), eq(syncRuns.workspaceId, p.workspaceId)) });
-  if (!run) throw new NotFoundError("Run");
-  return run;
-}
 
 export const getRunRoute = defineRoute({
   method: "GET",
@@ -43,8 +38,8 @@ export const getRunRoute = defineRoute({
   params: idParams,
   response: runOut,
   handle: async ({ db, workspaceId, params }) => {
-    const run = await findRun(db, { workspaceId, runId: params.id });
-    const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, run.id), orderBy: asc(syncRunSteps.startedAt) });
+    const run = await requireRun(db, { workspaceId, runId: params.id });
+    const steps = await runSteps(db, { runId: run.id });
     return {
       data: {
         ...publicRun(run),
@@ -61,23 +56,17 @@ export const listRunRecordsRoute = defineRoute({
   summary: "A page of the run's record log, in key order; filter by status",
   params: idParams,
   query: z.object({
-    status: z.enum(["pending", "done", "failed"]).optional(),
+    status: z.enum(itemStatuses).optional(),
     limit: z.coerce.number().int().min(1).max(1_000).default(100),
-    cursor: z.string().max(1_000).optional(),
+    cursor: nameParam.optional(),
   }),
   response: z.array(recordOut),
   handle: async ({ db, workspaceId, params, query }) => {
-    const run = await findRun(db, { workspaceId, runId: params.id });
+    const run = await requireRun(db, { workspaceId, runId: params.id });
     const { page, nextCursor } = await runItemsPage(db, { runId: run.id, ...query });
     return {
       data: page.map((i) => ({
-        key: i.recordKey,
-        operation: i.operation,
-        status: i.status,
-        result: i.resultOp,
-        attempts: i.attempts,
-        errorKind: i.errorKind,
-        message: i.message,
+        ...recordOutcome(i),
         response: i.responseStatus === null && i.responseBody === null ? null : { status: i.responseStatus, body: i.responseBody },
       })),
       nextCursor,
@@ -89,16 +78,42 @@ export const cancelRunRoute = defineRoute({
   method: "POST",
   path: "/runs/{id}/cancel",
   tag: "Runs",
-  summary: "Stop a queued or running run; the batch in flight records its results, then the run is marked cancelled",
+  summary: "Stop a run: a queued one at once; a running one before its next batch (the batch in flight records its results), then it ends cancelled with what it delivered",
   params: idParams,
+  success: 202,
+  response: z.object({ id: z.uuid(), status: z.enum(["cancelling", "cancelled"]) }),
+  handle: async ({ db, workspaceId, actor, params }) => ({ data: await cancelRun(db, { workspaceId, actor, runId: params.id }) }),
+});
+
+/** Confirm and discard take no options: an empty body (or `{}`); anything else is refused. */
+const noOptions = z.strictObject({});
+
+export const confirmRunRoute = defineRoute({
+  method: "POST",
+  path: "/runs/{id}/confirm",
+  tag: "Runs",
+  summary: "Confirm and deliver a run held by its sync's deletion limit: it delivers exactly the plan it kept (409 when the run is not held)",
+  params: idParams,
+  body: noOptions,
   success: 202,
   response: z.object({ id: z.uuid(), status: z.string() }),
   handle: async ({ db, workspaceId, actor, params }) => {
-    const run = await findRun(db, { workspaceId, runId: params.id });
-    if (run.status !== "queued" && run.status !== "running") throw new ConflictError(`The run has already ended (${run.status})`);
-    await requestRunCancel({ runId: run.id, syncId: run.syncId, workspaceId });
-    await audit(db, { workspaceId, actor, action: "sync.run_cancelled", target: { type: "sync", id: run.syncId }, details: { runId: run.id } });
-    return { data: { id: run.id, status: "cancelling" } };
+    const run = await confirmRun(db, { workspaceId, actor, runId: params.id });
+    return { data: { id: run.id, status: run.status } };
+  },
+});
+
+export const discardRunRoute = defineRoute({
+  method: "POST",
+  path: "/runs/{id}/discard",
+  tag: "Runs",
+  summary: "Discard a run held by its sync's deletion limit: nothing is delivered and the next run plans again (409 when the run is not held)",
+  params: idParams,
+  body: noOptions,
+  response: z.object({ id: z.uuid(), status: z.string() }),
+  handle: async ({ db, workspaceId, actor, params }) => {
+    const run = await discardRun(db, { workspaceId, actor, runId: params.id });
+    return { data: { id: run.id, status: run.status } };
   },
 });
 
@@ -108,22 +123,16 @@ export const resendRecordsRoute = defineRoute({
   tag: "Runs",
   summary: "Send records of a run again now, in a new run: the keys given, or by default every record that failed",
   params: idParams,
-  body: z.strictObject({ keys: z.array(z.string().min(1).max(1_000)).min(1).max(10_000).optional() }),
+  body: z.strictObject({ keys: resendKeysSchema.optional() }),
   success: 202,
   response: z.object({ id: z.uuid(), status: z.string(), records: z.number() }),
   handle: async ({ db, workspaceId, actor, params, body }) => {
-    const run = await findRun(db, { workspaceId, runId: params.id });
-    const keys =
-      body.keys ??
-      (await db.select({ key: syncRunItems.recordKey }).from(syncRunItems).where(and(eq(syncRunItems.runId, run.id), eq(syncRunItems.status, "failed")))).map((r) => r.key);
-    if (keys.length === 0) throw new ConflictError("The run has no failed records to send again");
-    const resend = await requestSyncRun(db, { workspaceId, syncId: run.syncId, trigger: "api", mode: "incremental", onlyKeys: keys });
-    await audit(db, { workspaceId, actor, action: "sync.records_resent", target: { type: "sync", id: run.syncId }, details: { runId: resend.id, records: keys.length } });
-    return { data: { id: resend.id, status: resend.status, records: keys.length } };
+    const { run, records } = await resendRecords(db, { workspaceId, actor, runId: params.id, keys: body.keys, trigger: "api" });
+    return { data: { id: run.id, status: run.status, records } };
   },
 });
 
-const CSV_COLUMNS = ["key", "operation", "status", "result", "attempts", "error_kind", "message", "response_status", "response_body"];
+const CSV_COLUMNS = ["key", "operation", "status", "result", "attempts", "error_kind", "message", "response_status", "response_body", "warning"];
 
 export const exportRunRecordsRoute = defineRoute({
   method: "GET",
@@ -131,25 +140,20 @@ export const exportRunRecordsRoute = defineRoute({
   tag: "Runs",
   summary: "The whole record log of a run as CSV (RFC 4180, UTF-8), optionally one status only",
   params: idParams,
-  query: z.object({ status: z.enum(["pending", "done", "failed"]).optional() }),
+  query: z.object({ status: z.enum(itemStatuses).optional() }),
   handle: async ({ db, workspaceId, params, query }) => {
-    const run = await findRun(db, { workspaceId, runId: params.id });
+    const run = await requireRun(db, { workspaceId, runId: params.id });
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         controller.enqueue(encoder.encode(stringify([CSV_COLUMNS])));
-        for (let cursor: string | undefined; ; ) {
-          const page = await db
-            .select()
-            .from(syncRunItems)
-            .where(and(eq(syncRunItems.runId, run.id), query.status ? eq(syncRunItems.status, query.status) : undefined, cursor ? gt(syncRunItems.recordKey, cursor) : undefined))
-            .orderBy(asc(syncRunItems.recordKey))
-            .limit(5_000);
-          if (page.length === 0) break;
-          const rows = page.map((i) => [i.recordKey, i.operation, i.status, i.resultOp, i.attempts, i.errorKind, i.message, i.responseStatus, i.responseBody]);
-          controller.enqueue(encoder.encode(stringify(rows)));
-          cursor = page.at(-1)!.recordKey;
-        }
+        let cursor: string | undefined;
+        do {
+          const { page, nextCursor } = await runItemsPage(db, { runId: run.id, status: query.status, cursor, limit: 5_000 });
+          const rows = page.map((i) => [i.recordKey, i.operation, i.status, i.resultOp, i.attempts, i.errorKind, i.message, i.responseStatus, i.responseBody, i.warning]);
+          if (rows.length) controller.enqueue(encoder.encode(stringify(rows)));
+          cursor = nextCursor ?? undefined;
+        } while (cursor);
         controller.close();
       },
     });

@@ -1,25 +1,24 @@
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
-import { requestSyncRun } from "@/inngest/requests";
 import { syncs } from "@/lib/db/schema";
-import { createSync, deleteSync, getSync, syncInputOf, updateSync } from "@/lib/db/queries/syncs";
-import { audit } from "@/lib/audit";
-import { NotFoundError } from "@/lib/errors";
-import { runModes, syncInputSchema } from "@/lib/sync/config";
+import { requireSync, syncsPage } from "@/lib/db/queries/syncs";
+import { addSync, changeSync, removeSync } from "@/lib/syncs/manage";
+import { syncInputOf } from "@/lib/syncs/save";
+import { type SyncInput, syncInputSchema } from "@/lib/sync/config";
+import { startRun } from "@/lib/syncs/runs";
+import { runModes } from "@/lib/vocabulary";
 import { defineRoute, idParams, pageQuery } from "../route";
 
 type SyncRow = typeof syncs.$inferSelect;
 
-export const publicSync = (s: SyncRow) => ({ id: s.id, ...syncInputOf(s), createdAt: s.createdAt, updatedAt: s.updatedAt });
+const publicSync = (s: SyncRow) => ({ id: s.id, ...syncInputOf(s), createdAt: s.createdAt, updatedAt: s.updatedAt });
 
 const syncOut = syncInputSchema.extend({ id: z.uuid(), createdAt: z.string(), updatedAt: z.string() });
 
-async function findSync(db: Parameters<typeof getSync>[0], p: { workspaceId: string; syncId: string }) {
-  const sync = await getSync(db, p);
-  if (!sync) throw new NotFoundError("Sync");
-  return sync;
-}
+/** A change: every field optional and without its default, so a field left out keeps its stored value (a default would overwrite it). */
+const syncChange = z.strictObject(
+  Object.fromEntries(Object.entries(syncInputSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])),
+) as unknown as z.ZodType<Partial<SyncInput>>;
 
 export const createSyncRoute = defineRoute({
   method: "POST",
@@ -30,9 +29,7 @@ export const createSyncRoute = defineRoute({
   success: 201,
   response: syncOut,
   handle: async ({ db, workspaceId, actor, body }) => {
-    const created = await createSync(db, { workspaceId, input: body });
-    await audit(db, { workspaceId, actor, action: "sync.created", target: { type: "sync", id: created.id, name: created.name } });
-    return { data: publicSync(created) };
+    return { data: publicSync(await addSync(db, { workspaceId, actor, input: body })) };
   },
 });
 
@@ -44,13 +41,8 @@ export const listSyncsRoute = defineRoute({
   query: pageQuery,
   response: z.array(syncOut),
   handle: async ({ db, workspaceId, query }) => {
-    const rows = await db.query.syncs.findMany({
-      where: and(eq(syncs.workspaceId, workspaceId), query.cursor ? gt(syncs.id, query.cursor) : undefined),
-      orderBy: asc(syncs.id),
-      limit: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
-    return { data: page.map(publicSync), nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+    const { page, nextCursor } = await syncsPage(db, { workspaceId, ...query });
+    return { data: page.map(publicSync), nextCursor };
   },
 });
 
@@ -61,7 +53,7 @@ export const getSyncRoute = defineRoute({
   summary: "A sync",
   params: idParams,
   response: syncOut,
-  handle: async ({ db, workspaceId, params }) => ({ data: publicSync(await findSync(db, { workspaceId, syncId: params.id })) }),
+  handle: async ({ db, workspaceId, params }) => ({ data: publicSync(await requireSync(db, { workspaceId, syncId: params.id })) }),
 });
 
 export const updateSyncRoute = defineRoute({
@@ -70,14 +62,12 @@ export const updateSyncRoute = defineRoute({
   tag: "Syncs",
   summary: "Change a sync: the fields given replace the stored ones, and the result is checked again",
   params: idParams,
-  body: syncInputSchema.partial(),
+  body: syncChange,
   response: syncOut,
   handle: async ({ db, workspaceId, actor, params, body }) => {
-    const current = publicSync(await findSync(db, { workspaceId, syncId: params.id }));
+    const current = publicSync(await requireSync(db, { workspaceId, syncId: params.id }));
     const merged = Object.fromEntries(Object.entries({ ...current, ...body }).filter(([k]) => k in syncInputSchema.shape));
-    const updated = await updateSync(db, { workspaceId, syncId: params.id, input: merged });
-    await audit(db, { workspaceId, actor, action: "sync.updated", target: { type: "sync", id: updated.id, name: updated.name }, details: { fields: Object.keys(body) } });
-    return { data: publicSync(updated) };
+    return { data: publicSync(await changeSync(db, { workspaceId, actor, syncId: params.id, input: merged, fields: Object.keys(body) })) };
   },
 });
 
@@ -89,9 +79,7 @@ export const deleteSyncRoute = defineRoute({
   params: idParams,
   response: z.object({ id: z.uuid(), deleted: z.boolean() }),
   handle: async ({ db, workspaceId, actor, params }) => {
-    const { name } = await findSync(db, { workspaceId, syncId: params.id });
-    await deleteSync(db, { workspaceId, syncId: params.id });
-    await audit(db, { workspaceId, actor, action: "sync.deleted", target: { type: "sync", id: params.id, name } });
+    await removeSync(db, { workspaceId, actor, syncId: params.id });
     return { data: { id: params.id, deleted: true } };
   },
 });
@@ -106,9 +94,7 @@ export const startRunRoute = defineRoute({
   success: 202,
   response: z.object({ id: z.uuid(), status: z.string() }),
   handle: async ({ db, workspaceId, actor, params, body }) => {
-    const sync = await findSync(db, { workspaceId, syncId: params.id });
-    const run = await requestSyncRun(db, { workspaceId, syncId: sync.id, trigger: "api", mode: body.mode ?? sync.mode });
-    await audit(db, { workspaceId, actor, action: "sync.run_started", target: { type: "sync", id: sync.id, name: sync.name }, details: { runId: run.id, mode: run.mode } });
+    const run = await startRun(db, { workspaceId, actor, syncId: params.id, mode: body.mode, trigger: "api" });
     return { data: { id: run.id, status: run.status } };
   },
 });

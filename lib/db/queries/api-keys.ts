@@ -16,7 +16,7 @@ export async function createApiKey(db: Db, p: { workspaceId: string; name: strin
   return { key, apiKey: publicApiKey(row!) };
 }
 
-export const publicApiKey = (k: typeof apiKeys.$inferSelect) => ({
+const publicApiKey = (k: typeof apiKeys.$inferSelect) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,

@@ -1,10 +1,6 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
-import { decryptJson, encryptJson } from "@/lib/crypto";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { NotFoundError } from "@/lib/errors";
-import { type ChannelInput, channelInputSchema } from "@/lib/notify/channels";
-import type { OpenChannel } from "@/lib/notify/send";
-import { newWebhookSecret } from "@/lib/notify/signature";
 import type { Db } from "../client";
 import { type NotificationChannel, notificationChannels, notificationDeliveries, syncs } from "../schema";
 
@@ -17,41 +13,23 @@ export function publicChannel(c: NotificationChannel) {
 
 export type PublicChannel = ReturnType<typeof publicChannel>;
 
-/** Creates a channel; a webhook without a secret gets a generated one, returned this once. */
-export async function createChannel(db: Db, p: { workspaceId: string; input: ChannelInput }) {
-  const input = channelInputSchema.parse(p.input);
-  let secret: string | undefined;
-  let values: { settings: Record<string, unknown>; secrets: string | null };
-  if (input.kind === "email") values = { settings: { recipients: input.recipients }, secrets: null };
-  else if (input.kind === "slack") values = { settings: { slackHost: new URL(input.webhookUrl).host }, secrets: encryptJson({ webhookUrl: input.webhookUrl }) };
-  else {
-    secret = input.secret ?? newWebhookSecret();
-    values = { settings: { url: input.url }, secrets: encryptJson({ secret }) };
-  }
-  const [created] = await db.insert(notificationChannels).values({ workspaceId: p.workspaceId, kind: input.kind, name: input.name, ...values }).returning();
-  return { channel: publicChannel(created!), generatedSecret: input.kind === "webhook" && !input.secret ? secret : undefined };
+export async function insertChannel(db: Db, p: { workspaceId: string; kind: NotificationChannel["kind"]; name: string; settings: Record<string, unknown>; secrets: string | null }) {
+  const [created] = await db.insert(notificationChannels).values(p).returning();
+  return created!;
 }
 
 export const listChannels = async (db: Db, p: { workspaceId: string }) =>
   (await db.query.notificationChannels.findMany({ where: eq(notificationChannels.workspaceId, p.workspaceId), orderBy: notificationChannels.name })).map(publicChannel);
 
-export async function getChannel(db: Db, p: { workspaceId: string; channelId: string }) {
+export async function requireChannel(db: Db, p: { workspaceId: string; channelId: string }) {
   const row = await db.query.notificationChannels.findFirst({ where: and(eq(notificationChannels.id, p.channelId), eq(notificationChannels.workspaceId, p.workspaceId)) });
   if (!row) throw new NotFoundError("Channel");
   return row;
 }
 
-/** The channel with what sending needs, decrypted: for server code that delivers. */
-export function openChannel(row: NotificationChannel): OpenChannel {
-  const settings = row.settings as { recipients?: string[]; url?: string };
-  if (row.kind === "email") return { kind: "email", recipients: settings.recipients ?? [] };
-  if (row.kind === "slack") return { kind: "slack", webhookUrl: decryptJson<{ webhookUrl: string }>(row.secrets!).webhookUrl };
-  return { kind: "webhook", url: settings.url!, secret: decryptJson<{ secret: string }>(row.secrets!).secret };
-}
-
 /** Removes the channel and its deliveries, and takes it out of every sync's alert rules. */
 export async function deleteChannel(db: Db, p: { workspaceId: string; channelId: string }) {
-  const row = await getChannel(db, p);
+  const row = await requireChannel(db, p);
   await db.transaction(async (tx) => {
     const using = await tx.query.syncs.findMany({ where: eq(syncs.workspaceId, p.workspaceId), columns: { id: true, alerts: true } });
     for (const sync of using) {
@@ -89,3 +67,7 @@ export async function recentDeliveries(db: Db, p: { workspaceId: string; limit?:
 }
 
 export type DeliveryView = Awaited<ReturnType<typeof recentDeliveries>>[number];
+
+/** Which of these channel ids the workspace has. */
+export const knownChannelIds = async (db: Db, p: { workspaceId: string; channelIds: string[] }) =>
+  (await db.query.notificationChannels.findMany({ where: and(eq(notificationChannels.workspaceId, p.workspaceId), inArray(notificationChannels.id, p.channelIds)), columns: { id: true } })).map((c) => c.id);

@@ -1,16 +1,15 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { nextDueTime, scheduleSchema } from "@/lib/sync/schedule";
-import { manifests } from "@/connectors/manifests";
-import type { FileReport } from "@/connectors/types";
+import type { RunMode, RunTrigger, ShownRunStatus } from "@/lib/vocabulary";
 import type { Db } from "../client";
-import { connections, datasets, syncRuns, syncs, syncRunSteps } from "../schema";
+import { connections, datasets, shownRunStatus, syncRuns, syncs } from "../schema";
+import { runSteps } from "./runs";
 
 export type RunSummary = {
   id: string;
-  status: string;
-  mode: string;
-  trigger: string;
+  status: ShownRunStatus;
+  mode: RunMode;
+  trigger: RunTrigger;
   planned: number;
   created: number;
   updated: number;
@@ -19,9 +18,11 @@ export type RunSummary = {
   failed: number;
   delivered: number;
   heldBack: number;
+  plannedDeletes: number;
+  confirmedBy: string | null;
   error: string | null;
   notice: string | null;
-  files: FileReport[] | null;
+  files: (typeof syncRuns.$inferSelect)["files"];
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -29,7 +30,7 @@ export type RunSummary = {
 
 const summary = (r: typeof syncRuns.$inferSelect): RunSummary => ({
   id: r.id,
-  status: r.status,
+  status: shownRunStatus(r),
   mode: r.mode,
   trigger: r.trigger,
   planned: r.planned,
@@ -40,6 +41,8 @@ const summary = (r: typeof syncRuns.$inferSelect): RunSummary => ({
   failed: r.failed,
   delivered: r.delivered,
   heldBack: r.heldBack,
+  plannedDeletes: r.plannedDeletes,
+  confirmedBy: r.confirmedBy,
   error: r.error,
   notice: r.notice,
   files: r.files,
@@ -48,8 +51,8 @@ const summary = (r: typeof syncRuns.$inferSelect): RunSummary => ({
   finishedAt: r.finishedAt?.toISOString() ?? null,
 });
 
-/** Every sync of the workspace with its latest run, its run in progress and when it runs next. */
-export async function syncOverview(db: Db, p: { workspaceId: string }) {
+/** Every sync of the workspace with its dataset's and connection's names and its latest run. */
+export async function syncsWithLatestRun(db: Db, p: { workspaceId: string }) {
   const rows = await db
     .select({ sync: syncs, datasetName: datasets.name, connectionName: connections.name, connector: connections.connector })
     .from(syncs)
@@ -62,47 +65,28 @@ export async function syncOverview(db: Db, p: { workspaceId: string }) {
     ? await db.execute<{ id: string }>(sql`SELECT DISTINCT ON (sync_id) id FROM sync_runs WHERE sync_id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) ORDER BY sync_id, queued_at DESC`)
     : { rows: [] };
   const runs = latest.rows.length ? await db.query.syncRuns.findMany({ where: inArray(syncRuns.id, latest.rows.map((r) => r.id)) }) : [];
-  const now = new Date();
-  return rows.map(({ sync, datasetName, connectionName, connector }) => {
-    const run = runs.find((r) => r.syncId === sync.id);
-    const schedule = scheduleSchema.safeParse(sync.schedule);
-    const next = schedule.success && sync.enabled ? nextDueTime(schedule.data, sync.createdAt, now) : undefined;
-    return {
-      id: sync.id,
-      name: sync.name,
-      enabled: sync.enabled,
-      mode: sync.mode,
-      object: sync.object,
-      schedule: schedule.success ? schedule.data : { type: "manual" as const },
-      datasetName,
-      connectionName,
-      connector,
-      lastRun: run ? summary(run) : null,
-      nextRunAt: next?.toISOString() ?? null,
-    };
+  return rows.map((r) => {
+    const run = runs.find((x) => x.syncId === r.sync.id);
+    return { ...r, lastRun: run ? summary(run) : null };
   });
 }
-
-export type SyncOverview = Awaited<ReturnType<typeof syncOverview>>[number];
 
 export async function syncRunHistory(db: Db, p: { workspaceId: string; syncId: string; limit?: number }) {
   const runs = await db.query.syncRuns.findMany({ where: and(eq(syncRuns.workspaceId, p.workspaceId), eq(syncRuns.syncId, p.syncId)), orderBy: desc(syncRuns.queuedAt), limit: p.limit ?? 50 });
   return runs.map(summary);
 }
 
-/** A run with its sync's name, how its destination reports outcomes (per record, or per run for files) and the history of its steps. */
-export async function runDetail(db: Db, p: { workspaceId: string; runId: string }) {
+/** A run with its sync's name, its connection's connector and the history of its steps. */
+export async function findRunDetail(db: Db, p: { workspaceId: string; runId: string }) {
   const run = await db.query.syncRuns.findFirst({ where: and(eq(syncRuns.id, p.runId), eq(syncRuns.workspaceId, p.workspaceId)) });
   if (!run) return undefined;
   const sync = await db.query.syncs.findFirst({ where: eq(syncs.id, run.syncId), columns: { id: true, name: true, connectionId: true } });
   const connection = await db.query.connections.findFirst({ where: eq(connections.id, sync!.connectionId), columns: { connector: true } });
-  const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, run.id), orderBy: asc(syncRunSteps.startedAt) });
+  const steps = await runSteps(db, { runId: run.id });
   return {
     run: summary(run),
     sync: { id: sync!.id, name: sync!.name },
-    results: (connection && manifests[connection.connector]?.results) ?? "record",
+    connector: connection?.connector,
     steps: steps.map((s) => ({ id: s.id, name: s.name, status: s.status, attempt: s.attempt, error: s.error, startedAt: s.startedAt.toISOString(), finishedAt: s.finishedAt?.toISOString() ?? null })),
   };
 }
-
-export type RunDetail = NonNullable<Awaited<ReturnType<typeof runDetail>>>;

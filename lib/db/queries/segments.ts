@@ -1,5 +1,6 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { DatasetColumn, DatasetDefinition } from "@/lib/datasets/definition";
 import { parseWith } from "@/lib/errors";
 import { compileFilter } from "@/lib/segment/compile";
@@ -10,9 +11,13 @@ import { countDatasetRows, previewDatasetRows } from "./datasets";
 
 type DatasetRef = { id: string; definition: DatasetDefinition; columns: DatasetColumn[] };
 
+/** The filter checked against the dataset's columns; problems are named by their path from `filter`, as the sync's are. */
+const fittingFilter = (dataset: DatasetRef, filter: unknown): FilterGroup =>
+  parseWith(z.object({ filter: filterSchemaFor(dataset.columns) }), { filter }, "The filter does not fit the dataset").filter;
+
 /** The matching count and first rows of a dataset narrowed by a filter (validated here against its columns). */
 export async function previewSegment(db: Db, p: { workspaceId: string; dataset: DatasetRef; filter?: unknown; limit?: number }) {
-  const filter = p.filter === undefined || p.filter === null ? undefined : parseWith(filterSchemaFor(p.dataset.columns), p.filter, "The filter does not fit the dataset");
+  const filter = p.filter === undefined || p.filter === null ? undefined : fittingFilter(p.dataset, p.filter);
   const where = compileFilter(filter, p.dataset.columns);
   const query = { workspaceId: p.workspaceId, definition: p.dataset.definition, where };
   const [count, rows] = await Promise.all([countDatasetRows(db, query), previewDatasetRows(db, { ...query, limit: p.limit ?? 20, offset: 0 })]);
@@ -24,7 +29,7 @@ export const listSegments = (db: Db, p: { workspaceId: string; datasetId: string
 
 /** Saves a named quick filter; the filter must fit the dataset. */
 export async function saveSegment(db: Db, p: { workspaceId: string; dataset: DatasetRef; name: string; filter: unknown }) {
-  const filter: FilterGroup = parseWith(filterSchemaFor(p.dataset.columns), p.filter, "The filter does not fit the dataset");
+  const filter = fittingFilter(p.dataset, p.filter);
   const [saved] = await db
     .insert(segments)
     .values({ workspaceId: p.workspaceId, datasetId: p.dataset.id, name: p.name, filter })
@@ -32,6 +37,3 @@ export async function saveSegment(db: Db, p: { workspaceId: string; dataset: Dat
     .returning();
   return saved!;
 }
-
-export const deleteSegment = (db: Db, p: { workspaceId: string; segmentId: string }) =>
-  db.delete(segments).where(and(eq(segments.workspaceId, p.workspaceId), eq(segments.id, p.segmentId)));

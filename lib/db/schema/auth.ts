@@ -66,6 +66,18 @@ export const rateLimits = pgTable("rate_limits", {
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
 
+/** Failed sign-ins in a row per email (whether an account has it or not): the per-account lock-out (lib/auth/sign-in-guard.ts). */
+export const signInLocks = pgTable(
+  "sign_in_locks",
+  {
+    email: text("email").primaryKey(),
+    failures: integer("failures").notNull().default(0),
+    lockedUntil: at("locked_until"),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("sign_in_locks_updated_idx").on(t.updatedAt)],
+);
+
 export { type Role, roles } from "@/lib/auth/roles";
 
 export const memberships = pgTable(

@@ -36,7 +36,7 @@ export const notificationDeliveries = pgTable(
     syncId: uuid("sync_id"),
     runId: uuid("run_id"),
     event: text("event", { enum: ["alert", "recovery", "test"] }).notNull(),
-    rule: text("rule", { enum: ["failure", "rejected", "stale"] }),
+    rule: text("rule", { enum: ["failure", "rejected", "stale", "deletions"] }),
     /** The rule state's change number this notice announces (none for tests). */
     change: integer("change"),
     subject: text("subject").notNull(),
@@ -64,7 +64,7 @@ export const syncAlertStates = pgTable(
     syncId: uuid("sync_id")
       .notNull()
       .references(() => syncs.id, { onDelete: "cascade" }),
-    rule: text("rule", { enum: ["failure", "rejected", "stale"] }).notNull(),
+    rule: text("rule", { enum: ["failure", "rejected", "stale", "deletions"] }).notNull(),
     status: text("status", { enum: ["ok", "alerting"] }).notNull(),
     since: timestamp("since", { withTimezone: true }).notNull().defaultNow(),
     runId: uuid("run_id"),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { FileReport } from "@/connectors/types";
+import { errorKinds, itemStatuses, runModes, runStatuses, runTriggers, stepStatuses } from "@/lib/vocabulary";
 import { syncs } from "./syncs";
 import { workspaceId } from "./workspaces";
 
@@ -22,9 +23,9 @@ export const syncRuns = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     workspaceId: workspaceId(),
     syncId: syncRef(),
-    trigger: text("trigger", { enum: ["manual", "schedule", "realtime", "api"] }).notNull(),
-    mode: text("mode", { enum: ["incremental", "full", "replace"] }).notNull(),
-    status: text("status", { enum: ["queued", "running", "succeeded", "partial", "failed", "cancelled"] })
+    trigger: text("trigger", { enum: runTriggers }).notNull(),
+    mode: text("mode", { enum: runModes }).notNull(),
+    status: text("status", { enum: runStatuses })
       .notNull()
       .default("queued"),
     planned: integer("planned").notNull().default(0),
@@ -38,6 +39,11 @@ export const syncRuns = pgTable(
     notice: text("notice"),
     /** Rows of the segment not sent because the contact has not granted the sync's required consent. */
     heldBack: integer("held_back").notNull().default(0),
+    /** Records the plan removes from the destination (what the deletion guard weighs). */
+    plannedDeletes: integer("planned_deletes").notNull().default(0),
+    /** A held run a person confirmed: it delivers the plan it kept, without planning again. */
+    confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+    confirmedBy: text("confirmed_by"),
     runtimeRunId: text("runtime_run_id"),
     /** Batches planned and delivered so far (progress), and the connector's state between steps. */
     batches: integer("batches").notNull().default(0),
@@ -52,6 +58,8 @@ export const syncRuns = pgTable(
     queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** When a user asked to cancel the run: no batch starts after it, and the run ends cancelled with what it delivered. */
+    cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
   },
   (t) => [
     index("sync_runs_sync_idx").on(t.syncId, t.queuedAt),
@@ -62,6 +70,9 @@ export const syncRuns = pgTable(
 
 export type SyncRun = typeof syncRuns.$inferSelect;
 
+/** The status users see: a running run someone cancelled shows "cancelling" until it stops before its next batch. */
+export const shownRunStatus = (r: Pick<SyncRun, "status" | "cancelRequestedAt">) => (r.status === "running" && r.cancelRequestedAt ? ("cancelling" as const) : r.status);
+
 export const syncRunSteps = pgTable(
   "sync_run_steps",
   {
@@ -71,7 +82,7 @@ export const syncRunSteps = pgTable(
       .notNull()
       .references(() => syncRuns.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+    status: text("status", { enum: stepStatuses }).notNull(),
     attempt: integer("attempt").notNull().default(0),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
@@ -108,14 +119,16 @@ export const syncRunItems = pgTable(
     hash: text("hash"),
     /** The dataset values the mapping reads, as planned: a resumed run sends exactly the same payloads. */
     row: jsonb("row").$type<Record<string, unknown>>(),
-    status: text("status", { enum: ["pending", "done", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: itemStatuses }).notNull().default("pending"),
     /** What the destination did (create/update/delete) and what it calls the record. */
     resultOp: text("result_op"),
     destinationId: text("destination_id"),
     identifiers: jsonb("identifiers").$type<Record<string, unknown>>(),
     attempts: integer("attempts").notNull().default(0),
-    errorKind: text("error_kind", { enum: ["not_found", "duplicate", "rejected", "technical"] }),
+    errorKind: text("error_kind", { enum: errorKinds }),
     message: text("message"),
+    /** A record that went through with something left out (an invalid identifier not sent): shown in the record log. */
+    warning: text("warning"),
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
   },
@@ -133,7 +146,7 @@ export const syncRecordLogs = pgTable(
     operation: text("operation").notNull(),
     attempt: integer("attempt").notNull().default(1),
     status: text("status", { enum: ["ok", "failed"] }).notNull(),
-    errorKind: text("error_kind", { enum: ["not_found", "duplicate", "rejected", "technical"] }),
+    errorKind: text("error_kind", { enum: errorKinds }),
     message: text("message"),
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ConnectionEditor } from "@/components/connections/connection-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageMember } from "@/lib/auth/session";
-import { getConnection } from "@/lib/db/queries/connections";
+import { requireConnection } from "@/lib/db/queries/connections";
 import { NotFoundError } from "@/lib/errors";
 
 export const metadata = { title: "Connection" };
@@ -12,7 +12,7 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const { db, workspaceId } = await requirePageMember("manageConnections");
   if (!z.uuid().safeParse(id).success) notFound();
-  const connection = await getConnection(db, { workspaceId, connectionId: id }).catch((e: unknown) => {
+  const connection = await requireConnection(db, { workspaceId, connectionId: id }).catch((e: unknown) => {
     if (e instanceof NotFoundError) notFound();
     throw e;
   });

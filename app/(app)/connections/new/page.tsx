@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ConnectionEditor } from "@/components/connections/connection-editor";
+import { ConnectorLogo } from "@/components/connections/connector-logo";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { connectorConfigs } from "@/connectors/manifests";
@@ -45,7 +46,10 @@ export default async function NewConnectionPage({ searchParams }: { searchParams
                     <li key={id}>
                       <Link href={`/connections/new?connector=${id}`} className="block h-full">
                         <Card className="h-full p-4 hover:border-zinc-400">
-                          <p className="font-medium">{manifest.name}</p>
+                          <p className="flex items-center gap-2 font-medium">
+                            <ConnectorLogo connector={id} />
+                            {manifest.name}
+                          </p>
                           <p className="mt-1 text-sm text-zinc-500">{manifest.description}</p>
                         </Card>
                       </Link>

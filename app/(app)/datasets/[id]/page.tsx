@@ -70,7 +70,12 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
         {rows.length === 0 ? (
           <p className="p-6 text-sm text-zinc-500">This dataset has no rows yet.</p>
         ) : (
-          <RowsTable columns={dataset.columns} rows={rows} label="Preview rows" />
+          <RowsTable
+            columns={dataset.columns}
+            rows={rows}
+            label="Preview rows"
+            rowHref={dataset.columns.some((c) => c.name === "id") ? (row) => `/datasets/${dataset.id}/records/${encodeURIComponent(String(row.id))}` : undefined}
+          />
         )}
       </Card>
     </>

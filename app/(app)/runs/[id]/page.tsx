@@ -1,10 +1,10 @@
 import { notFound } from "next/navigation";
-import { when } from "@/components/runs/run-status";
+import { DateTime } from "@/components/ui/date-time";
 import { RunView } from "@/components/runs/run-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePageMember } from "@/lib/auth/session";
-import { runDetail } from "@/lib/db/queries/overview";
+import { runDetail } from "@/lib/syncs/overview";
 
 export const metadata = { title: "Run" };
 
@@ -15,7 +15,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!detail) notFound();
   return (
     <>
-      <PageHeader title={`Run of ${detail.sync.name}`} description={`Queued ${when(detail.run.queuedAt)}`} />
+      <PageHeader title={`Run of ${detail.sync.name}`} description={
+          <>
+            Queued <DateTime value={detail.run.queuedAt} />
+          </>
+        } />
       <RunView initial={detail} canRun={can(role, "runSyncs")} />
     </>
   );

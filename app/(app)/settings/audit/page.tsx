@@ -1,9 +1,11 @@
 import { Card } from "@/components/ui/card";
+import { DateTime } from "@/components/ui/date-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { Table, Td, Th } from "@/components/ui/table";
 import { listAuditEvents } from "@/lib/audit";
 import { requirePageMember } from "@/lib/auth/session";
+import { describeAuditAction } from "@/lib/vocabulary";
 
 export const metadata = { title: "Audit log" };
 
@@ -30,10 +32,13 @@ export default async function AuditPage() {
             <tbody>
               {events.map((e) => (
                 <tr key={e.id}>
-                  <Td className="tabular-nums">{e.at.toISOString().replace("T", " ").slice(0, 19)} UTC</Td>
+                  <Td className="tabular-nums">
+                    <DateTime value={e.at.toISOString()} />
+                  </Td>
                   <Td>{e.actorLabel}</Td>
-                  <Td>
-                    <code>{e.action}</code>
+                  <Td title={e.action}>
+                    {describeAuditAction(e.action)}
+                    {e.details?.imported === true && <span className="text-zinc-500"> (imported)</span>}
                   </Td>
                   <Td>
                     {e.targetType} {e.targetName && <span className="text-zinc-500">“{e.targetName}”</span>}

@@ -3,6 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { requirePageMember } from "@/lib/auth/session";
+import { lockedEmails } from "@/lib/auth/sign-in-guard";
 import { invitations, memberships, users } from "@/lib/db/schema";
 import { smtpConfigured } from "@/lib/notify/mailer";
 
@@ -20,12 +21,13 @@ export default async function MembersPage() {
     .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt })
     .from(invitations)
     .where(and(eq(invitations.workspaceId, workspaceId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())));
+  const locked = await lockedEmails(db, members.map((m) => m.email));
   return (
     <>
       <PageHeader title="Settings" description="Who can see and change this workspace." />
       <SettingsNav role={role} current="/settings/members" />
       <MembersPanel
-        members={members.map((m) => ({ ...m, you: m.userId === userId }))}
+        members={members.map((m) => ({ ...m, you: m.userId === userId, lockedUntil: locked.get(m.email)?.toISOString() }))}
         invitations={pending.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
         emailing={smtpConfigured()}
       />

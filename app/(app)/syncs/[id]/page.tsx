@@ -3,7 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { HistoryChart } from "@/components/runs/history-chart";
 import { RunNow } from "@/components/runs/run-now";
-import { describeTrigger, duration, RunStatus, when } from "@/components/runs/run-status";
+import { describeTrigger, duration, RunStatus } from "@/components/runs/run-status";
+import { DateTime } from "@/components/ui/date-time";
 import { savedSyncInitial } from "@/components/sync-builder/initial";
 import { SyncBuilder } from "@/components/sync-builder/sync-builder";
 import { DeleteSync } from "@/components/syncs/delete-sync";
@@ -14,8 +15,10 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requirePageMember } from "@/lib/auth/session";
 import { syncRunHistory } from "@/lib/db/queries/overview";
-import { builderOptions, getSync } from "@/lib/db/queries/syncs";
+import { builderOptions } from "@/lib/syncs/builder-options";
+import { getSync } from "@/lib/db/queries/syncs";
 import { formatNumber } from "@/lib/utils";
+import { runModeLabels } from "@/lib/vocabulary";
 
 export const metadata = { title: "Sync" };
 
@@ -72,14 +75,14 @@ export default async function SyncPage({ params }: { params: Promise<{ id: strin
                     <tr key={r.id} className="hover:bg-zinc-50">
                       <Td>
                         <Link href={`/runs/${r.id}`} className="font-medium hover:underline">
-                          {when(r.queuedAt)}
+                          <DateTime value={r.queuedAt} />
                         </Link>
                       </Td>
                       <Td>
                         <RunStatus status={r.status} />
                       </Td>
                       <Td className="text-zinc-600">
-                        {r.mode}, {describeTrigger(r.trigger)}
+                        {runModeLabels[r.mode]}, {describeTrigger(r.trigger)}
                       </Td>
                       <Td className="tabular-nums text-zinc-600">{r.startedAt ? duration(r.startedAt, r.finishedAt) : "—"}</Td>
                       {[r.created, r.updated, r.deleted, r.failed].map((n, i) => (

@@ -2,7 +2,7 @@ import { newSyncInitial } from "@/components/sync-builder/initial";
 import { SyncBuilder } from "@/components/sync-builder/sync-builder";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageMember } from "@/lib/auth/session";
-import { builderOptions } from "@/lib/db/queries/syncs";
+import { builderOptions } from "@/lib/syncs/builder-options";
 
 export const metadata = { title: "Add a sync" };
 

@@ -1,0 +1,1 @@
+ALTER TABLE "syncs" ADD COLUMN "state_key_comparison" text;

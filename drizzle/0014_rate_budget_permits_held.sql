@@ -1,0 +1,1 @@
+ALTER TABLE "rate_budget_events" ADD COLUMN "id" bigserial PRIMARY KEY NOT NULL;

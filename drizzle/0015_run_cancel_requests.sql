@@ -1,0 +1,1 @@
+ALTER TABLE "sync_runs" ADD COLUMN "cancel_requested_at" timestamp with time zone;
