@@ -30,3 +30,20 @@ export const syncRealtimeRequested = eventType("sync/realtime.requested", {
 export const notificationRequested = eventType("notify/delivery.requested", {
   schema: z.object({ deliveryId: z.uuid() }),
 });
+
+export const importRunRequested = eventType("import/run.requested", {
+  schema: z.object({ runId: z.uuid(), importId: z.uuid(), workspaceId: z.uuid() }),
+});
+
+/** The request to start a queued import run; its id makes a repeated request start the run once. */
+export const importRequested = (p: { runId: string; importId: string; workspaceId: string }) => importRunRequested.create(p, { id: `import-run:${p.runId}` });
+
+export const importRunFinished = eventType("import/run.finished", {
+  schema: z.object({
+    runId: z.uuid(),
+    importId: z.uuid(),
+    workspaceId: z.uuid(),
+    status: z.enum(finishedRunStatuses),
+    error: z.string().optional(),
+  }),
+});

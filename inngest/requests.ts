@@ -4,11 +4,12 @@ import { runSharingProblem } from "@/lib/syncs/sharing";
 import { PublicError } from "@/lib/errors";
 import { realtimeSyncsUsing } from "@/lib/sync/due";
 import { markCancelRequested, queueRun, releaseHeldRun } from "@/lib/sync/runs";
+import { markImportCancelRequested, queueImportRun } from "@/lib/sources/run-state";
 import type { RunMode, RunTrigger } from "@/lib/vocabulary";
 import type { EntityName } from "@/lib/entities/catalog";
 import { describeError } from "@/lib/log";
 import { inngest } from "./client";
-import { runRequested, syncRealtimeRequested, syncRunFinished, syncRunRequested } from "./events";
+import { importRequested, importRunFinished, runRequested, syncRealtimeRequested, syncRunFinished, syncRunRequested } from "./events";
 
 /**
  * Queues a run of a sync and asks the job runtime to start it, or answers the run already queued that it
@@ -53,5 +54,21 @@ export async function requestRunCancel(db: Db, p: { workspaceId: string; runId: 
   if (!run) return undefined;
   // A queued run's function waits for a run of its sync to end: this wakes it, and it finds its run ended.
   if (run.status === "cancelled") await inngest.send(syncRunFinished.create({ runId: run.id, syncId: run.syncId, workspaceId: run.workspaceId, status: "cancelled" }));
+  return { run, status: run.status === "cancelled" ? ("cancelled" as const) : ("cancelling" as const) };
+}
+
+/** Queues a run of an import and asks the job runtime to start it, or answers the run already queued that it folds into. */
+export async function requestImportRun(db: Db, p: { workspaceId: string; importId: string; trigger: RunTrigger }) {
+  const { run, folded } = (await queueImportRun(db, p))!;
+  if (!folded) await inngest.send(importRequested({ runId: run.id, importId: p.importId, workspaceId: p.workspaceId }));
+  return run;
+}
+
+/** Asks an import run to stop: "cancelled" when it had not started, "cancelling" until a running one ends its page; undefined when it had ended. */
+export async function requestImportRunCancel(db: Db, p: { workspaceId: string; runId: string }) {
+  const run = await markImportCancelRequested(db, p);
+  if (!run) return undefined;
+  // A queued run's function waits for a run of its import to end: this wakes it, and it finds its run ended.
+  if (run.status === "cancelled") await inngest.send(importRunFinished.create({ runId: run.id, importId: run.importId, workspaceId: run.workspaceId, status: "cancelled" }));
   return { run, status: run.status === "cancelled" ? ("cancelled" as const) : ("cancelling" as const) };
 }

@@ -70,6 +70,20 @@ export const onLeaveChoices = ["nothing", "delete"] as const;
 export type OnLeave = (typeof onLeaveChoices)[number];
 export const onLeaveLabels: Record<OnLeave, string> = { nothing: "Do nothing", delete: "Delete it from the destination" };
 
+/** What an import does with entity rows it wrote whose source row disappeared; `mark_deleted` sets the trait `deleted_at`. */
+export const importMissingChoices = ["nothing", "delete", "mark_deleted"] as const;
+export type ImportMissing = (typeof importMissingChoices)[number];
+export const importMissingLabels: Record<ImportMissing, string> = {
+  nothing: "Do nothing",
+  delete: "Delete the entity row",
+  mark_deleted: "Mark it deleted (trait deleted_at)",
+};
+
+/** Why an import rejected a source row (its record log). */
+export const importRejectKinds = ["type_mismatch", "missing_key", "duplicate_key"] as const;
+export type ImportRejectKind = (typeof importRejectKinds)[number];
+export const importRejectKindLabels: Record<ImportRejectKind, string> = { type_mismatch: "Type mismatch", missing_key: "Missing key", duplicate_key: "Duplicate key in one read" };
+
 export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T => list.includes(value as T);
 
 /** What the audit log records, with the words it shows. */
@@ -89,6 +103,13 @@ export const auditActionLabels = {
   "member.removed": "Removed a member",
   "member.reset_link_issued": "Issued a password reset link",
   "member.unlocked": "Unlocked a member's sign-in",
+  "source.added": "Marked a connection as a source",
+  "source.removed": "Removed a source",
+  "import.created": "Created an import",
+  "import.updated": "Changed an import",
+  "import.deleted": "Deleted an import",
+  "import.run_started": "Started an import run",
+  "import.run_cancelled": "Cancelled an import run",
   "sync.created": "Created a sync",
   "sync.updated": "Changed a sync",
   "sync.deleted": "Deleted a sync",

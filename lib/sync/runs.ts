@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, ne, not, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { type SyncRun, syncRuns, syncRunSteps, syncs } from "@/lib/db/schema";
+import { importRunSteps, type SyncRun, syncRuns, syncRunSteps, syncs } from "@/lib/db/schema";
 import { NotFoundError, PublicError } from "@/lib/errors";
 import { activeRunStatuses, isOneOf, type RunMode, type RunTrigger } from "@/lib/vocabulary";
 
@@ -96,27 +96,30 @@ export async function cancelRequested(db: Db, runId: string) {
   return Boolean(run?.cancelRequestedAt);
 }
 
+/** A table of per-step history: sync runs' and import runs' have the same columns. */
+export type StepTable = typeof syncRunSteps | typeof importRunSteps;
+
 /**
  * Marks the run's attempts still "running" (of one step, or of any when the run ends) as interrupted: their
  * process died (a crash, a restart), so they will never end by themselves.
  */
-export async function markInterrupted(db: Db, p: { runId: string; step?: string; then: string }) {
+export async function markInterrupted(db: Db, p: { runId: string; step?: string; then: string }, steps: StepTable = syncRunSteps) {
   await db
-    .update(syncRunSteps)
+    .update(steps)
     .set({ status: "interrupted", finishedAt: new Date(), error: `The process running this attempt stopped (a crash or a restart): ${p.then}` })
-    .where(and(eq(syncRunSteps.runId, p.runId), p.step === undefined ? undefined : eq(syncRunSteps.name, p.step), eq(syncRunSteps.status, "running")));
+    .where(and(eq(steps.runId, p.runId), p.step === undefined ? undefined : eq(steps.name, p.step), eq(steps.status, "running")));
 }
 
 /** Runs one step of a run and keeps its row in the per-step history (name, attempt, timings, error). */
-export async function trackStep<T>(db: Db, p: { workspaceId: string; runId: string; name: string; attempt: number }, work: () => Promise<T>): Promise<T> {
-  await markInterrupted(db, { runId: p.runId, step: p.name, then: "the step ran again" });
-  const [row] = await db.insert(syncRunSteps).values({ workspaceId: p.workspaceId, runId: p.runId, name: p.name, attempt: p.attempt, status: "running" }).returning();
+export async function trackStep<T>(db: Db, p: { workspaceId: string; runId: string; name: string; attempt: number }, work: () => Promise<T>, steps: StepTable = syncRunSteps): Promise<T> {
+  await markInterrupted(db, { runId: p.runId, step: p.name, then: "the step ran again" }, steps);
+  const [row] = await db.insert(steps).values({ workspaceId: p.workspaceId, runId: p.runId, name: p.name, attempt: p.attempt, status: "running" }).returning({ id: steps.id });
   try {
     const result = await work();
-    await db.update(syncRunSteps).set({ status: "succeeded", finishedAt: new Date() }).where(eq(syncRunSteps.id, row!.id));
+    await db.update(steps).set({ status: "succeeded", finishedAt: new Date() }).where(eq(steps.id, row!.id));
     return result;
   } catch (error) {
-    await db.update(syncRunSteps).set({ status: "failed", finishedAt: new Date(), error: (error as Error).message }).where(eq(syncRunSteps.id, row!.id));
+    await db.update(steps).set({ status: "failed", finishedAt: new Date(), error: (error as Error).message }).where(eq(steps.id, row!.id));
     throw error;
   }
 }

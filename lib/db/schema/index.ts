@@ -6,3 +6,4 @@ export * from "./runs";
 export * from "./api-keys";
 export * from "./auth";
 export * from "./notifications";
+export * from "./sources";
