@@ -78,9 +78,19 @@ function samplePayload(row: Record<string, unknown>, mapping: Mapping, matchKey:
  * add static values and templates, click a link to transform or remove it. Every action has a
  * keyboard alternative in the table below the canvas. Where the sync names the destination's fields
  * (`freeFields`: a file's columns), the user adds them, and auto-map adds one per dataset column.
+ * `columnsOnly` (an import): links come only from columns and land as they are — no static values, templates or
+ * transforms — and the caller shows the type problems (its preview converts real rows).
  */
-export function MappingCanvas(props: { columns: DatasetColumn[]; fields: DestinationField[]; freeFields?: boolean; state: CanvasState; onChange: (s: CanvasState) => void; sampleRow?: Record<string, unknown> }) {
-  const { columns, state, onChange, sampleRow, freeFields } = props;
+export function MappingCanvas(props: {
+  columns: DatasetColumn[];
+  fields: DestinationField[];
+  freeFields?: boolean;
+  columnsOnly?: boolean;
+  state: CanvasState;
+  onChange: (s: CanvasState) => void;
+  sampleRow?: Record<string, unknown>;
+}) {
+  const { columns, state, onChange, sampleRow, freeFields, columnsOnly } = props;
   const [selected, setSelected] = useState<string>();
   const [added, setAdded] = useState<string[]>([]);
   // The sizes React Flow measured, given back on every node: the nodes are rebuilt on each change, and a node
@@ -93,7 +103,7 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
     setNewField("");
   };
   const { mapping, matchKey } = canvasToSync(state);
-  const problems = useMemo(() => (matchKey ? validateMapping({ mapping, matchKey, columns, fields }) : []), [mapping, matchKey, columns, fields]);
+  const problems = useMemo(() => (matchKey && !columnsOnly ? validateMapping({ mapping, matchKey, columns, fields }) : []), [mapping, matchKey, columns, fields, columnsOnly]);
   const problemOf = (field: string) => problems.find((p) => p.path.startsWith("mapping.") && mapping[Number(p.path.split(".")[1])]?.to === field)?.message;
 
   const at = layout(state, columns.map((c) => c.name), fields.map((f) => f.name));
@@ -156,12 +166,16 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
             </Button>
           </form>
         )}
-        <Button variant="secondary" onClick={() => addConstant("value")}>
-          <Plus className="size-4" aria-hidden /> Static value
-        </Button>
-        <Button variant="secondary" onClick={() => addConstant("template")}>
-          <Plus className="size-4" aria-hidden /> Template
-        </Button>
+        {!columnsOnly && (
+          <>
+            <Button variant="secondary" onClick={() => addConstant("value")}>
+              <Plus className="size-4" aria-hidden /> Static value
+            </Button>
+            <Button variant="secondary" onClick={() => addConstant("template")}>
+              <Plus className="size-4" aria-hidden /> Template
+            </Button>
+          </>
+        )}
         <label className="ml-auto flex items-center gap-2 text-sm">
           Match records on
           <select aria-label="Match key" className={cn(inputClass, "w-48")} value={state.matchTo ?? ""} onChange={(e) => onChange({ ...state, matchTo: e.target.value || null })}>
@@ -212,7 +226,7 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
               <Trash2 className="size-4" aria-hidden /> Remove mapping
             </Button>
           </div>
-          <TransformEditor transforms={link.transforms} onChange={(t) => onChange(setTransforms(state, link.target, t))} />
+          {!columnsOnly && <TransformEditor transforms={link.transforms} onChange={(t) => onChange(setTransforms(state, link.target, t))} />}
         </Card>
       )}
       {(required.length > 0 || !state.matchTo || problems.length > 0) && (
@@ -240,7 +254,7 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
         </ul>
       )}
       </div>
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className={cn("grid gap-4", !columnsOnly && "lg:grid-cols-2")}>
         <Card>
           <CardHeader title="Mapping (keyboard)" />
           <table className="w-full text-sm" aria-label="Mapping">
@@ -278,12 +292,14 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
             </tbody>
           </table>
         </Card>
-        <Card>
-          <CardHeader title="What the destination receives (first row)" />
-          <pre className="max-h-96 overflow-auto p-3 text-xs" data-testid="sample-payload">
-            {sample ?? "Map a key field to see a sample record."}
-          </pre>
-        </Card>
+        {!columnsOnly && (
+          <Card>
+            <CardHeader title="What the destination receives (first row)" />
+            <pre className="max-h-96 overflow-auto p-3 text-xs" data-testid="sample-payload">
+              {sample ?? "Map a key field to see a sample record."}
+            </pre>
+          </Card>
+        )}
       </div>
     </div>
   );

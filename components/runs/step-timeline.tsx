@@ -1,14 +1,14 @@
 import { Check, CircleAlert, CircleSlash, Loader2 } from "lucide-react";
-import type { RunDetail } from "@/lib/syncs/overview";
 import { cn } from "@/lib/utils";
 import type { StepStatus } from "@/lib/vocabulary";
 import { duration } from "./run-status";
 
-type Step = RunDetail["steps"][number];
+/** One attempt of a step, as sync runs and import runs both record it. */
+export type TimelineStep = { id: string | number; name: string; status: StepStatus; error: string | null; startedAt: string; finishedAt: string | null };
 
 /** Steps in the order they first started, each with every attempt (retries of a failed attempt follow it). */
-function groupSteps(steps: Step[]): { name: string; attempts: Step[] }[] {
-  const groups = new Map<string, Step[]>();
+function groupSteps(steps: TimelineStep[]): { name: string; attempts: TimelineStep[] }[] {
+  const groups = new Map<string, TimelineStep[]>();
   for (const step of steps) groups.set(step.name, [...(groups.get(step.name) ?? []), step]);
   return [...groups].map(([name, attempts]) => ({ name, attempts }));
 }
@@ -22,7 +22,7 @@ const icons: Record<StepStatus, React.ReactNode> = {
 
 const attemptTone: Partial<Record<StepStatus, string>> = { failed: "text-red-700", interrupted: "text-amber-700" };
 
-export function StepTimeline({ steps }: { steps: Step[] }) {
+export function StepTimeline({ steps }: { steps: TimelineStep[] }) {
   const groups = groupSteps(steps);
   if (groups.length === 0) return <p className="p-4 text-sm text-zinc-500">No step has started yet.</p>;
   return (

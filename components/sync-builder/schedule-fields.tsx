@@ -6,8 +6,11 @@ import type { FieldError } from "./types";
 
 const zones = ["UTC", ...Intl.supportedValuesOf("timeZone")];
 
-/** The schedule of a sync, checked as you type with the server's rules: what it means and when it runs next. */
-export function ScheduleFields({ value, onChange, createdAt, fieldError }: { value: Schedule; onChange: (schedule: Schedule) => void; createdAt?: string; fieldError: FieldError }) {
+/**
+ * The schedule of a sync or an import, checked as you type with the server's rules: what it means and when it runs
+ * next. `realtime`: offer runs when rows change (syncs read the entities; an import fills them, so it has no such runs).
+ */
+export function ScheduleFields({ value, onChange, createdAt, fieldError, realtime = true }: { value: Schedule; onChange: (schedule: Schedule) => void; createdAt?: string; fieldError: FieldError; realtime?: boolean }) {
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const preview = previewSchedule(value, { now: new Date(), createdAt: createdAt ? new Date(createdAt) : undefined, viewerZone });
   const problem = (path: string) => (preview.ok ? undefined : preview.problems[path]) ?? fieldError(`schedule.${path}`);
@@ -19,7 +22,7 @@ export function ScheduleFields({ value, onChange, createdAt, fieldError }: { val
           <option value="manual">Manual only</option>
           <option value="interval">Every N minutes</option>
           <option value="cron">Cron expression</option>
-          <option value="realtime">Real time (when rows change)</option>
+          {realtime && <option value="realtime">Real time (when rows change)</option>}
         </select>
       </Field>
       {value.type === "interval" && (
