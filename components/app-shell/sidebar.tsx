@@ -1,5 +1,5 @@
 "use client";
-import { Cable, Database, LayoutDashboard, LogOut, RefreshCw, Settings } from "lucide-react";
+import { Cable, Database, Import, LayoutDashboard, LogOut, RefreshCw, Settings } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth/client";
@@ -9,6 +9,8 @@ const items = [
   { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard },
   { href: "/syncs", label: "Syncs", icon: RefreshCw },
   { href: "/datasets", label: "Datasets", icon: Database },
+  // Where rows come in, beside the datasets they fill: Hightouch and Census users look for "Sources" in the main menu.
+  { href: "/sources", label: "Sources", icon: Import },
   { href: "/connections", label: "Connections", icon: Cable },
   { href: "/settings", label: "Settings", icon: Settings },
 ];

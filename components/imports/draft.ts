@@ -1,0 +1,90 @@
+/** The import form's state: empty for a new import or drawn from a saved one, and what it sends to save. Client-safe. */
+import type { CanvasState } from "@/components/mapping-canvas/model";
+import type { EntityName } from "@/lib/entities/catalog";
+import { type ImportChanges, importChangesSchema, importColumnSchema, type ImportInput, type ImportRead, importReadSchema } from "@/lib/sources/schema";
+import { type Schedule, scheduleSchema } from "@/lib/sync/schedule";
+import { importMissingChoices, type ImportMissing, isOneOf } from "@/lib/vocabulary";
+import { canvasToImport, importToCanvas } from "./mapping";
+
+export type ImportDraft = {
+  name: string;
+  sourceId?: string;
+  read: ImportRead;
+  entity: EntityName;
+  canvas: CanvasState;
+  /** Undefined until chosen: a cursor on the source's `updated_at`-like column when it has one, else a full comparison. */
+  changes?: ImportChanges;
+  onMissing: ImportMissing;
+  schedule: Schedule;
+  enabled: boolean;
+  channelIds: string[];
+};
+
+/** What a saved import's page starts from (`entity` and the JSON columns as stored). */
+export type SavedImport = {
+  name: string;
+  sourceId: string;
+  read: unknown;
+  entity: EntityName;
+  mapping: unknown;
+  keyColumn: string;
+  changes: unknown;
+  onMissing: string;
+  schedule: unknown;
+  enabled: boolean;
+  alerts: unknown;
+};
+
+export const newImportDraft = (sourceId?: string): ImportDraft => ({
+  name: "",
+  sourceId,
+  read: { type: "table", table: "" },
+  entity: "contacts",
+  canvas: { links: [], constants: [], matchTo: null },
+  onMissing: "nothing",
+  schedule: { type: "manual" },
+  enabled: true,
+  channelIds: [],
+});
+
+/** A saved import as the form edits it; a stored value that no longer reads is replaced by the form's default. */
+export function savedImportDraft(i: SavedImport): ImportDraft {
+  const read = importReadSchema.safeParse(i.read);
+  const mapping = importColumnSchema.array().safeParse(i.mapping);
+  const changes = importChangesSchema.safeParse(i.changes);
+  const schedule = scheduleSchema.safeParse(i.schedule);
+  const alerts = (i.alerts ?? {}) as { channelIds?: unknown };
+  return {
+    name: i.name,
+    sourceId: i.sourceId,
+    read: read.success ? read.data : { type: "table", table: "" },
+    entity: i.entity,
+    canvas: importToCanvas({ entity: i.entity, mapping: mapping.success ? mapping.data : [], keyColumn: i.keyColumn }),
+    changes: changes.success ? changes.data : undefined,
+    onMissing: isOneOf(importMissingChoices, i.onMissing) ? i.onMissing : "nothing",
+    schedule: schedule.success ? schedule.data : { type: "manual" },
+    enabled: i.enabled,
+    channelIds: Array.isArray(alerts.channelIds) ? alerts.channelIds.filter((c): c is string => typeof c === "string") : [],
+  };
+}
+
+/** How changes are found when the user has not chosen: the suggested cursor column, else a full comparison. */
+export const changesOf = (draft: ImportDraft, suggestedCursor?: string): ImportChanges => draft.changes ?? (suggestedCursor ? { type: "cursor", column: suggestedCursor } : { type: "full" });
+
+/** The import as the server checks it (ImportInput); the server says what does not fit. */
+export function draftInput(draft: ImportDraft, suggestedCursor?: string): ImportInput {
+  const { mapping, keyColumn } = canvasToImport(draft.canvas, draft.entity);
+  return {
+    name: draft.name,
+    sourceId: draft.sourceId ?? "",
+    read: draft.read,
+    entity: draft.entity,
+    mapping,
+    keyColumn: keyColumn ?? "",
+    changes: changesOf(draft, suggestedCursor),
+    onMissing: draft.onMissing,
+    schedule: draft.schedule,
+    enabled: draft.enabled,
+    alerts: { channelIds: draft.channelIds },
+  };
+}

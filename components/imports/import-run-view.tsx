@@ -1,0 +1,99 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { describeTrigger, duration, RunStatus } from "@/components/runs/run-status";
+import { StepTimeline } from "@/components/runs/step-timeline";
+import { unwrap } from "@/components/ui/action-result";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { DateTime } from "@/components/ui/date-time";
+import { FormError } from "@/components/ui/form";
+import { cancelImport } from "@/lib/actions/imports/runs";
+import { loadImportRun } from "@/lib/actions/imports/load";
+import type { ImportRunView as RunViewData } from "@/lib/sources/overview";
+import { formatNumber } from "@/lib/utils";
+import { canCancelRunStatus, isActiveRunStatus } from "@/lib/vocabulary";
+import { RejectedRows } from "./rejected-rows";
+
+/** An import run as it goes, polled every 1.5 seconds until it ends: status, counts, steps and rejected rows. */
+export function ImportRunView({ initial, canRun }: { initial: RunViewData; canRun: boolean }) {
+  const client = useQueryClient();
+  const [cancelError, setCancelError] = useState<string>();
+  const { data: detail } = useQuery({
+    queryKey: ["import-run", initial.run.id],
+    initialData: initial,
+    refetchInterval: (query) => (isActiveRunStatus(query.state.data?.run.status ?? "") ? 1_500 : false),
+    queryFn: async () => unwrap(await loadImportRun({ runId: initial.run.id })),
+  });
+  const { run } = detail;
+  const running = isActiveRunStatus(run.status);
+  const cancel = async () => {
+    const result = await cancelImport({ runId: run.id });
+    setCancelError(result.ok ? undefined : result.error);
+    void client.invalidateQueries({ queryKey: ["import-run", run.id] });
+  };
+  const counts = [
+    ["Read", run.read],
+    ["Created", run.created],
+    ["Updated", run.updated],
+    ["Unchanged", run.unchanged],
+    ["Deleted", run.deleted],
+    ["Rejected", run.rejected],
+  ] as const;
+
+  return (
+    <div className="flex flex-col gap-6">
+      <Card className="p-4">
+        <div className="flex flex-wrap items-center gap-3">
+          <RunStatus status={run.status} />
+          <span className="text-sm text-zinc-600">
+            <Link href={`/sources/${run.importId}`} className="font-medium text-zinc-900 hover:underline">
+              {detail.importName}
+            </Link>{" "}
+            · {describeTrigger(run.trigger)} · {formatNumber(run.pages)} {run.pages === 1 ? "page" : "pages"} read
+          </span>
+          {canCancelRunStatus(run.status) && canRun && (
+            <Button variant="secondary" className="ml-auto" onClick={cancel}>
+              Cancel run
+            </Button>
+          )}
+        </div>
+        <FormError className="mt-2" message={cancelError} />
+        {run.error && (
+          <p role="alert" className="mt-3 rounded-md bg-red-50 p-2 text-sm text-red-800">
+            {run.error}
+          </p>
+        )}
+        <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
+          {([
+            ["Queued", <DateTime key="queued" value={run.queuedAt} />],
+            ["Started", <DateTime key="started" value={run.startedAt} />],
+            ["Finished", <DateTime key="finished" value={run.finishedAt} />],
+            ["Duration", run.startedAt ? duration(run.startedAt, run.finishedAt) : "—"],
+          ] satisfies [string, React.ReactNode][]).map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-xs text-zinc-500">{label}</dt>
+              <dd className="tabular-nums">{value}</dd>
+            </div>
+          ))}
+        </dl>
+        <dl className="mt-4 grid grid-cols-3 gap-3 sm:grid-cols-6" data-testid="run-totals">
+          {counts.map(([label, value]) => (
+            <div key={label} className="rounded-md bg-zinc-50 px-3 py-2">
+              <dt className="text-xs text-zinc-500">{label}</dt>
+              <dd className={label === "Rejected" && value > 0 ? "text-lg font-semibold tabular-nums text-red-700" : "text-lg font-semibold tabular-nums"}>{formatNumber(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+        <Card className="2xl:self-start">
+          <CardHeader title="Steps" />
+          <StepTimeline steps={detail.steps} />
+        </Card>
+        <RejectedRows runId={run.id} running={running} />
+      </div>
+    </div>
+  );
+}
