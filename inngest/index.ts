@@ -1,4 +1,7 @@
 import type { InngestFunction } from "inngest";
+import { importRun } from "./functions/import-run";
+import { importRunCancelled } from "./functions/import-run-cancelled";
+import { importScheduler } from "./functions/import-scheduler";
 import { notifyDeliver, notifyRunFinished, notifyStaleSyncs } from "./functions/notify";
 import { recordLogRetention } from "./functions/record-log-retention";
 import { syncRealtimeRun } from "./functions/sync-realtime";
@@ -12,6 +15,9 @@ export const functions: InngestFunction.Any[] = [
   syncRunCancelled,
   syncScheduler,
   syncRealtimeRun,
+  importRun,
+  importRunCancelled,
+  importScheduler,
   recordLogRetention,
   notifyRunFinished,
   notifyStaleSyncs,

@@ -19,13 +19,19 @@ export const positionValues = (position: Position, columns: string[]) => (column
 
 /**
  * Every row after `after` in the given order (ties on the cursor are ordered by key, so none is skipped between
- * pages). Rows with an empty cursor are not read by a cursor import; `keysOnly` reads just the order columns.
+ * pages). Rows with an empty key or cursor cannot be paged: they are left out (see emptyOrderCount); `keysOnly`
+ * reads just the order columns.
  */
 export function pagedSelect(s: Dialectal, p: { base: string; order: string[]; after?: Position; keysOnly?: boolean }) {
   const cols = p.order.map(s.quote);
-  const where: string[] = p.order.length === 2 ? [`${cols[0]} IS NOT NULL`] : [];
+  const where = cols.map((c) => `${c} IS NOT NULL`);
   const params = p.after ? positionValues(p.after, p.order) : [];
   if (p.after) where.push(cols.length === 2 ? `(${cols.join(", ")}) > (${s.param(1)}, ${s.param(2)})` : `${cols[0]} > ${s.param(1)}`);
   const sql = `SELECT ${p.keysOnly ? cols.join(", ") : "*"} FROM (${p.base}\n) relay_src${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${cols.join(", ")}`;
   return { sql, params };
+}
+
+/** How many rows have an empty key or cursor: a read in that order cannot reach them. */
+export function emptyOrderCount(s: Dialectal, p: { base: string; order: string[] }) {
+  return `SELECT count(*) AS n FROM (${p.base}\n) relay_src WHERE ${p.order.map((c) => `${s.quote(c)} IS NULL`).join(" OR ")}`;
 }

@@ -37,7 +37,7 @@ function convert(type: string, value: unknown): unknown {
 /** A trait value JSON can hold: dates as ISO text, big integers as text. */
 const traitValue = (value: unknown) => (value instanceof Date ? value.toISOString() : typeof value === "bigint" ? value.toString() : Buffer.isBuffer(value) ? value.toString("base64") : value);
 
-const keyOf = (value: unknown) => (value === null || value === undefined ? null : String(value instanceof Date ? value.toISOString() : value).trim() || null);
+export const keyOf = (value: unknown) => (value === null || value === undefined ? null : String(value instanceof Date ? value.toISOString() : value).trim() || null);
 
 export type LandingRule = { entity: EntityName; mapping: ImportColumn[]; keyColumn: string; clearDeleted?: boolean };
 

@@ -49,8 +49,10 @@ async function openPostgres({ settings, secrets }: SourceEndpoint, timeoutMs: nu
   await client.connect();
   await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
   await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeoutMs)}`);
-  let cursors = 0;
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  // Tables and queries name tables as in the connection's schema, like the destination does.
+  if (settings.schema) await client.query(`SET LOCAL search_path TO ${quote(settings.schema)}`);
+  let cursors = 0;
   return {
     dialect: "postgres",
     quote,

@@ -1,0 +1,52 @@
+import "server-only";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { entityTables, importRuns } from "@/lib/db/schema";
+import { CANCELLED_BY_USER, markInterrupted } from "@/lib/sync/runs";
+import { activeRunStatuses } from "@/lib/vocabulary";
+import { importRunSteps } from "@/lib/db/schema";
+import { loadImportRun } from "./context";
+
+/**
+ * Acts on the entity rows this import wrote whose key no page of this run's complete read saw: deletes them, or
+ * marks them with the trait `deleted_at` (and forgets their hash, so a row that comes back lands again). Returns how many.
+ */
+async function removeMissing(tx: Db, p: { workspaceId: string; importId: string; runId: string; entity: keyof typeof entityTables; how: "delete" | "mark_deleted" }) {
+  const table = sql.identifier(p.entity);
+  const gone = sql`SELECT record_key FROM import_records WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId}${p.how === "mark_deleted" ? sql` AND hash <> ''` : sql``}`;
+  if (p.how === "delete") {
+    await tx.execute(sql`DELETE FROM ${table} WHERE workspace_id = ${p.workspaceId} AND id IN (${gone})`);
+    const removed = await tx.execute(sql`DELETE FROM import_records WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId}`);
+    return removed.rowCount ?? 0;
+  }
+  await tx.execute(sql`UPDATE ${table} SET traits = traits || jsonb_build_object('deleted_at', to_jsonb(now())), updated_at = now() WHERE workspace_id = ${p.workspaceId} AND id IN (${gone})`);
+  const marked = await tx.execute(sql`UPDATE import_records SET hash = '' WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId} AND hash <> ''`);
+  return marked.rowCount ?? 0;
+}
+
+/**
+ * Ends the run: when its read completed (not cancelled), the rows that disappeared are acted on as the import says;
+ * the status is partial when rows were rejected. Idempotent: a run already ended is answered as it is.
+ * Returns the status and how many entity rows changed (what downstream real-time syncs are told, once).
+ */
+export async function finalizeImportRun(db: Db, runId: string, p: { cancelled: boolean }) {
+  const ctx = await loadImportRun(db, runId);
+  const { config } = ctx;
+  const ended = await db.transaction(async (tx) => {
+    const [run] = await tx.select().from(importRuns).where(and(eq(importRuns.id, runId), inArray(importRuns.status, activeRunStatuses))).for("update");
+    if (!run) return undefined;
+    const complete = !p.cancelled && ctx.progress?.rows.done === true && (ctx.progress.keys?.done ?? true);
+    const acts = complete && config.onMissing !== "nothing";
+    const deleted = acts ? await removeMissing(tx, { workspaceId: run.workspaceId, importId: run.importId, runId, entity: config.entity, how: config.onMissing as "delete" | "mark_deleted" }) : 0;
+    const status = p.cancelled ? ("cancelled" as const) : run.rejected > 0 ? ("partial" as const) : ("succeeded" as const);
+    const [done] = await tx
+      .update(importRuns)
+      .set({ status, deleted, finishedAt: new Date(), error: p.cancelled ? CANCELLED_BY_USER : null })
+      .where(eq(importRuns.id, runId))
+      .returning();
+    return done!;
+  });
+  await markInterrupted(db, { runId, then: "the run ended before the step ran again" }, importRunSteps);
+  const run = ended ?? ctx.run;
+  return { status: run.status, changed: run.created + run.updated + run.deleted, entity: config.entity };
+}
