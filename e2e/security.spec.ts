@@ -7,7 +7,7 @@ const FORGED_COOKIE = { cookie: "better-auth.session_token=forged.session" };
 const VIEWER = { name: "Vic Viewer", email: `viewer-${Date.now()}@example.com`, password: "viewer password 123" };
 const PUBLIC_ACTIONS = ["lib/actions/auth/setup.ts#setup", "lib/actions/auth/accept-invitation.ts#accept"];
 const ADMIN_PAGES = ["/settings/members", "/settings/notifications", "/settings/api-keys", "/settings/audit"];
-const EDITOR_PAGES = ["/datasets/new", "/datasets/import", "/syncs/new"];
+const EDITOR_PAGES = ["/datasets/new", "/datasets/import", "/syncs/new", "/sources/new"];
 /** Reads a viewer may make (the dashboard's polling, a run's record log …): every other action changes something. */
 const isRead = (action: { name: string }) => /#load[A-Z]/.test(action.name);
 
@@ -79,11 +79,15 @@ test("the owner invites a viewer, who can look but not change anything", async (
   await expect(viewer.getByRole("navigation", { name: "Settings" }).getByRole("link")).toHaveText(["Workspace"]);
 
   for (const path of [...ADMIN_PAGES, ...EDITOR_PAGES]) expect((await viewer.request.get(path)).status(), path).toBe(403);
-  for (const path of ["/dashboard", "/syncs", "/datasets", "/settings"]) expect((await viewer.request.get(path)).status(), path).toBe(200);
+  for (const path of ["/dashboard", "/syncs", "/datasets", "/sources", "/settings"]) expect((await viewer.request.get(path)).status(), path).toBe(200);
   await viewer.goto("/dashboard");
   await expect(viewer.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(viewer.getByRole("button", { name: /^Run .* now$/ })).toHaveCount(0);
   await expect(viewer.getByRole("link", { name: "Add sync" })).toHaveCount(0);
+  await viewer.goto("/sources");
+  await expect(viewer.getByRole("heading", { name: "Sources" })).toBeVisible();
+  await expect(viewer.getByRole("link", { name: "Add import" })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: /as a source$/ })).toHaveCount(0);
 
   const name = `Forged ${Date.now()}`;
   for (const action of actions.filter((a) => !PUBLIC_ACTIONS.includes(a.name))) {

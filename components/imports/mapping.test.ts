@@ -50,4 +50,10 @@ describe("an import's mapping on the canvas", () => {
     expect(state.matchTo).toBe("id");
     expect(tidyCanvas({ links: [], constants: [], matchTo: "id" }, "contacts").matchTo).toBeNull();
   });
+
+  it("lands a column in one place: linking it to a field replaces its trait, while the key column may also be a trait", () => {
+    let state = importToCanvas({ entity: "contacts", mapping: [{ column: "born", field: "traits" }, { column: "customer_id", field: "traits" }], keyColumn: "customer_id" });
+    state = tidyCanvas(connect(state, "col:born", "dest:birth_date"), "contacts");
+    expect(canvasToImport(state, "contacts")).toEqual({ keyColumn: "customer_id", mapping: [{ column: "customer_id", field: "traits" }, { column: "born", field: "birth_date" }] });
+  });
 });

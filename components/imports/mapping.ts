@@ -61,10 +61,14 @@ export function canvasToImport(state: CanvasState, entity: EntityName): { mappin
 
 /**
  * Keeps the canvas saying what the import does: a trait is named after its column, so a link from another column into
- * a trait is dropped, and the id (the key) is always the match key once something fills it.
+ * a trait is dropped; a column lands in one place besides the key, so a new link from it replaces its earlier one;
+ * and the id (the key) is the match key once something fills it.
  */
 export function tidyCanvas(state: CanvasState, entity: EntityName): CanvasState {
   const fields = new Set([KEY_FIELD, ...mappableFields(entity)]);
-  const links = state.links.filter((l) => fields.has(nameOf(l.target)) || nameOf(l.source) === nameOf(l.target));
-  return { ...state, links, matchTo: links.some((l) => l.target === fieldNode(KEY_FIELD)) ? KEY_FIELD : null };
+  const named = state.links.filter((l) => fields.has(nameOf(l.target)) || nameOf(l.source) === nameOf(l.target));
+  const key = named.find((l) => l.target === fieldNode(KEY_FIELD));
+  const latest = new Map(named.filter((l) => l !== key).map((l) => [l.source, l]));
+  const links = named.filter((l) => l === key || latest.get(l.source) === l);
+  return { ...state, links, matchTo: key ? KEY_FIELD : null };
 }
