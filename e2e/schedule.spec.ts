@@ -27,7 +27,7 @@ test("the schedule step reads a cron as a sentence with its next runs, says what
     await expect(preview).toContainText("Runs only when someone starts a run");
 
     await page.getByLabel("Schedule", { exact: true }).selectOption("interval");
-    await expect(preview).toContainText("Runs every 60 minutes, counted from when the sync was created.");
+    await expect(preview).toContainText("Runs every 60 minutes, counted from when it was created.");
     await expect(preview.getByRole("list", { name: "Next runs" }).getByRole("listitem")).toHaveCount(3);
     await page.getByLabel("Schedule", { exact: true }).selectOption("realtime");
     await expect(preview).toContainText("Runs in real time: a run starts a few seconds after rows of the dataset change");

@@ -27,7 +27,7 @@ export function ReadFields({ sources, sourceId, onSource, read, onRead, onReadCo
   const ready = Boolean(source) && (read.type === "table" ? read.table.trim() !== "" : read.sql.trim() !== "");
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <Field label="Source" htmlFor="source" error={fieldError("sourceId")}>
+      <Field label="Source" htmlFor="source" error={fieldError("sourceId")} hint={sources.length === 0 ? "No source yet: an admin marks a PostgreSQL or MySQL connection usable as one on the Sources page" : undefined}>
         <select id="source" className={inputClass} value={sourceId ?? ""} disabled={disabled} onChange={(e) => onSource(e.target.value || undefined)}>
           <option value="">Pick a source</option>
           {sources.map((s) => (

@@ -34,16 +34,16 @@ describe("schedule preview", () => {
 
   it("shows the next interval runs, counted from the sync's creation or from saving a new one", () => {
     const saved = previewSchedule({ type: "interval", minutes: 90 }, { now, createdAt: at("2026-03-27T10:00:00Z"), viewerZone });
-    expect(saved).toMatchObject({ ok: true, sentence: "every 90 minutes, counted from when the sync was created", zone: viewerZone });
+    expect(saved).toMatchObject({ ok: true, sentence: "every 90 minutes, counted from when it was created", zone: viewerZone });
     expect(saved.ok && saved.next).toEqual([at("2026-03-27T13:00:00Z"), at("2026-03-27T14:30:00Z"), at("2026-03-27T16:00:00Z")]);
     const fresh = previewSchedule({ type: "interval", minutes: 60 }, { now, viewerZone });
-    expect(fresh).toMatchObject({ ok: true, sentence: "every 60 minutes, counted from when the sync was saved" });
+    expect(fresh).toMatchObject({ ok: true, sentence: "every 60 minutes, counted from when it was saved" });
     expect(runs(fresh)).toEqual(["Fri, 27 Mar 2026, 14:00 CET", "Fri, 27 Mar 2026, 15:00 CET", "Fri, 27 Mar 2026, 16:00 CET"]);
   });
 
   it("says what starts a real-time or manual run", () => {
     expect(previewSchedule({ type: "realtime" }, { now, viewerZone })).toMatchObject({ ok: true, next: [], sentence: expect.stringMatching(/^in real time: a run starts a few seconds after rows of the dataset change/) });
-    expect(previewSchedule({ type: "manual" }, { now, viewerZone })).toMatchObject({ ok: true, next: [], sentence: "only when someone starts a run, on the sync's page or through the API" });
+    expect(previewSchedule({ type: "manual" }, { now, viewerZone })).toMatchObject({ ok: true, next: [], sentence: "only when someone starts a run, on its page or through the API" });
   });
 
   it("gives the problems of each field, in the server's words", () => {

@@ -28,11 +28,11 @@ export function previewSchedule(input: unknown, p: { now: Date; createdAt?: Date
   if (schedule.type === "interval") {
     const first = nextDueTime(schedule, p.createdAt ?? p.now, p.now)!;
     const next = Array.from({ length: RUNS }, (_, i) => new Date(first.getTime() + i * schedule.minutes * 60_000));
-    return { ok: true, sentence: `${describeSchedule(schedule)}, counted from when the sync was ${p.createdAt ? "created" : "saved"}`, next, zone: p.viewerZone };
+    return { ok: true, sentence: `${describeSchedule(schedule)}, counted from when it was ${p.createdAt ? "created" : "saved"}`, next, zone: p.viewerZone };
   }
   const sentence =
     schedule.type === "realtime"
       ? "in real time: a run starts a few seconds after rows of the dataset change (changes close together go in one run, at most a minute after the first)"
-      : "only when someone starts a run, on the sync's page or through the API";
+      : "only when someone starts a run, on its page or through the API";
   return { ok: true, sentence, next: [], zone: p.viewerZone };
 }
