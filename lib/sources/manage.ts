@@ -37,14 +37,17 @@ export async function removeSource(db: Db, p: Who & { sourceId: string }) {
 export const sourcesOf = (db: Db, p: { workspaceId: string }) => listSources(db, p);
 
 /**
- * Checks an import against its source: the query passes the read-only check, and the key, the cursor and every
- * mapped column are columns of what it reads. Opens a read-only session on the source (its errors are PublicErrors).
+ * Checks an import against its source: the query passes the read-only check and reads its first row in a read-only
+ * transaction, and the key, the cursor and every mapped column are columns of what it reads. Opens a read-only session on the source (its errors are PublicErrors).
  */
 export async function checkImport(db: Db, p: { workspaceId: string; input: unknown }): Promise<ImportConfig> {
   const config = parseWith(importInputSchema, p.input, "The import does not fit");
   const session = await openSource(db, { workspaceId: p.workspaceId, sourceId: config.sourceId });
   try {
-    const columns = new Set((await session.columns(baseSelect(session, config.read), [])).map((c) => c.name));
+    const base = baseSelect(session, config.read);
+    const columns = new Set((await session.columns(base, [])).map((c) => c.name));
+    // The first row is read too: a function that writes runs then, and the read-only transaction refuses it.
+    for await (const first of session.rows(base, [], 1)) if (first.length) break;
     const wanted = [config.keyColumn, ...(config.changes.type === "cursor" ? [config.changes.column] : []), ...config.mapping.map((m) => m.column)];
     const missing = [...new Set(wanted.filter((c) => !columns.has(c)))];
     if (missing.length) throw new PublicError(`The source has no column ${missing.map((c) => `"${c}"`).join(", ")}; it has ${[...columns].map((c) => `"${c}"`).join(", ")}`);
