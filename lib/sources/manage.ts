@@ -75,6 +75,10 @@ export const importInputOf = (i: Import) => ({
   alerts: i.alerts ?? { channelIds: [] },
 });
 
+/** Whether a change alters what the import reads, its key or how it finds changes: then reading starts over. */
+export const readsAnew = (config: ImportConfig, current: Import) =>
+  (["sourceId", "read", "keyColumn", "changes", "entity"] as const).some((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(config[k])), current[k]));
+
 /** Creates an import (editors: the caller checks `editSyncs`) from an ImportInput, checked against its source. */
 export async function addImport(db: Db, p: Who & { input: unknown }) {
   const config = await checkImport(db, p);
@@ -90,8 +94,7 @@ export async function addImport(db: Db, p: Who & { input: unknown }) {
 export async function changeImport(db: Db, p: Who & { importId: string; input: unknown }) {
   const current = await requireImport(db, p);
   const config = await checkImport(db, p);
-  const resetCursor = ["sourceId", "read", "keyColumn", "changes", "entity"].some((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(config[k as keyof ImportConfig])), current[k as keyof Import]));
-  const updated = await writeImport(db, { workspaceId: p.workspaceId, importId: current.id, values: config, resetCursor });
+  const updated = await writeImport(db, { workspaceId: p.workspaceId, importId: current.id, values: config, resetCursor: readsAnew(config, current) });
   await audit(db, { workspaceId: p.workspaceId, actor: p.actor, action: "import.updated", target: { type: "import", id: updated.id, name: updated.name } });
   return updated;
 }
