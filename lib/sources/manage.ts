@@ -37,14 +37,17 @@ export async function removeSource(db: Db, p: Who & { sourceId: string }) {
 export const sourcesOf = (db: Db, p: { workspaceId: string }) => listSources(db, p);
 
 /**
- * Checks an import against its source: the query passes the read-only check, and the key, the cursor and every
- * mapped column are columns of what it reads. Opens a read-only session on the source (its errors are PublicErrors).
+ * Checks an import against its source: the query passes the read-only check and reads its first row in a read-only
+ * transaction, and the key, the cursor and every mapped column are columns of what it reads. Opens a read-only session on the source (its errors are PublicErrors).
  */
 export async function checkImport(db: Db, p: { workspaceId: string; input: unknown }): Promise<ImportConfig> {
   const config = parseWith(importInputSchema, p.input, "The import does not fit");
   const session = await openSource(db, { workspaceId: p.workspaceId, sourceId: config.sourceId });
   try {
-    const columns = new Set((await session.columns(baseSelect(session, config.read), [])).map((c) => c.name));
+    const base = baseSelect(session, config.read);
+    const columns = new Set((await session.columns(base, [])).map((c) => c.name));
+    // The first row is read too: a function that writes runs then, and the read-only transaction refuses it.
+    for await (const first of session.rows(base, [], 1)) if (first.length) break;
     const wanted = [config.keyColumn, ...(config.changes.type === "cursor" ? [config.changes.column] : []), ...config.mapping.map((m) => m.column)];
     const missing = [...new Set(wanted.filter((c) => !columns.has(c)))];
     if (missing.length) throw new PublicError(`The source has no column ${missing.map((c) => `"${c}"`).join(", ")}; it has ${[...columns].map((c) => `"${c}"`).join(", ")}`);
@@ -72,6 +75,10 @@ export const importInputOf = (i: Import) => ({
   alerts: i.alerts ?? { channelIds: [] },
 });
 
+/** Whether a change alters what the import reads, its key or how it finds changes: then reading starts over. */
+export const readsAnew = (config: ImportConfig, current: Import) =>
+  (["sourceId", "read", "keyColumn", "changes", "entity"] as const).some((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(config[k])), current[k]));
+
 /** Creates an import (editors: the caller checks `editSyncs`) from an ImportInput, checked against its source. */
 export async function addImport(db: Db, p: Who & { input: unknown }) {
   const config = await checkImport(db, p);
@@ -87,8 +94,7 @@ export async function addImport(db: Db, p: Who & { input: unknown }) {
 export async function changeImport(db: Db, p: Who & { importId: string; input: unknown }) {
   const current = await requireImport(db, p);
   const config = await checkImport(db, p);
-  const resetCursor = ["sourceId", "read", "keyColumn", "changes", "entity"].some((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(config[k as keyof ImportConfig])), current[k as keyof Import]));
-  const updated = await writeImport(db, { workspaceId: p.workspaceId, importId: current.id, values: config, resetCursor });
+  const updated = await writeImport(db, { workspaceId: p.workspaceId, importId: current.id, values: config, resetCursor: readsAnew(config, current) });
   await audit(db, { workspaceId: p.workspaceId, actor: p.actor, action: "import.updated", target: { type: "import", id: updated.id, name: updated.name } });
   return updated;
 }

@@ -30,25 +30,27 @@ export type ImportChanges = z.infer<typeof importChangesSchema>;
 /** Who hears that a run failed (the workspace's notification channels). */
 export const importAlertsSchema = z.strictObject({ channelIds: z.array(z.uuid()).max(20).default([]) });
 
-export const importInputSchema = z
-  .strictObject({
-    name: text().trim().min(1, "Name the import").max(200, "Keep the name under 200 characters"),
-    sourceId: z.uuid("Pick a source"),
-    read: importReadSchema,
-    entity: z.enum(entityNames, "Pick the entity the import fills"),
-    /** Source columns not listed here are not imported. */
-    mapping: z.array(importColumnSchema).min(1, "Map at least one column").max(200),
-    /** The source column whose value becomes the entity row's id. */
-    keyColumn: columnName,
-    changes: importChangesSchema,
-    onMissing: z.enum(importMissingChoices).default("nothing"),
-    schedule: scheduleSchema.refine((s) => s.type !== "realtime", "Imports run by hand, on an interval or on a cron schedule"),
-    enabled: z.boolean().default(true),
-    alerts: importAlertsSchema.default({ channelIds: [] }),
-  })
-  .superRefine((input, ctx) => {
-    for (const problem of mappingProblems(input.entity, input.mapping, input.keyColumn)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-  });
+/** An import's fields, each checked alone (the API's PATCH and the export document build on them). */
+export const importFieldsSchema = z.strictObject({
+  name: text().trim().min(1, "Name the import").max(200, "Keep the name under 200 characters"),
+  sourceId: z.uuid("Pick a source"),
+  read: importReadSchema,
+  entity: z.enum(entityNames, "Pick the entity the import fills"),
+  /** Source columns not listed here are not imported. */
+  mapping: z.array(importColumnSchema).min(1, "Map at least one column").max(200),
+  /** The source column whose value becomes the entity row's id. */
+  keyColumn: columnName,
+  changes: importChangesSchema,
+  onMissing: z.enum(importMissingChoices).default("nothing"),
+  schedule: scheduleSchema.refine((s) => s.type !== "realtime", "Imports run by hand, on an interval or on a cron schedule"),
+  enabled: z.boolean().default(true),
+  alerts: importAlertsSchema.default({ channelIds: [] }),
+});
+
+/** A whole import: its fields, and a mapping that fits its entity. */
+export const importInputSchema = importFieldsSchema.superRefine((input, ctx) => {
+  for (const problem of mappingProblems(input.entity, input.mapping, input.keyColumn)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+});
 
 export type ImportInput = z.input<typeof importInputSchema>;
 export type ImportConfig = z.output<typeof importInputSchema>;

@@ -1,7 +1,14 @@
 /** The read-only check of an import's SQL: parsed by a real SQL grammar, never matched by regex. */
-import { Parser as PostgresParser } from "node-sql-parser/build/postgresql";
-import { Parser as MariadbParser } from "node-sql-parser/build/mariadb";
+import type { Parser } from "node-sql-parser";
+import * as mariadbBuild from "node-sql-parser/build/mariadb";
+import * as postgresBuild from "node-sql-parser/build/postgresql";
 import { PublicError } from "@/lib/errors";
+
+type Build = { Parser: typeof Parser };
+/** The dialect builds set `Parser` on CommonJS exports, which Node's own ESM loader shows only as the default export. */
+const parserOf = (build: unknown) => (build as Build).Parser ?? (build as { default: Build }).default.Parser;
+const PostgresParser = parserOf(postgresBuild);
+const MariadbParser = parserOf(mariadbBuild);
 
 export type Dialect = "postgres" | "mysql";
 

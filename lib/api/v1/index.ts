@@ -5,6 +5,24 @@ import { listDatasets, previewSegmentRoute } from "./datasets";
 import { eraseEntityRecords, upsertEntityRecords } from "./entities";
 import { cancelRunRoute, confirmRunRoute, discardRunRoute, exportRunRecordsRoute, getRunRoute, listRunRecordsRoute, resendRecordsRoute } from "./runs";
 import { createSyncRoute, deleteSyncRoute, getSyncRoute, listSyncsRoute, startRunRoute, updateSyncRoute } from "./syncs";
+import {
+  addSourceRoute,
+  cancelImportRunRoute,
+  createImportRoute,
+  deleteImportRoute,
+  exportImportsRoute,
+  getImportRoute,
+  getImportRunRoute,
+  importImportsRoute,
+  listImportRejectsRoute,
+  listImportRunsRoute,
+  listImportsRoute,
+  listSourcesRoute,
+  previewImportRoute,
+  removeSourceRoute,
+  startImportRunRoute,
+  updateImportRoute,
+} from "./sources";
 import { exportSyncsRoute, importSyncsRoute } from "./transfer";
 
 /** Every endpoint of the REST API v1, for its OpenAPI document. */
@@ -35,4 +53,20 @@ export const v1Routes: AnyRouteSpec[] = [
   discardRunRoute,
   resendRecordsRoute,
   exportRunRecordsRoute,
+  listSourcesRoute,
+  addSourceRoute,
+  removeSourceRoute,
+  previewImportRoute,
+  listImportsRoute,
+  createImportRoute,
+  getImportRoute,
+  updateImportRoute,
+  deleteImportRoute,
+  exportImportsRoute,
+  importImportsRoute,
+  startImportRunRoute,
+  listImportRunsRoute,
+  getImportRunRoute,
+  cancelImportRunRoute,
+  listImportRejectsRoute,
 ];

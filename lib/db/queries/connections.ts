@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { NotFoundError, PublicError } from "@/lib/errors";
 import type { Db } from "../client";
-import { connections, syncs } from "../schema";
+import { connections, sources, syncs } from "../schema";
 import { keysetPage, type PageParams } from "./page";
 
 export type RateLimit = { windowSeconds: number; maxRequests: number } | null;
@@ -79,6 +79,7 @@ export async function deleteConnection(db: Db, p: { workspaceId: string; connect
   const row = await requireConnectionRow(db, p);
   const used = await db.query.syncs.findMany({ where: eq(syncs.connectionId, row.id), columns: { name: true } });
   if (used.length) throw new PublicError(`The connection is used by ${used.map((s) => `"${s.name}"`).join(", ")}: delete or move those syncs first`, { status: 409 });
+  if (await db.query.sources.findFirst({ where: eq(sources.connectionId, row.id), columns: { id: true } })) throw new PublicError("The connection is a source: remove the source first", { status: 409 });
   await db.delete(connections).where(eq(connections.id, row.id));
 }
 

@@ -1,0 +1,38 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { afterAll, expect, it } from "vitest";
+import { inject } from "vitest";
+import { contacts, importRuns } from "@/lib/db/schema";
+import { connectTestDb, newWorkspace } from "@/test/db";
+import { killAll, killGroup, startProcess } from "@/test/processes";
+import { createImport, finishRun, peopleImport, peopleSource, startedRun } from "@/test/sources";
+import { planImportRun } from "./read";
+
+const { db } = connectTestDb();
+afterAll(() => killAll());
+
+it("resumes an import whose process was killed mid-read: every row lands once, none lost", async () => {
+  const workspaceId = await newWorkspace(db);
+  const source = await peopleSource(db, workspaceId, "postgres", 20_000);
+  try {
+    const imp = await createImport(db, workspaceId, peopleImport(source.sourceId));
+    const runId = await startedRun(db, workspaceId, imp.id);
+    await planImportRun(db, runId);
+    const reader = await startProcess("test/import-process.ts", { DATABASE_URL: inject("databaseUrl"), RUN_ID: runId, PAGE_SIZE: "100" });
+    await reader.waitFor("reading");
+    const pages = async () => (await db.query.importRuns.findFirst({ where: eq(importRuns.id, runId) }))!.pages;
+    await expect.poll(pages, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    killGroup(reader);
+    await new Promise((r) => reader.child.once("exit", r));
+    const killedAt = await pages();
+    expect(killedAt).toBeLessThan(200);
+
+    const run = await finishRun(db, runId, { pageSize: 100, budgetMs: 60_000 });
+    expect(run).toMatchObject({ status: "succeeded", read: 20_000, created: 20_000, updated: 0, unchanged: 0, pages: 200 });
+    const landed = await db.select({ n: sql<number>`count(*)::int`, min: sql<string>`min(id::int)`, max: sql<string>`max(id::int)` }).from(contacts).where(eq(contacts.workspaceId, workspaceId));
+    expect(landed[0]).toEqual({ n: 20_000, min: 1, max: 20_000 });
+    const sample = await db.select().from(contacts).where(eq(contacts.workspaceId, workspaceId)).orderBy(asc(contacts.id)).limit(1);
+    expect(sample[0]).toMatchObject({ email: "p1@example.com", firstName: "Person 1" });
+  } finally {
+    await source.close();
+  }
+});
