@@ -1,6 +1,10 @@
 import { expect, type Page, test } from "@playwright/test";
 import { queryAppDatabase } from "./database";
 import { addPostgresConnection, machinePostgres } from "./machine-postgres";
+import { drawLink } from "./mapping-canvas";
+
+// A window tall enough for the whole canvas: links are drawn with the mouse, which reaches only what is on screen.
+test.use({ viewport: { width: 1280, height: 1600 } });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 /** The keys this spec imports start with "0src-": before every letter, so they are the dataset page's first rows. */
@@ -40,10 +44,13 @@ test("a table of the machine's PostgreSQL becomes a source, is imported into con
     await page.getByLabel("Table or view", { exact: true }).fill("customers");
     await page.getByRole("button", { name: "Read columns" }).click();
     await expect(page.getByTestId("source-columns")).toContainText("customer_id (text)");
-    await expect(page.getByTestId("mapping-canvas")).toBeVisible();
+    await page.getByTestId("mapping-canvas").scrollIntoViewIfNeeded();
     await page.getByRole("button", { name: "Auto-map by name" }).click();
-    await page.getByLabel("Source of id").selectOption("col:customer_id");
-    await page.getByLabel("Source of birth_date").selectOption("col:born");
+    await expect(page.getByLabel("Source of plan")).toHaveValue("col:plan");
+    // Drawn on the canvas: the key fills the id; "born" lands in birth_date instead of as a trait of its own.
+    await drawLink(page, "col:customer_id", "dest:id");
+    await drawLink(page, "col:born", "dest:birth_date");
+    await expect(page.getByLabel("Source of born")).toHaveValue("");
     await expect(page.getByLabel("Key column")).toHaveValue("customer_id");
     await expect(page.getByLabel("How changes are found")).toHaveValue("cursor");
     await expect(page.getByLabel("Cursor column")).toHaveValue("updated_at");

@@ -1,24 +1,12 @@
 import { expect, type Page, test } from "@playwright/test";
 import { queryAppDatabase } from "./database";
 import { addPostgresConnection, machinePostgres } from "./machine-postgres";
+import { drawLink } from "./mapping-canvas";
 
 // A window tall enough for the whole canvas: links are drawn with the mouse, which reaches only what is on screen.
 test.use({ viewport: { width: 1280, height: 1600 } });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
-
-/** Draws a link on the mapping canvas with the mouse, from a node's source handle to a field's target handle. */
-async function drawLink(page: Page, fromNode: string, toNode: string) {
-  const from = page.locator(`.react-flow__node[data-id="${fromNode}"] .react-flow__handle.source`);
-  const to = page.locator(`.react-flow__node[data-id="${toNode}"] .react-flow__handle.target`);
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-  await expect(page.locator(`.react-flow__edge[data-id="${fromNode}->${toNode}"]`)).toHaveCount(1);
-}
 
 test("a user builds a Postgres sync with a nested segment and a drawn mapping, runs it from the dashboard and reads the run", async ({ page }) => {
   test.setTimeout(180_000);
