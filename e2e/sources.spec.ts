@@ -41,6 +41,13 @@ test("a table of the machine's PostgreSQL becomes a source, is imported into con
     await page.getByRole("link", { name: "Add import" }).click();
     await expect(page).toHaveURL(/\/sources\/new$/);
     await page.getByLabel("Source", { exact: true }).selectOption({ label: `${connection} (PostgreSQL)` });
+    // A query that writes is refused before anything runs, saying why.
+    await page.getByLabel("A SQL query (read-only)").check();
+    await page.getByLabel("Query", { exact: true }).fill("UPDATE customers SET plan = 'gold' RETURNING *");
+    await page.getByRole("button", { name: "Read columns" }).click();
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("The query is refused: it is UPDATE, not SELECT");
+    expect(await machine.query(`SELECT count(*)::int AS n FROM ${schema}.customers WHERE plan = 'gold'`)).toEqual([{ n: 0 }]);
+    await page.getByLabel("A table or view").check();
     await page.getByLabel("Table or view", { exact: true }).fill("customers");
     await page.getByRole("button", { name: "Read columns" }).click();
     await expect(page.getByTestId("source-columns")).toContainText("customer_id (text)");
@@ -66,7 +73,8 @@ test("a table of the machine's PostgreSQL becomes a source, is imported into con
 
     // Refused without a name: the message is under the field and everything typed stays.
     await page.getByRole("button", { name: "Add import" }).click();
-    await expect(page.getByText("Name the import")).toBeVisible();
+    await expect(page.getByText("Name the import", { exact: true })).toBeVisible();
+    await expect(page.getByText("The import does not fit yet")).toBeVisible();
     await expect(page.getByLabel("Table or view", { exact: true })).toHaveValue("customers");
     await expect(page.getByLabel("Key column")).toHaveValue("customer_id");
     await expect(page.getByLabel("Source of birth_date")).toHaveValue("col:born");

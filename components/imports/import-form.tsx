@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { columnNode, connect, disconnect, fieldNode } from "@/components/mapping-canvas/model";
-import { type FormProblems, noProblems, problemsOf, unwrap } from "@/components/ui/action-result";
+import { type ActionFailure, noProblems, problemsOf, problemText, unwrap } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, FormError, inputClass } from "@/components/ui/form";
@@ -47,7 +47,8 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
   const columns = reading ? source.data : undefined;
   const [preview, setPreview] = useState<Preview>();
   const [previewError, setPreviewError] = useState<string>();
-  const [problems, setProblems] = useState<FormProblems>(noProblems);
+  const [refusal, setRefusal] = useState<ActionFailure>();
+  const problems = refusal ? problemsOf(refusal) : noProblems;
   const [saved, setSaved] = useState(false);
   const [pending, startTransition] = useTransition();
   const change = (patch: Partial<ImportDraft>) => (setDraft((d) => ({ ...d, ...patch })), setSaved(false));
@@ -67,8 +68,8 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
   const save = () =>
     startTransition(async () => {
       const result = await saveImport({ id: importId, input: draftInput(draft, columns?.suggestedCursor) });
-      if (!result.ok) return setProblems(problemsOf(result));
-      setProblems(noProblems);
+      setRefusal(result.ok ? undefined : result);
+      if (!result.ok) return;
       if (!importId) return router.push(`/sources/${result.data.id}`);
       setSaved(true);
       router.refresh();
@@ -170,7 +171,13 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
           )}
           <FormError message={previewError} />
           {preview && <PreviewTable preview={preview} entity={draft.entity} />}
-          <FormError message={problems.message} />
+          {refusal?.fieldErrors ? (
+            <FormError message="The import does not fit yet (each problem is also shown where it is edited):">
+              <pre className="mt-1 text-xs whitespace-pre-wrap">{problemText(refusal)}</pre>
+            </FormError>
+          ) : (
+            <FormError message={refusal?.error} />
+          )}
           <div className="flex items-center gap-3">
             <Button disabled={disabled} onClick={save}>
               {importId ? "Save changes" : "Add import"}
