@@ -121,6 +121,11 @@ test("a table of the machine's PostgreSQL becomes a source, is imported into con
     expect(await queryAppDatabase("SELECT email FROM contacts WHERE id = $1", [key(1)])).toEqual([{ email: `ada.new@${schema}.example` }]);
     await page.goto("/sources");
     await expect(page.getByRole("table", { name: "Imports" }).getByRole("row").filter({ hasText: name })).toContainText(/succeeded|partial/);
+    await shot(page, "sources");
+    await page.getByRole("link", { name }).click();
+    await expect(page.getByTestId("source-columns")).toContainText("customer_id (text)");
+    await expect(page.getByLabel("Source of birth_date")).toHaveValue("col:born");
+    await shot(page, "import-page");
   } finally {
     await machine.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await machine.close();
