@@ -10,13 +10,14 @@ import { markImportCancelRequested } from "./run-state";
 
 const { db } = connectTestDb();
 
-it("stops a running import after the page it is on when cancelled, keeping what it committed and deleting nothing", async () => {
+it("stops a running import before its next page when cancelled, keeping what it committed and deleting nothing", async () => {
   const workspaceId = await newWorkspace(db);
   const source = await peopleSource(db, workspaceId, "postgres", 50);
   try {
     const imp = await createImport(db, workspaceId, peopleImport(source.sourceId, { changes: { type: "full" }, onMissing: "delete" }));
     const runId = await startedRun(db, workspaceId, imp.id);
     await planImportRun(db, runId);
+    expect(await readImportPages(db, runId, "rows", { pageSize: 20, budgetMs: 0 })).toEqual({ done: false, cancelled: false });
     await markImportCancelRequested(db, { workspaceId, runId });
     expect(await readImportPages(db, runId, "rows", { pageSize: 20, budgetMs: 60_000 })).toEqual({ done: false, cancelled: true });
     expect(await finalizeImportRun(db, runId, { cancelled: true })).toMatchObject({ status: "cancelled", changed: 20 });
