@@ -1,13 +1,13 @@
 /**
  * `npm run bench [-- P1 P3 …]`: the benchmarks, printed as lines. Not a test: it reports, it does not judge; a
  * benchmark that cannot measure (nothing counted, a run that failed, a refused address) exits non-zero with why.
- * BENCH_ROWS sizes P1, P2 and P4 (1,000,000 by default); P1 at another size also prints P6.
+ * BENCH_ROWS sizes P1, P2, P4 and P7 (1,000,000 by default); P1 at another size also prints P6.
  */
 import pg from "pg";
 import { z } from "zod";
 import type { BenchLine } from "./shared";
 
-const PHASES = ["P1", "P2", "P3", "P4", "P5", "P6"] as const;
+const PHASES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7"] as const;
 const options = z
   .object({
     BENCH_ROWS: z.coerce.number().int().positive("must be a positive whole number of rows").default(1_000_000),
@@ -58,12 +58,14 @@ try {
   const { benchP3 } = await import("./p3");
   const { benchP4 } = await import("./p4");
   const { benchP5 } = await import("./p5");
+  const { benchP7 } = await import("./p7");
   const emit = ({ line }: BenchLine) => console.log(line);
   const suites = [
     { ids: ["P1", "P2", "P6"], run: () => benchP1P2(url.toString(), rows, { incremental: wanted("P2"), emit }) },
     { ids: ["P3"], run: () => benchP3(url.toString(), p3Contacts, emit, p3LatencyMs) },
     { ids: ["P4"], run: () => benchP4(url.toString(), rows, emit) },
     { ids: ["P5"], run: async () => (await benchP5(url.toString(), p5Seconds)).forEach(emit) },
+    { ids: ["P7"], run: () => benchP7(url.toString(), rows, emit) },
   ];
   console.log(`Benchmarks on ${url.host} (${rows.toLocaleString("en-US")} rows), ${new Date().toISOString()}\n`);
   for (const suite of suites.filter((s) => wanted(...s.ids))) {

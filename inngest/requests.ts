@@ -64,7 +64,7 @@ export async function requestImportRun(db: Db, p: { workspaceId: string; importI
   return run;
 }
 
-/** Asks an import run to stop: "cancelled" when it had not started, "cancelling" until a running one ends its page; undefined when it had ended. */
+/** Asks an import run to stop: "cancelled" when it had not started, "cancelling" until a running one reaches its next page; undefined when it had ended. */
 export async function requestImportRunCancel(db: Db, p: { workspaceId: string; runId: string }) {
   const run = await markImportCancelRequested(db, p);
   if (!run) return undefined;

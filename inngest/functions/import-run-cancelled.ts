@@ -6,7 +6,7 @@ import { importRunFinished } from "../events";
 
 /**
  * An import run was cancelled in the job runtime itself (e.g. from Inngest Cloud's dashboard; the app's own Cancel
- * stops the run after its current page): the run ends cancelled with the pages it committed.
+ * stops the run before its next page): the run ends cancelled with the pages it committed.
  */
 export const importRunCancelled = inngest.createFunction(
   {

@@ -17,11 +17,6 @@ export async function upsertRecords(db: Db, p: { workspaceId: string; entity: En
   const propertyOf = new Map(Object.entries(getTableColumns(table)).map(([key, col]) => [col.name, key]));
   const now = new Date();
   const records = [...p.records].sort(byId);
-  // Every row is locked in one statement, in id order: writers of the same ids queue instead of deadlocking.
-  await db.execute(sql`INSERT INTO ${table} (workspace_id, id, updated_at)
-    SELECT ${p.workspaceId}, r.id, ${now.toISOString()}::timestamptz FROM jsonb_array_elements_text(${JSON.stringify(records.map((r) => r.id))}::jsonb) WITH ORDINALITY AS r(id, n)
-    ORDER BY r.n
-    ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = excluded.updated_at`);
   const groups = new Map<string, Record<string, unknown>[]>();
   for (const record of records) {
     const row: Record<string, unknown> = { workspaceId: p.workspaceId, updatedAt: now };
@@ -31,8 +26,15 @@ export async function upsertRecords(db: Db, p: { workspaceId: string; entity: En
     if (group) group.push(row);
     else groups.set(signature, [row]);
   }
+  // Every row is locked in one statement, in id order, so writers of the same ids queue instead of deadlocking: the
+  // records' own statement when they all set the same fields, else a first statement of their ids.
+  if (groups.size > 1)
+    await db.execute(sql`INSERT INTO ${table} (workspace_id, id, updated_at)
+      SELECT ${p.workspaceId}, r.id, ${now.toISOString()}::timestamptz FROM jsonb_array_elements_text(${JSON.stringify(records.map((r) => r.id))}::jsonb) WITH ORDINALITY AS r(id, n)
+      ORDER BY r.n
+      ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = excluded.updated_at`);
   for (const signature of [...groups.keys()].sort()) {
-    await bulkInsert(db, table, groups.get(signature)!, { conflict: ["workspace_id", "id"], merge: ["traits"] });
+    await bulkInsert(db, table, groups.get(signature)!, { conflict: ["workspace_id", "id"], merge: ["traits"], chunk: groups.size > 1 ? undefined : Number.MAX_SAFE_INTEGER });
   }
   return p.records.length;
 }

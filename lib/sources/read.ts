@@ -6,7 +6,7 @@ import { commitKeysPage, commitRowsPage } from "./commit";
 import { type LoadedImportRun, loadImportRun } from "./context";
 import { openSource } from "./open";
 import { baseSelect, emptyOrderCount, orderColumns, pagedSelect } from "./read-sql";
-import { keyOf, rowLander } from "./rows";
+import { keyOf, type LandedRow, rowLander } from "./rows";
 import type { ImportProgress, Position } from "./schema";
 import type { SourceRow } from "./session";
 
@@ -50,9 +50,10 @@ const positionOf = (row: SourceRow, order: string[]): Position => (order.length 
 const samePlace = (a: SourceRow, b: SourceRow, order: string[]) => order.every((c) => String(a[c]) === String(b[c]));
 
 /**
- * Reads pages of one phase (the rows, or the key scan) after the committed position, committing each page before the
- * next, until the read ends, the time budget is spent or a cancel is asked. A page never ends between two rows with
- * the same (cursor, key): both land in one page, so paging can neither skip nor split them.
+ * Reads pages of one phase (the rows, or the key scan) after the committed position, committing each page (in order,
+ * while the next is read) until the read ends, the time budget is spent or a cancel is asked (no page commits after
+ * it). A page never ends between two rows with the same (cursor, key): both land in one page, so paging can neither
+ * skip nor split them.
  */
 export async function readImportPages(db: Db, runId: string, phase: "rows" | "keys", opts: ReadOptions = defaultReadOptions): Promise<{ done: boolean; cancelled: boolean }> {
   const ctx = await loadImportRun(db, runId);
@@ -65,30 +66,48 @@ export async function readImportPages(db: Db, runId: string, phase: "rows" | "ke
   const land = rowLander({ entity: config.entity, mapping: config.mapping, keyColumn: config.keyColumn, clearDeleted: config.onMissing === "mark_deleted" });
   const session = await openSource(db, { workspaceId: ctx.run.workspaceId, sourceId: config.sourceId });
   const started = Date.now();
-  const commit = async (page: SourceRow[], done: boolean) => {
+  // Rows land (typed, checked) as they are read, so the CPU work overlaps the commit of the page before.
+  const commit = async (page: SourceRow[], landed: LandedRow[], done: boolean) => {
     const after = page.length ? positionOf(page.at(-1)!, order) : progress[phase]!.after;
     const to: ImportProgress = { ...progress, [phase]: { after, done } };
-    if (phase === "rows") await commitRowsPage(db, ctx, { from: stored, to, landed: page.map(land) });
+    if (phase === "rows") await commitRowsPage(db, ctx, { from: stored, to, landed });
     else await commitKeysPage(db, ctx, { from: stored, to, keys: page.flatMap((r) => keyOf(r[config.keyColumn]) ?? []) });
     progress = stored = to;
+  };
+  // One page commits while the next is read from the source; pages commit one at a time, in order.
+  let inFlight: Promise<void> | undefined;
+  const settle = async () => {
+    const committing = inFlight;
+    inFlight = undefined;
+    await committing;
   };
   try {
     const { sql, params } = pagedSelect(session, { base: baseSelect(session, config.read), order, after: state.after, keysOnly: phase === "keys" });
     let page: SourceRow[] = [];
+    let landed: LandedRow[] = [];
     for await (const chunk of session.rows(sql, params, Math.min(opts.pageSize, 5_000))) {
       for (const row of chunk) {
         if (page.length >= opts.pageSize && !samePlace(row, page.at(-1)!, order)) {
-          await commit(page, false);
-          page = [];
+          await settle();
           if (await cancelAsked(db, runId)) return { done: false, cancelled: true };
-          if (Date.now() - started > opts.budgetMs) return { done: false, cancelled: false };
+          if (Date.now() - started > opts.budgetMs) {
+            await commit(page, landed, false);
+            return { done: false, cancelled: false };
+          }
+          inFlight = commit(page, landed, false);
+          inFlight.catch(() => {});
+          page = [];
+          landed = [];
         }
         page.push(row);
+        if (phase === "rows") landed.push(land(row));
       }
     }
-    await commit(page, true);
+    await settle();
+    await commit(page, landed, true);
     return { done: true, cancelled: false };
   } finally {
+    await settle().catch(() => {});
     await session.close();
   }
 }

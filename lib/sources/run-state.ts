@@ -42,7 +42,7 @@ export async function claimImportRun(db: Db, runId: string): Promise<"running" |
   });
 }
 
-/** Asks a run to stop: a queued run ends cancelled at once; a running one stops after its current page. Undefined when it had ended. */
+/** Asks a run to stop: a queued run ends cancelled at once; a running one stops before its next page, keeping the pages it committed. Undefined when it had ended. */
 export async function markImportCancelRequested(db: Db, p: { workspaceId: string; runId: string }) {
   const queued = sql`${importRuns.status} = 'queued'`;
   const [run] = await db

@@ -16,7 +16,7 @@ export async function startImportRun(db: Db, p: Who & { importId: string; trigge
   return run;
 }
 
-/** Asks a run to stop: "cancelled" at once when it had not started, "cancelling" until a running one ends its current page (409 when it had ended). */
+/** Asks a run to stop: "cancelled" at once when it had not started, "cancelling" until a running one reaches its next page (409 when it had ended). */
 export async function cancelImportRun(db: Db, p: Who & { runId: string }) {
   const run = await requireImportRun(db, p);
   const cancelled = await requestImportRunCancel(db, { workspaceId: p.workspaceId, runId: run.id });

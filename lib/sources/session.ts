@@ -27,7 +27,7 @@ export type SourceSession = {
 export type SourceEndpoint = { settings: DatabaseSettings; secrets: DatabaseSecrets };
 
 /** How long one statement may run on the source before it is stopped. */
-export const STATEMENT_TIMEOUT_MS = 60_000;
+const STATEMENT_TIMEOUT_MS = 60_000;
 
 /** Dates and times stay text as the source wrote them: a cursor value compares exactly, microseconds kept. */
 const TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266]);

@@ -195,7 +195,7 @@ export const cancelImportRunRoute = defineRoute({
   method: "POST",
   path: "/import-runs/{id}/cancel",
   tag: "Imports",
-  summary: "Cancel a run: at once when queued, after its current page when running (409 when it has ended)",
+  summary: "Cancel a run: at once when queued, before its next page when running (409 when it has ended)",
   params: idParams,
   response: z.object({ id: z.uuid(), status: z.enum(["cancelled", "cancelling"]) }),
   handle: async ({ db, workspaceId, actor, params }) => ({ data: await cancelImportRun(db, { workspaceId, actor, runId: params.id }) }),

@@ -1,7 +1,6 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { NotFoundError, PublicError } from "@/lib/errors";
-import { activeRunStatuses } from "@/lib/vocabulary";
 import type { Db } from "../client";
 import { connections, importRecords, importRejects, importRuns, importRunSteps, imports, sources } from "../schema";
 import { keysetPage, type PageParams } from "./page";
@@ -112,8 +111,3 @@ export const importRejectsPage = (db: Db, p: { workspaceId: string; runId: strin
       }),
     (r) => String(r.id),
   );
-
-/** Whether the import has a queued or running run. */
-export const activeImportRun = (db: Db, p: { importId: string }) =>
-  db.query.importRuns.findFirst({ where: and(eq(importRuns.importId, p.importId), inArray(importRuns.status, activeRunStatuses)) });
-
