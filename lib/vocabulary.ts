@@ -80,9 +80,16 @@ export const importMissingLabels: Record<ImportMissing, string> = {
 };
 
 /** Why an import rejected a source row (its record log). */
-export const importRejectKinds = ["type_mismatch", "missing_key", "duplicate_key"] as const;
+export const importRejectKinds = ["type_mismatch", "missing_key", "duplicate_key", "malformed_line", "file_refused", "file_not_moved"] as const;
 export type ImportRejectKind = (typeof importRejectKinds)[number];
-export const importRejectKindLabels: Record<ImportRejectKind, string> = { type_mismatch: "Type mismatch", missing_key: "Missing key", duplicate_key: "Duplicate key in one read" };
+export const importRejectKindLabels: Record<ImportRejectKind, string> = {
+  type_mismatch: "Type mismatch",
+  missing_key: "Missing key",
+  duplicate_key: "Duplicate key in one read",
+  malformed_line: "Malformed line",
+  file_refused: "File refused",
+  file_not_moved: "File not moved to processed/",
+};
 
 export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T => list.includes(value as T);
 

@@ -68,8 +68,12 @@ export function savedImportDraft(i: SavedImport): ImportDraft {
   };
 }
 
-/** How changes are found when the user has not chosen: the suggested cursor column, else a full comparison. */
-export const changesOf = (draft: ImportDraft, suggestedCursor?: string): ImportChanges => draft.changes ?? (suggestedCursor ? { type: "cursor", column: suggestedCursor } : { type: "full" });
+/**
+ * How changes are found when the user has not chosen: the suggested cursor column, else a full comparison. Files are
+ * imported whole, each new or changed one once: always "full".
+ */
+export const changesOf = (draft: ImportDraft, suggestedCursor?: string): ImportChanges =>
+  draft.read.type === "files" ? { type: "full" } : (draft.changes ?? (suggestedCursor ? { type: "cursor", column: suggestedCursor } : { type: "full" }));
 
 /** The import as the server checks it (ImportInput); the server says what does not fit. */
 export function draftInput(draft: ImportDraft, suggestedCursor?: string): ImportInput {
@@ -82,7 +86,8 @@ export function draftInput(draft: ImportDraft, suggestedCursor?: string): Import
     mapping,
     keyColumn: keyColumn ?? "",
     changes: changesOf(draft, suggestedCursor),
-    onMissing: draft.onMissing,
+    // Rows that disappeared do not apply to files: a file only adds and updates rows.
+    onMissing: draft.read.type === "files" ? "nothing" : draft.onMissing,
     schedule: draft.schedule,
     enabled: draft.enabled,
     alerts: { channelIds: draft.channelIds },

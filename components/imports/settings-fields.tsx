@@ -40,28 +40,36 @@ export function SettingsFields({ draft, onChange, columns, keyColumn, onKeyColum
           {columnOptions("Pick the key column")}
         </select>
       </Field>
-      <Field label="How changes are found" htmlFor="changes" error={fieldError("changes")} hint={changes.type === "cursor" ? "Each run reads the rows whose cursor moved on since the last run (ties ordered by key)" : "Each run reads every row and writes those that changed: for small tables"}>
-        <select id="changes" className={inputClass} value={changes.type} onChange={(e) => onChange({ changes: e.target.value === "cursor" ? { type: "cursor", column: suggestedCursor ?? "" } : { type: "full" } })}>
-          <option value="cursor">Cursor column (rows updated since the last run)</option>
-          <option value="full">Full comparison (every row, each run)</option>
-        </select>
-      </Field>
-      {changes.type === "cursor" && (
-        <Field label="Cursor column" htmlFor="cursor-column" hint={suggestedCursor ? `Suggested: ${suggestedCursor}` : "A column that grows when a row changes, like updated_at"} error={fieldError("changes.column") && (changes.column ? fieldError("changes.column") : "Pick the column that grows when a row changes")}>
-          <select id="cursor-column" className={inputClass} value={changes.column} onChange={(e) => onChange({ changes: { type: "cursor", column: e.target.value } })}>
-            {columnOptions("Pick the cursor column")}
-          </select>
-        </Field>
+      {draft.read.type === "files" ? (
+        <p className="text-sm text-zinc-600 sm:col-span-2">
+          Each new or changed file (by name, size and checksum) is imported whole, once, in name order. Rows that disappeared do not apply to files: a file only adds and updates rows.
+        </p>
+      ) : (
+        <>
+          <Field label="How changes are found" htmlFor="changes" error={fieldError("changes")} hint={changes.type === "cursor" ? "Each run reads the rows whose cursor moved on since the last run (ties ordered by key)" : "Each run reads every row and writes those that changed: for small tables"}>
+            <select id="changes" className={inputClass} value={changes.type} onChange={(e) => onChange({ changes: e.target.value === "cursor" ? { type: "cursor", column: suggestedCursor ?? "" } : { type: "full" } })}>
+              <option value="cursor">Cursor column (rows updated since the last run)</option>
+              <option value="full">Full comparison (every row, each run)</option>
+            </select>
+          </Field>
+          {changes.type === "cursor" && (
+            <Field label="Cursor column" htmlFor="cursor-column" hint={suggestedCursor ? `Suggested: ${suggestedCursor}` : "A column that grows when a row changes, like updated_at"} error={fieldError("changes.column") && (changes.column ? fieldError("changes.column") : "Pick the column that grows when a row changes")}>
+              <select id="cursor-column" className={inputClass} value={changes.column} onChange={(e) => onChange({ changes: { type: "cursor", column: e.target.value } })}>
+                {columnOptions("Pick the cursor column")}
+              </select>
+            </Field>
+          )}
+          <Field label="When a row disappears from the source" htmlFor="on-missing" error={fieldError("onMissing")}>
+            <select id="on-missing" className={inputClass} value={draft.onMissing} onChange={(e) => onChange({ onMissing: e.target.value as ImportMissing })}>
+              {importMissingChoices.map((c) => (
+                <option key={c} value={c}>
+                  {importMissingLabels[c]}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </>
       )}
-      <Field label="When a row disappears from the source" htmlFor="on-missing" error={fieldError("onMissing")}>
-        <select id="on-missing" className={inputClass} value={draft.onMissing} onChange={(e) => onChange({ onMissing: e.target.value as ImportMissing })}>
-          {importMissingChoices.map((c) => (
-            <option key={c} value={c}>
-              {importMissingLabels[c]}
-            </option>
-          ))}
-        </select>
-      </Field>
       <ScheduleFields value={draft.schedule} onChange={(schedule) => onChange({ schedule })} createdAt={createdAt} fieldError={fieldError} realtime={false} />
       <div className="flex flex-col gap-1 sm:col-span-2" role="group" aria-label="Notify when a run fails">
         <span className="text-sm font-medium text-zinc-800">Notify when a run fails</span>

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form";
 import { markSource, unmarkSource } from "@/lib/actions/sources/mark-source";
 
-/** An admin marks a database connection usable as a source, or stops it being one (refused while an import reads it). */
+/** An admin marks a database or file-server connection usable as a source, or stops it being one (refused while an import reads it). */
 export function SourceToggle({ connectionId, sourceId, name }: { connectionId: string; sourceId: string | null; name: string }) {
   const router = useRouter();
   const [error, setError] = useState<string>();

@@ -1,4 +1,5 @@
 import "server-only";
+import { PassThrough, Readable } from "node:stream";
 import { Client, FTPError } from "basic-ftp";
 import { fileConnector, type RemoteFiles } from "../shared/csv-file";
 import { type ConnectionConfig, DestinationConfigError } from "../types";
@@ -7,7 +8,7 @@ import { ftpManifest } from "./manifest";
 
 const where = (s: FtpSettings) => `${s.tls === "explicit" ? "ftps" : "ftp"}://${s.user}@${s.host}:${s.port}`;
 
-async function open({ settings, secrets }: ConnectionConfig<FtpSettings, FtpSecrets>): Promise<RemoteFiles> {
+export async function openFtp({ settings, secrets }: ConnectionConfig<FtpSettings, FtpSecrets>): Promise<RemoteFiles> {
   const client = new Client(30_000);
   try {
     await client.access({ host: settings.host, port: settings.port, user: settings.user, password: secrets.password ?? "", secure: settings.tls === "explicit" });
@@ -16,6 +17,13 @@ async function open({ settings, secrets }: ConnectionConfig<FtpSettings, FtpSecr
     if (error instanceof FTPError && error.code === 530) throw new DestinationConfigError(`The FTP server refused the login of ${settings.user}: ${error.message}`);
     throw new Error(`Could not connect to ${where(settings)}: ${(error as Error).message}`);
   }
+  const entries = async (folder: string) => {
+    try {
+      return (await client.list(folder)).filter((f) => f.isFile).map((f) => ({ name: f.name, size: f.size }));
+    } catch (error) {
+      throw new DestinationConfigError(`The folder ${folder} cannot be listed: ${(error as Error).message}`);
+    }
+  };
   return {
     upload: async (source, path) => void (await client.uploadFrom(source, path)),
     // RNFR/RNTO replaces the target on most servers; where it refuses, the old file goes first.
@@ -29,12 +37,24 @@ async function open({ settings, secrets }: ConnectionConfig<FtpSettings, FtpSecr
       }
     },
     remove: async (path) => void (await client.remove(path, true)),
-    list: async (folder) => {
-      try {
-        return (await client.list(folder)).filter((f) => f.isFile).map((f) => f.name);
-      } catch (error) {
-        throw new DestinationConfigError(`The folder ${folder} cannot be listed: ${(error as Error).message}`);
-      }
+    list: async (folder) => (await entries(folder)).map((f) => f.name),
+    entries,
+    // The download writes into a pass-through the caller reads; the stream ends once the server confirmed the
+    // transfer (the client takes one task at a time), and a failed download fails it.
+    download: async (path) => {
+      const data = new PassThrough();
+      const done = client.downloadTo(data, path);
+      done.catch((error: Error) => data.destroy(error));
+      return Readable.from(
+        (async function* () {
+          yield* data;
+          await done;
+        })(),
+      );
+    },
+    makeFolder: async (path) => {
+      await client.ensureDir(path);
+      await client.cd("/");
     },
     close: async () => client.close(),
   };
@@ -44,6 +64,6 @@ export const ftp = fileConnector<FtpSettings, FtpSecrets>({
   manifest: ftpManifest,
   settingsSchema: ftpSettingsSchema,
   secretsSchema: ftpSecretsSchema,
-  open,
+  open: openFtp,
   describe: ({ settings }) => where(settings),
 });

@@ -46,8 +46,15 @@ async function connect(config: Config) {
 }
 
 /** Where SFTP differs: posix-rename (atomic replace, OpenSSH) when the server offers it. */
-async function open(config: Config): Promise<RemoteFiles & { identity: string }> {
+export async function openSftp(config: Config): Promise<RemoteFiles & { identity: string }> {
   const { client, presented } = await connect(config);
+  const entries = async (folder: string) => {
+    try {
+      return (await client.list(folder)).filter((f) => f.type === "-").map((f) => ({ name: f.name, size: f.size }));
+    } catch (error) {
+      throw new DestinationConfigError(`The folder ${folder} cannot be listed: ${(error as Error).message}`);
+    }
+  };
   return {
     identity: `host key ${presented}`,
     upload: async (source, path) => void (await client.put(source, path)),
@@ -61,13 +68,12 @@ async function open(config: Config): Promise<RemoteFiles & { identity: string }>
       }
     },
     remove: async (path) => void (await client.delete(path, true)),
-    list: async (folder) => {
-      try {
-        return (await client.list(folder)).filter((f) => f.type === "-").map((f) => f.name);
-      } catch (error) {
-        throw new DestinationConfigError(`The folder ${folder} cannot be listed: ${(error as Error).message}`);
-      }
-    },
+    list: async (folder) => (await entries(folder)).map((f) => f.name),
+    entries,
+    download: async (path) => client.createReadStream(path),
+    makeFolder: async (path) => void (await client.mkdir(path, true).catch(async (error: Error) => {
+      if (!(await client.exists(path))) throw error;
+    })),
     close: async () => void (await client.end()),
   };
 }
@@ -76,7 +82,7 @@ export const sftp = fileConnector<SftpSettings, SftpSecrets>({
   manifest: sftpManifest,
   settingsSchema: sftpSettingsSchema,
   secretsSchema: sftpSecretsSchema,
-  open,
+  open: openSftp,
   describe: ({ settings }) => `sftp://${settings.user}@${settings.host}:${settings.port}`,
   pin: {
     settings: ["hostKeyFingerprint"],

@@ -17,6 +17,12 @@ export type RemoteFiles = {
   remove(path: string): Promise<void>;
   /** The names of the files in a folder. */
   list(folder: string): Promise<string[]>;
+  /** The files of a folder with their sizes in bytes (what a file source reads). */
+  entries(folder: string): Promise<{ name: string; size: number }[]>;
+  /** A file's bytes as a stream, never whole in memory; destroying the stream stops the download. */
+  download(path: string): Promise<Readable>;
+  /** Creates a folder unless it exists. */
+  makeFolder(path: string): Promise<void>;
   close(): Promise<void>;
 };
 

@@ -13,10 +13,16 @@ export type CsvParseResult = { records: EntityRecord[]; errors: LineError[]; lin
 const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, "_");
 
 /** The delimiter of the header line: the most frequent of , ; and tab. */
-function detectDelimiter(text: string): string {
+export function detectDelimiter(text: string): string {
   const header = text.slice(0, text.search(/\r?\n|$/));
   return [",", ";", "\t"].map((d) => ({ d, n: header.split(d).length })).sort((a, b) => b.n - a.n)[0]!.d;
 }
+
+/**
+ * The parser CSV upload and file sources share: a BOM dropped, empty lines skipped, records with their line numbers;
+ * a bad line (wrong number of fields, bad quoting) is passed over and reported by a `skip` event with its line.
+ */
+export const csvParser = (delimiter: string) => parse({ bom: true, delimiter, skip_empty_lines: true, relax_quotes: false, info: true, skip_records_with_error: true });
 
 /**
  * Parses and validates a whole CSV file of `entity` records. Columns that are not fields of the entity
@@ -31,9 +37,7 @@ export async function parseCsvRecords(entity: EntityName, text: string): Promise
   let headers: string[] | undefined;
   let lines = 0;
 
-  const parser = Readable.from([text]).pipe(
-    parse({ bom: true, delimiter: detectDelimiter(text.replace(/^\uFEFF/, "")), skip_empty_lines: true, relax_quotes: false, info: true, skip_records_with_error: true }),
-  );
+  const parser = Readable.from([text]).pipe(csvParser(detectDelimiter(text.replace(/^\uFEFF/, ""))));
   parser.on("skip", (error: Error & { lines?: number }) => {
     lines++;
     errors.push({ line: error.lines ?? 0, message: `Unreadable line: ${error.message.replace(/^Invalid Record Length: /, "")}` });

@@ -6,6 +6,7 @@ import { importRejects, importRuns, imports } from "@/lib/db/schema";
 import { transactionWithRetry } from "@/lib/db/transaction";
 import type { EntityRecord } from "@/lib/entities/records";
 import { upsertRecords } from "@/lib/entities/upsert";
+import type { ImportRejectKind } from "@/lib/vocabulary";
 import type { LoadedImportRun } from "./context";
 import type { LandedRow } from "./rows";
 import type { ImportProgress } from "./schema";
@@ -24,7 +25,7 @@ function sortOut(landed: LandedRow[]) {
   const counts = new Map<string, number>();
   for (const l of landed) if (l.key !== null) counts.set(l.key, (counts.get(l.key) ?? 0) + 1);
   const accepted: Extract<LandedRow, { ok: true }>[] = [];
-  const rejected: { key: string | null; kind: "type_mismatch" | "missing_key" | "duplicate_key"; message: string }[] = [];
+  const rejected: { key: string | null; kind: ImportRejectKind; message: string }[] = [];
   for (const l of landed) {
     const times = l.key === null ? 1 : counts.get(l.key)!;
     if (times > 1) rejected.push({ key: l.key, kind: "duplicate_key", message: `The key "${l.key}" appears ${times} times in one read: none of them was imported` });
@@ -37,10 +38,10 @@ function sortOut(landed: LandedRow[]) {
 /**
  * Commits one page of rows in one app-database transaction: the entity rows that are new or changed (by the hash
  * of what lands), the import's state (hash, seen by this run), the rejected rows, the run's counts and where reading
- * stands — and, for a cursor import, the import's cursor. A kill before the commit leaves none of it; after, all.
+ * stands — and, for a cursor import, the import's cursor; `also` writes more in the same transaction. A kill before the commit leaves none of it; after, all.
  * `from` is the progress as stored: none before the first page of a run that was not planned.
  */
-export async function commitRowsPage(db: Db, ctx: LoadedImportRun, p: { from: ImportProgress | undefined; to: ImportProgress; landed: LandedRow[] }) {
+export async function commitRowsPage(db: Db, ctx: LoadedImportRun, p: { from: ImportProgress | undefined; to: ImportProgress; landed: LandedRow[]; also?: (tx: Db) => Promise<unknown> }) {
   const { accepted, rejected } = sortOut(p.landed);
   const { workspaceId, id: importId, entity } = ctx.imp;
   const runId = ctx.run.id;
@@ -78,6 +79,7 @@ export async function commitRowsPage(db: Db, ctx: LoadedImportRun, p: { from: Im
         rejected: sql`${importRuns.rejected} + ${rejected.length}`,
       })
       .where(eq(importRuns.id, runId));
+    await p.also?.(tx);
     if (ctx.config.changes.type === "cursor" && p.to.rows.after) await tx.update(imports).set({ cursor: p.to.rows.after }).where(eq(imports.id, importId));
   });
 }

@@ -7,20 +7,21 @@ import { deleteImport, deleteSource, insertImport, insertSource, listImports, li
 import type { Import } from "@/lib/db/schema";
 import { parseWith, PublicError } from "@/lib/errors";
 import { isOneOf } from "@/lib/vocabulary";
+import { firstFileRows } from "./files";
 import { openSource } from "./open";
 import { baseSelect } from "./read-sql";
-import { type ImportConfig, importInputSchema, sourceConnectors, sourceInputSchema } from "./schema";
+import { type FileRead, type ImportConfig, importInputSchema, sourceConnectors, sourceInputSchema } from "./schema";
 
 type Who = { workspaceId: string; actor: Actor };
 
 /**
- * Marks a PostgreSQL or MySQL/MariaDB connection of the workspace as usable as a source (admins: the caller checks
+ * Marks a PostgreSQL, MySQL/MariaDB, SFTP or FTP connection of the workspace as usable as a source (admins: the caller checks
  * `manageConnections`). Input: `{ connectionId }` (sourceInputSchema). Marking it again answers the same source.
  */
 export async function addSource(db: Db, p: Who & { input: unknown }) {
   const { connectionId } = parseWith(sourceInputSchema, p.input);
   const connection = await requireConnectionRow(db, { workspaceId: p.workspaceId, connectionId });
-  if (!isOneOf(sourceConnectors, connection.connector)) throw new PublicError(`Only PostgreSQL and MySQL/MariaDB connections can be sources; "${connection.name}" is ${connection.connector}`);
+  if (!isOneOf(sourceConnectors, connection.connector)) throw new PublicError(`Only PostgreSQL, MySQL/MariaDB, SFTP and FTP connections can be sources; "${connection.name}" is ${connection.connector}`);
   const source = await insertSource(db, { workspaceId: p.workspaceId, connectionId });
   await audit(db, { workspaceId: p.workspaceId, actor: p.actor, action: "source.added", target: { type: "source", id: source.id, name: connection.name } });
   return requireSource(db, { workspaceId: p.workspaceId, sourceId: source.id });
@@ -39,12 +40,18 @@ export const sourcesOf = (db: Db, p: { workspaceId: string }) => listSources(db,
 /**
  * Checks an import against its source: the query passes the read-only check and reads its first row in a read-only
  * transaction, and the key, the cursor and every mapped column are columns of what it reads. Opens a read-only session on the source (its errors are PublicErrors).
+ * A file import's folder must be readable, and the key and mapped columns in the header of its first file, if any matches yet.
  */
 export async function checkImport(db: Db, p: { workspaceId: string; input: unknown }): Promise<ImportConfig> {
   const config = parseWith(importInputSchema, p.input, "The import does not fit");
+  if (config.read.type === "files") {
+    await checkFileColumns(db, { workspaceId: p.workspaceId, config, read: config.read });
+    return config;
+  }
+  const read = config.read;
   const session = await openSource(db, { workspaceId: p.workspaceId, sourceId: config.sourceId });
   try {
-    const base = baseSelect(session, config.read);
+    const base = baseSelect(session, read);
     const columns = new Set((await session.columns(base, [])).map((c) => c.name));
     // The first row is read too: a function that writes runs then, and the read-only transaction refuses it.
     for await (const first of session.rows(base, [], 1)) if (first.length) break;
@@ -58,6 +65,13 @@ export async function checkImport(db: Db, p: { workspaceId: string; input: unkno
     await session.close();
   }
   return config;
+}
+
+async function checkFileColumns(db: Db, p: { workspaceId: string; config: ImportConfig; read: FileRead }) {
+  const first = await firstFileRows(db, { workspaceId: p.workspaceId, sourceId: p.config.sourceId, read: p.read, limit: 0 });
+  if (!first) return;
+  const missing = [...new Set([p.config.keyColumn, ...p.config.mapping.map((m) => m.column)])].filter((c) => !first.header.includes(c));
+  if (missing.length) throw new PublicError(`${first.file} has no column ${missing.map((c) => `"${c}"`).join(", ")}; it has ${first.header.map((c) => `"${c}"`).join(", ")}`);
 }
 
 /** An import as its input, to change some fields and check it again, or to export it. */

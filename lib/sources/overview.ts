@@ -34,10 +34,11 @@ export const runSummary = (r: ImportRun) => ({
 });
 export type ImportRunSummary = ReturnType<typeof runSummary>;
 
-/** What an import reads, in a few words: the table, or "SQL query". */
+/** What an import reads, in a few words: the table, "SQL query", or the folder and file name pattern. */
 export function describeRead(read: unknown) {
   const parsed = importReadSchema.safeParse(read);
   if (!parsed.success) return "?";
+  if (parsed.data.type === "files") return `${parsed.data.folder.replace(/\/$/, "")}/${parsed.data.pattern}`;
   return parsed.data.type === "query" ? "SQL query" : [parsed.data.schema, parsed.data.table].filter(Boolean).join(".");
 }
 

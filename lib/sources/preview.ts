@@ -4,19 +4,24 @@ import { parseWith, PublicError } from "@/lib/errors";
 import { openSource } from "./open";
 import { baseSelect } from "./read-sql";
 import { type LandedRow, rowLander } from "./rows";
-import { type ImportColumn, type Preview, type PreviewRow, previewInputSchema, suggestCursorColumn } from "./schema";
+import { firstFileRows } from "./files";
+import { type FileRead, type ImportColumn, type Preview, type PreviewRow, previewInputSchema, suggestCursorColumn } from "./schema";
+
+type PreviewConfig = ReturnType<typeof previewInputSchema.parse>;
 
 /**
  * The first rows of a source read (PreviewInput: source, table or query, entity, mapping, key) as they will land in
  * the entity, each with the problems that would reject it; plus the columns the read has (name and database type)
  * and the cursor column suggested for them. Reads through the same read-only session as a run, so a query that
- * writes is refused here too (a 422 PublicError).
+ * writes is refused here too (a 422 PublicError). For files: the first rows of the first file that matches.
  */
 export async function previewImport(db: Db, p: { workspaceId: string; input: unknown }): Promise<Preview> {
   const input = parseWith(previewInputSchema, p.input, "The preview does not fit");
+  if (input.read.type === "files") return previewFiles(db, { workspaceId: p.workspaceId, input, read: input.read });
+  const read = input.read;
   const session = await openSource(db, { workspaceId: p.workspaceId, sourceId: input.sourceId });
   try {
-    const base = baseSelect(session, input.read);
+    const base = baseSelect(session, read);
     const columns = await session.columns(base, []);
     const keyColumn = input.keyColumn ?? columns[0]?.name ?? "";
     const land = rowLander({ entity: input.entity, mapping: input.mapping, keyColumn });
@@ -32,6 +37,14 @@ export async function previewImport(db: Db, p: { workspaceId: string; input: unk
   } finally {
     await session.close();
   }
+}
+
+/** The first rows of the first matching file as they will land; its header names the columns (all text). */
+async function previewFiles(db: Db, p: { workspaceId: string; input: PreviewConfig; read: FileRead }): Promise<Preview> {
+  const first = await firstFileRows(db, { workspaceId: p.workspaceId, sourceId: p.input.sourceId, read: p.read, limit: p.input.limit });
+  if (!first) throw new PublicError(`No file in ${p.read.folder} matches ${p.read.pattern} yet: the preview shows the first rows of the first file that does`);
+  const land = rowLander({ entity: p.input.entity, mapping: p.input.mapping, keyColumn: p.input.keyColumn ?? first.header[0] ?? "" });
+  return { columns: first.header.map((name) => ({ name, type: "text" })), rows: first.rows.map((row) => previewRow(land(row), row, p.input.mapping)) };
 }
 
 /** A rejected row shows its source values where they would have landed. */

@@ -3,10 +3,13 @@ import type { ImportChanges, ImportRead, Position } from "./schema";
 import type { SourceSession } from "./session";
 import { assertReadOnlyQuery } from "./sql-guard";
 
+/** What a database source reads (files are read by lib/sources/files.ts). */
+export type DatabaseRead = Exclude<ImportRead, { type: "files" }>;
+
 type Dialectal = Pick<SourceSession, "dialect" | "quote" | "param">;
 
 /** The rows the import reads, as a statement: the table, or the user's query once it passed the read-only check. */
-export function baseSelect(s: Dialectal, read: ImportRead) {
+export function baseSelect(s: Dialectal, read: DatabaseRead) {
   if (read.type === "query") return assertReadOnlyQuery(read.sql, s.dialect);
   return `SELECT * FROM ${read.schema ? `${s.quote(read.schema)}.` : ""}${s.quote(read.table)}`;
 }

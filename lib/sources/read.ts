@@ -5,6 +5,8 @@ import { importRejects, importRuns } from "@/lib/db/schema";
 import { commitKeysPage, commitRowsPage } from "./commit";
 import { type LoadedImportRun, loadImportRun } from "./context";
 import { openSource } from "./open";
+import { readFilePages } from "./read-files";
+import { cancelAsked } from "./run-state";
 import { baseSelect, emptyOrderCount, orderColumns, pagedSelect } from "./read-sql";
 import { keyOf, type LandedRow, rowLander } from "./rows";
 import type { ImportProgress, Position } from "./schema";
@@ -29,11 +31,16 @@ export async function planImportRun(db: Db, runId: string) {
   if (ctx.progress) return { keyScan: ctx.progress.keys !== undefined };
   const progress = initialProgress(ctx);
   const { config } = ctx;
+  if (config.read.type === "files") {
+    await db.update(importRuns).set({ progress }).where(and(eq(importRuns.id, runId), isNull(importRuns.progress)));
+    return { keyScan: false };
+  }
+  const read = config.read;
   const order = orderColumns(config.changes, config.keyColumn);
   const session = await openSource(db, { workspaceId: ctx.run.workspaceId, sourceId: config.sourceId });
   let unreachable = 0;
   try {
-    for await (const [row] of session.rows(emptyOrderCount(session, { base: baseSelect(session, config.read), order }), [], 1)) unreachable = Number(row!.n);
+    for await (const [row] of session.rows(emptyOrderCount(session, { base: baseSelect(session, read), order }), [], 1)) unreachable = Number(row!.n);
   } finally {
     await session.close();
   }
@@ -50,7 +57,7 @@ const positionOf = (row: SourceRow, order: string[]): Position => (order.length 
 const samePlace = (a: SourceRow, b: SourceRow, order: string[]) => order.every((c) => String(a[c]) === String(b[c]));
 
 /**
- * Reads pages of one phase (the rows, or the key scan) after the committed position, committing each page (in order,
+ * Reads pages of one phase (the rows, or the key scan; files are read by readFilePages) after the committed position, committing each page (in order,
  * while the next is read) until the read ends, the time budget is spent or a cancel is asked (no page commits after
  * it). A page never ends between two rows with the same (cursor, key): both land in one page, so paging can neither
  * skip nor split them.
@@ -62,6 +69,8 @@ export async function readImportPages(db: Db, runId: string, phase: "rows" | "ke
   const state = progress[phase];
   if (!state || state.done) return { done: true, cancelled: false };
   const { config } = ctx;
+  if (config.read.type === "files") return readFilePages(db, ctx, progress, opts);
+  const read = config.read;
   const order = phase === "rows" ? orderColumns(config.changes, config.keyColumn) : [config.keyColumn];
   const land = rowLander({ entity: config.entity, mapping: config.mapping, keyColumn: config.keyColumn, clearDeleted: config.onMissing === "mark_deleted" });
   const session = await openSource(db, { workspaceId: ctx.run.workspaceId, sourceId: config.sourceId });
@@ -82,7 +91,7 @@ export async function readImportPages(db: Db, runId: string, phase: "rows" | "ke
     await committing;
   };
   try {
-    const { sql, params } = pagedSelect(session, { base: baseSelect(session, config.read), order, after: state.after, keysOnly: phase === "keys" });
+    const { sql, params } = pagedSelect(session, { base: baseSelect(session, read), order, after: state.after, keysOnly: phase === "keys" });
     let page: SourceRow[] = [];
     let landed: LandedRow[] = [];
     for await (const chunk of session.rows(sql, params, Math.min(opts.pageSize, 5_000))) {
@@ -112,7 +121,3 @@ export async function readImportPages(db: Db, runId: string, phase: "rows" | "ke
   }
 }
 
-async function cancelAsked(db: Db, runId: string) {
-  const run = await db.query.importRuns.findFirst({ where: eq(importRuns.id, runId), columns: { cancelRequestedAt: true } });
-  return Boolean(run?.cancelRequestedAt);
-}

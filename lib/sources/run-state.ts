@@ -67,3 +67,9 @@ export async function endImportRun(db: Db, runId: string, end: { status: "failed
     .returning();
   return ended;
 }
+
+/** Whether a cancel was asked for the run: no page commits after it. */
+export async function cancelAsked(db: Db, runId: string) {
+  const run = await db.query.importRuns.findFirst({ where: eq(importRuns.id, runId), columns: { cancelRequestedAt: true } });
+  return Boolean(run?.cancelRequestedAt);
+}

@@ -6,18 +6,40 @@ import { scheduleSchema } from "@/lib/sync/schedule";
 import { text } from "@/lib/validation/text";
 import { importMissingChoices } from "@/lib/vocabulary";
 
-/** Connectors whose connections can be sources (databases the import reads with its own credentials). */
-export const sourceConnectors = ["postgres", "mysql"] as const;
+/** Connectors whose connections can be sources: databases the import reads with its own credentials, and folders of CSV files. */
+export const sourceConnectors = ["postgres", "mysql", "sftp", "ftp"] as const;
 export type SourceConnector = (typeof sourceConnectors)[number];
+/** The sources that hold files (an import names a folder and a file name pattern), not tables. */
+export const fileSourceConnectors = ["sftp", "ftp"] as const satisfies readonly SourceConnector[];
 
 const columnName = text().trim().min(1, "Name a column").max(128, "Keep column names under 128 characters");
 
-/** What an import reads: a table or view (optionally schema-qualified on PostgreSQL), or one read-only SQL query. */
+/** A bad line of a file: rejected alone (the rest lands), or the whole file refused (as CSV upload does). */
+export const badLineChoices = ["reject_line", "refuse_file"] as const;
+/** What becomes of a file once its last page is committed: left where it is, or moved to `processed/` beside it. */
+export const afterImportChoices = ["keep", "move"] as const;
+
+/** The files an import reads: CSV files (or .csv.gz) of one folder whose names match a pattern with * and ?. */
+export const fileReadSchema = z.strictObject({
+  type: z.literal("files"),
+  folder: text().trim().min(1, "Name the folder").max(500).regex(/^\//, "An absolute folder, such as /exports"),
+  pattern: text()
+    .trim()
+    .min(1, "Enter a file name pattern, such as contacts-*.csv")
+    .max(200)
+    .regex(/^[^/\\]+$/, "A file name pattern, without folders"),
+  badLines: z.enum(badLineChoices).default("reject_line"),
+  afterImport: z.enum(afterImportChoices).default("keep"),
+});
+export type FileRead = z.output<typeof fileReadSchema>;
+
+/** What an import reads: a table or view (optionally schema-qualified on PostgreSQL), one read-only SQL query, or files. */
 export const importReadSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("table"), table: columnName, schema: columnName.optional() }),
   z.strictObject({ type: z.literal("query"), sql: text().trim().min(1, "Enter a SELECT query").max(20_000, "Keep the query under 20,000 characters") }),
+  fileReadSchema,
 ]);
-export type ImportRead = z.infer<typeof importReadSchema>;
+export type ImportRead = z.output<typeof importReadSchema>;
 
 /** One source column landing in one entity field; `field: "traits"` keeps it as a trait named after the column. */
 export const importColumnSchema = z.strictObject({ column: columnName, field: text().trim().min(1).max(128) });
@@ -47,9 +69,15 @@ export const importFieldsSchema = z.strictObject({
   alerts: importAlertsSchema.default({ channelIds: [] }),
 });
 
-/** A whole import: its fields, and a mapping that fits its entity. */
+/**
+ * A whole import: its fields, and a mapping that fits its entity. Files are imported whole, each new or changed file
+ * once: no cursor column, and rows that disappeared do not apply (a file only adds and updates rows).
+ */
 export const importInputSchema = importFieldsSchema.superRefine((input, ctx) => {
   for (const problem of mappingProblems(input.entity, input.mapping, input.keyColumn)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+  if (input.read.type !== "files") return;
+  if (input.changes.type !== "full") ctx.addIssue({ code: "custom", path: ["changes"], message: "Files are imported whole, each new or changed file once: a cursor column does not apply (choose full)" });
+  if (input.onMissing !== "nothing") ctx.addIssue({ code: "custom", path: ["onMissing"], message: "Rows that disappeared do not apply to files: a file only adds and updates rows (choose nothing)" });
 });
 
 export type ImportInput = z.input<typeof importInputSchema>;
@@ -81,12 +109,13 @@ export type Position = z.infer<typeof positionSchema>;
 
 /** A run's reading, committed with each page: rows, then (to find disappeared rows of a cursor import) every key. */
 export const importProgressSchema = z.strictObject({
-  rows: z.strictObject({ after: positionSchema.optional(), done: z.boolean() }),
+  /** `file`: the file being imported and its last committed line (files are taken in name order, each whole). */
+  rows: z.strictObject({ after: positionSchema.optional(), done: z.boolean(), file: z.strictObject({ name: z.string(), size: z.number(), line: z.number().int() }).optional() }),
   keys: z.strictObject({ after: positionSchema.optional(), done: z.boolean() }).optional(),
 });
 export type ImportProgress = z.infer<typeof importProgressSchema>;
 
-export const sourceInputSchema = z.strictObject({ connectionId: z.uuid("Pick a PostgreSQL or MySQL connection") });
+export const sourceInputSchema = z.strictObject({ connectionId: z.uuid("Pick a PostgreSQL, MySQL, SFTP or FTP connection") });
 
 /** The preview's input: an import's reading and mapping, saved or not. */
 export const previewInputSchema = z.strictObject({

@@ -26,14 +26,14 @@ export default async function SourcesPage() {
     <>
       <PageHeader
         title="Sources"
-        description="Imports keep your entities filled from your own databases: a table, a view or a query, read on a schedule."
+        description="Imports keep your entities filled from your own databases (a table, a view or a query) and folders of CSV files (SFTP, FTP), read on a schedule."
         actions={canEdit && hasSource && <ButtonLink href="/sources/new"><Plus className="size-4" aria-hidden /> Add import</ButtonLink>}
       />
       <div className="flex flex-col gap-6">
         {list.length === 0 ? (
           <EmptyState icon={Import} title="No imports yet">
             {!hasSource
-              ? "An import reads a source: first an admin marks a PostgreSQL or MySQL connection usable as one (below)."
+              ? "An import reads a source: first an admin marks a PostgreSQL, MySQL, SFTP or FTP connection usable as one (below)."
               : canEdit
                 ? (
                     <>
@@ -88,7 +88,7 @@ export default async function SourcesPage() {
           </Card>
         )}
         <Card>
-          <CardHeader title="Source databases">
+          <CardHeader title="Source databases and folders">
             {admin && (
               <Link href="/connections/new?connector=postgres" className="text-sm text-zinc-600 hover:underline">
                 Add a database connection
@@ -97,14 +97,14 @@ export default async function SourcesPage() {
           </CardHeader>
           {candidates.length === 0 ? (
             <p className="p-4 text-sm text-zinc-500">
-              No PostgreSQL or MySQL/MariaDB connection yet. {admin ? "Add one (its credentials are the ones imports read with), then use it as a source." : "An admin of your workspace adds them."}
+              No PostgreSQL, MySQL/MariaDB, SFTP or FTP connection yet. {admin ? "Add one (its credentials are the ones imports read with), then use it as a source." : "An admin of your workspace adds them."}
             </p>
           ) : (
-            <Table aria-label="Source databases">
+            <Table aria-label="Source databases and folders">
               <thead>
                 <tr>
                   <Th>Connection</Th>
-                  <Th>Database</Th>
+                  <Th>Kind</Th>
                   <Th>Source</Th>
                   {admin && <Th />}
                 </tr>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { addSource, removeSource } from "@/lib/sources/manage";
 import { workspaceAction } from "../workspace-action";
 
-/** Marks a PostgreSQL or MySQL/MariaDB connection usable as a source: imports may then read it. */
+/** Marks a PostgreSQL, MySQL/MariaDB, SFTP or FTP connection usable as a source: imports may then read it. */
 export const markSource = workspaceAction("manageConnections", z.object({ connectionId: z.uuid() }), async (input, ctx) => {
   const source = await addSource(ctx.db, { workspaceId: ctx.workspaceId, actor: ctx.actor, input });
   revalidatePath("/sources");

@@ -56,7 +56,7 @@ export const addSourceRoute = defineRoute({
   method: "POST",
   path: "/sources",
   tag: "Sources",
-  summary: "Mark a PostgreSQL or MySQL/MariaDB connection usable as a source (imports read it with its own credentials)",
+  summary: "Mark a PostgreSQL, MySQL/MariaDB, SFTP or FTP connection usable as a source (imports read it with its own credentials)",
   body: sourceInputSchema,
   success: 201,
   response: sourceOut,

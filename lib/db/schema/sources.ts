@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { entityNames } from "@/lib/entities/catalog";
 import { importMissingChoices, importRejectKinds, runStatuses, runTriggers, stepStatuses } from "@/lib/vocabulary";
 import { connections } from "./syncs";
@@ -130,4 +130,26 @@ export const importRejects = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("import_rejects_run_idx").on(t.runId, t.id)],
+);
+
+/**
+ * The files an import has taken, by name + size + sha256 (taken while streaming): a file is imported once, and again
+ * only when it changed. Written in the transaction of the file's last page (or when the file is refused whole).
+ */
+export const importFiles = pgTable(
+  "import_files",
+  {
+    workspaceId: workspaceId(),
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => imports.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    status: text("status", { enum: ["imported", "refused"] }).notNull(),
+    runId: uuid("run_id").notNull(),
+    lines: integer("lines").notNull(),
+    takenAt: timestamp("taken_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.name, t.size, t.sha256] })],
 );
