@@ -28,8 +28,8 @@ export const fileReadSchema = z.strictObject({
     .min(1, "Enter a file name pattern, such as contacts-*.csv")
     .max(200)
     .regex(/^[^/\\]+$/, "A file name pattern, without folders"),
-  badLines: z.enum(badLineChoices).default("reject_line"),
-  afterImport: z.enum(afterImportChoices).default("keep"),
+  badLines: z.enum(badLineChoices).default("reject_line").describe("reject_line: a malformed or mistyped line is logged with its number and the rest lands; refuse_file: nothing from a file with any bad line lands"),
+  afterImport: z.enum(afterImportChoices).default("keep").describe("move: an imported file is moved to processed/ in its folder once its last page is committed"),
 });
 export type FileRead = z.output<typeof fileReadSchema>;
 

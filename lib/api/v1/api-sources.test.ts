@@ -39,11 +39,12 @@ afterAll(async () => {
 });
 
 const dataOf = <T>(r: ApiResponse) => r.body.data as T;
+const fileImport = { ...peopleImport("00000000-0000-4000-8000-000000000000"), read: { type: "files", folder: "/in", pattern: "contacts-*.csv" }, changes: { type: "full" }, onMissing: "nothing" };
 
 describe("REST API: sources and imports", () => {
-  it("marks only database connections as sources, and lists them", async () => {
+  it("marks only database and file-server connections as sources, and lists them", async () => {
     const crm = await insertConnection(db, { workspaceId, connector: "hubspot", name: "CRM", settings: {}, secrets: encryptJson({}), rateLimit: null });
-    expect(await api.call(sourcesRoute.POST, { path: "/sources", body: { connectionId: crm.id } })).toMatchObject({ status: 422, body: { error: { message: expect.stringMatching(/Only PostgreSQL and MySQL/) } } });
+    expect(await api.call(sourcesRoute.POST, { path: "/sources", body: { connectionId: crm.id } })).toMatchObject({ status: 422, body: { error: { message: expect.stringMatching(/Only PostgreSQL, MySQL\/MariaDB, SFTP and FTP/) } } });
     expect((await api.call(sourcesRoute.POST, { path: "/sources", body: { connectionId: "not-a-uuid" } })).body.error?.fields).toHaveProperty("connectionId");
     expect((await api.call(sourcesRoute.POST, { path: "/sources", body: { connectionId: "00000000-0000-4000-8000-000000000000" } })).status).toBe(404);
     expect(dataOf<{ id: string }[]>(await api.call(sourcesRoute.GET, { path: "/sources" })).map((s) => s.id)).toEqual([source.sourceId]);
@@ -54,6 +55,11 @@ describe("REST API: sources and imports", () => {
     ["a field the entity lacks", { ...peopleImport("00000000-0000-4000-8000-000000000000"), mapping: [{ column: "email", field: "shoe_size" }] }, "mapping.0.field"],
     ["a real-time schedule", { ...peopleImport("00000000-0000-4000-8000-000000000000"), schedule: { type: "realtime" } }, "schedule"],
     ["no mapping", { ...peopleImport("00000000-0000-4000-8000-000000000000"), mapping: [] }, "mapping"],
+    ["files read with a cursor", { ...fileImport, changes: { type: "cursor", column: "updated_at" } }, "changes"],
+    ["files whose disappeared rows are deleted", { ...fileImport, changes: { type: "full" }, onMissing: "delete" }, "onMissing"],
+    ["a file pattern with a folder", { ...fileImport, read: { ...fileImport.read, pattern: "in/*.csv" } }, "read.pattern"],
+    ["a relative folder", { ...fileImport, read: { ...fileImport.read, folder: "exports" } }, "read.folder"],
+    ["an unknown bad-line choice", { ...fileImport, read: { ...fileImport.read, badLines: "skip" } }, "read.badLines"],
   ])("refuses an import with %s (422, naming the field)", async (_, body, field) => {
     const answer = await api.call(importsRoute.POST, { path: "/imports", body });
     expect(answer.status).toBe(422);
