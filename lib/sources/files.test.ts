@@ -11,6 +11,8 @@ import { killAll, killGroup, startProcess } from "@/test/processes";
 import { startSftpServer } from "@/test/sftp-server";
 import { createImport, finishRun, runImport, startedRun, tester } from "@/test/sources";
 import { addSource } from "./manage";
+import { previewImport } from "./preview";
+import { exportImports, importImports, importsDocument } from "./transfer";
 import { planImportRun } from "./read";
 import type { ImportInput } from "./schema";
 
@@ -127,6 +129,28 @@ describe.each<[Server["connector"]]>([["sftp"], ["ftp"]])("CSV files from %s", (
     expect(fs.existsSync(path.join(server.root, "in", "refuse-1.csv"))).toBe(true);
     // The refused file is remembered: it is not read again until it changes.
     expect(await runImport(db, workspaceId, imp.id)).toMatchObject({ status: "succeeded", read: 0 });
+  });
+
+  it("previews the first rows of the first matching file as they land, and round-trips through the config document", async () => {
+    writeCsv(server, "preview-1.csv", ["7,seven@example.com,Seven", "x8,,"]);
+    const input = fileImport(server, sourceId, { pattern: "preview-*.csv" });
+    const preview = await previewImport(db, { workspaceId, input: { sourceId, read: input.read, entity: "contacts", mapping: input.mapping, keyColumn: "id" } });
+    expect(preview.columns).toEqual([
+      { name: "id", type: "text" },
+      { name: "email", type: "text" },
+      { name: "first_name", type: "text" },
+    ]);
+    expect(preview.rows.map((r) => ({ id: r.id, fields: r.fields, problems: r.problems.length }))).toEqual([
+      { id: "7", fields: { email: "seven@example.com", first_name: "Seven" }, problems: 0 },
+      { id: "x8", fields: { email: null, first_name: null }, problems: 0 },
+    ]);
+    await expect(previewImport(db, { workspaceId, input: { sourceId, read: { ...input.read, pattern: "none-*.csv" }, entity: "contacts" } })).rejects.toThrow(/No file in .* matches none-\*\.csv/);
+
+    const imp = await createImport(db, workspaceId, { ...fileImport(server, sourceId, { pattern: "preview-*.csv", badLines: "refuse_file", afterImport: "move" }), name: `Round trip ${connector}` });
+    const document = await exportImports(db, { workspaceId });
+    const exported = document.imports.find((i) => i.name === imp.name)!;
+    expect(exported.read).toEqual({ type: "files", folder: `${server.base}/in`, pattern: "preview-*.csv", badLines: "refuse_file", afterImport: "move" });
+    expect(await importImports(db, { workspaceId, actor: tester, document: importsDocument.parse(JSON.parse(JSON.stringify({ version: 1, imports: [exported] }))) })).toEqual({ created: 0, updated: 1 });
   });
 });
 
