@@ -87,7 +87,7 @@ export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: numbe
   let batch = p.from;
   while (batch < p.until && (batch < p.min || Date.now() - started < p.budgetMs)) {
     if (await cancelRequested(db, loaded.run.id)) break;
-    const records = await batchRecords(db, { config: loaded.config, runId: loaded.run.id, syncId: loaded.sync.id }, batch);
+    const records = await batchRecords(db, { config: loaded.config, dataset: loaded.dataset, runId: loaded.run.id, syncId: loaded.sync.id }, batch);
     if (records.length) {
       const written = await loaded.connector.delivery.write(loaded.delivery, state, records, { last: batch === p.until - 1 });
       state = written.state;

@@ -1,5 +1,4 @@
 import "server-only";
-import crypto from "node:crypto";
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { ConnectorManifest, KeyComparison } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
@@ -11,6 +10,7 @@ import { filterProblem } from "@/lib/segment/schema";
 import type { ConsentRule } from "./config";
 import { type LoadedRun, unusableSettings } from "./context";
 import { comparedKey, comparisonNote, keyComparisonOf, normaliseStateKeys } from "./keys";
+import { mappedColumns, rowHash } from "./row-hash";
 
 const id = (name: string) => sql.identifier(name);
 
@@ -21,6 +21,14 @@ function rowJson(columns: string[]): SQL {
     pieces.push(sql`jsonb_build_object(${sql.join(columns.slice(i, i + 50).map((c) => sql`${c}::text, ${id(c)}`), sql`, `)})`);
   return sql.join(pieces, sql` || `);
 }
+
+/**
+ * The row an item carries to delivery. Rows keyed on the dataset's own key are read again by key when their
+ * batch is delivered (see records.ts), so the plan writes no copy of them; a key compared otherwise cannot be
+ * looked up through the dataset's index, so those rows keep a snapshot, as do rejected rows (the dry run shows them).
+ */
+const snapshot = (unique: boolean, columns: string[]) =>
+  sql`CASE WHEN relay_h IS NOT NULL AND relay_op <> 'delete' AND (${!unique} OR relay_op = 'reject') THEN ${rowJson(columns)} END`;
 
 /**
  * Makes the diff state match what an API destination holds: its records' ids under their keys, compared
@@ -58,9 +66,6 @@ async function forgetForeign(db: Db, loaded: LoadedRun) {
 export const consentGranted = (workspaceId: string, consent: ConsentRule, contactId: SQL = sql`d.id`) =>
   sql`coalesce((SELECT cs.status = 'granted' FROM consents cs WHERE cs.workspace_id = ${workspaceId} AND cs.contact_id = ${contactId} AND cs.channel = ${consent.channel}
                 ORDER BY cs.updated_at DESC, cs.id DESC LIMIT 1), false)`;
-
-/** The hash covers the mapping itself: a changed mapping re-sends every record. */
-const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256").update(JSON.stringify([loaded.config.mapping, loaded.config.matchKey])).digest("hex").slice(0, 16);
 
 /**
  * A stored segment must still fit its dataset: a condition saved without a value (before such conditions
@@ -113,8 +118,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
   const unique = config.matchKey.from === dataset.primaryKey && comparison === "exact";
   const fresh = run.mode !== "incremental";
   const resend = Boolean(run.onlyKeys?.length);
-  // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
-  const cols = sql.join(columns.map((c) => sql`d.${id(c)}`), sql`, `);
+  const cols = mappedColumns(config);
   const carried = sql.join(columns.map((c) => sql`c.${id(c)}`), sql`, `);
   // Consent gating: who lacks the consent is held back. A contact sent before who left the segment is
   // removed, whatever the on-leave choice, once they no longer have it (when the key is not the contact's
@@ -131,7 +135,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
   const result = await db.execute<{ planned: number; unchanged: number; heldBack: number; batches: number }>(sql`
     WITH cur AS (
       SELECT coalesce(${key}, '(no match key) ' || d.id) AS relay_k, ${key} IS NULL AS relay_no_key, ${cols},
-             md5(${mappingVersion(loaded)} || ROW(${cols})::text) AS relay_h, ${consent} AS relay_consent
+             ${rowHash(config)} AS relay_h, ${consent} AS relay_consent
       FROM (${compileDataset(dataset.definition, sync.workspaceId)}) d
       WHERE ${compileFilter(config.filter, dataset.columns)}
     ),
@@ -155,7 +159,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
     planned AS (
       INSERT INTO sync_run_items (workspace_id, run_id, record_key, operation, batch, hash, row, status, message)
       SELECT ${sync.workspaceId}::uuid, ${run.id}::uuid, relay_k, relay_op, (row_number() OVER (ORDER BY relay_k) - 1) / ${batchSize}, relay_h,
-        CASE WHEN relay_h IS NOT NULL AND relay_op <> 'delete' THEN ${rowJson(columns)} END,
+        ${snapshot(unique, columns)},
         CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
         CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
              WHEN relay_copies > 1 THEN relay_copies || ${` rows of the dataset have this match key${comparisonNote(comparison)}: none of them is sent`}

@@ -2,13 +2,66 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
+import type { Dataset } from "@/lib/db/schema";
+import { compileDataset } from "@/lib/datasets/compile";
 import { CastError } from "@/lib/mapping/casts";
 import { buildPayload } from "@/lib/mapping/payload";
 import type { Mapping, MatchKey } from "@/lib/mapping/schema";
+import { compileFilter } from "@/lib/segment/compile";
+import type { FilterGroup } from "@/lib/segment/schema";
+import { mappedColumns, rowHash } from "./row-hash";
 
-type ItemRow = { record_key: string; operation: WriteRecord["op"]; row: Record<string, unknown> | null; destination_id: string | null; identifiers: Record<string, unknown> | null };
+export type ItemRow = {
+  record_key: string;
+  operation: WriteRecord["op"];
+  hash: string | null;
+  row: Record<string, unknown> | null;
+  destination_id: string | null;
+  identifiers: Record<string, unknown> | null;
+};
 
-type RunMapping = { config: { mapping: Mapping; matchKey: MatchKey }; runId: string; syncId: string };
+/** What reading a run's records needs: its mapping, and the dataset and segment its rows are read from again. */
+export type RunMapping = {
+  config: { mapping: Mapping; matchKey: MatchKey; filter?: FilterGroup };
+  dataset: Pick<Dataset, "definition" | "columns" | "workspaceId">;
+  runId: string;
+  syncId: string;
+};
+
+const GONE = "The row left the dataset or its segment between the plan and the delivery: not sent";
+
+/** The dataset rows of these keys as they are now (narrowed by the segment), with their hash as the plan computes it. */
+async function currentRows(db: Db, loaded: RunMapping, keys: string[]) {
+  const { config, dataset } = loaded;
+  if (!keys.length) return new Map<string, Record<string, unknown> & { relay_h: string }>();
+  // The keys as one array looked up through the dataset's index, not a join that could scan the whole dataset.
+  const rows = await db.execute<Record<string, unknown> & { relay_k: string; relay_h: string }>(sql`
+    SELECT d.${sql.identifier(config.matchKey.from)}::text AS relay_k, ${rowHash(config)} AS relay_h, ${mappedColumns(config)}
+      FROM (${compileDataset(dataset.definition, dataset.workspaceId)}) d
+     WHERE d.${sql.identifier(config.matchKey.from)}::text = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))
+       AND ${compileFilter(config.filter, dataset.columns)}`);
+  return new Map(rows.rows.map((r) => [r.relay_k, r]));
+}
+
+/**
+ * Gives the items the plan wrote without a snapshot their row as it is now: a row changed since the plan is
+ * sent as it is and its item carries the new hash (what the diff state then holds); a row gone is not sent.
+ * A replayed batch reads its rows again, so it sends what is current then.
+ */
+export async function readRows(db: Db, loaded: RunMapping, items: ItemRow[]) {
+  const unread = items.filter((i) => !i.row && i.operation !== "delete");
+  const rows = await currentRows(db, loaded, unread.map((i) => i.record_key));
+  const gone = unread.filter((i) => !rows.has(i.record_key)).map((i) => ({ key: i.record_key, message: GONE }));
+  const changed = unread.flatMap((i) => {
+    const hash = rows.get(i.record_key)?.relay_h;
+    return hash && hash !== i.hash ? [{ key: i.record_key, hash }] : [];
+  });
+  if (changed.length)
+    await db.execute(sql`UPDATE sync_run_items i SET hash = v.hash FROM jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) AS v(key text, hash text)
+      WHERE i.run_id = ${loaded.runId} AND i.record_key = v.key`);
+  const read = items.flatMap((i) => (i.row || i.operation === "delete" ? [i] : rows.has(i.record_key) ? [{ ...i, row: rows.get(i.record_key)! }] : []));
+  return { read, gone };
+}
 
 /** Each row as the record it is sent as; a row a cast cannot convert is refused instead, with the cast's message. */
 function toWriteRecords(loaded: RunMapping, rows: ItemRow[]) {
@@ -42,15 +95,16 @@ async function refuseRecords(db: Db, loaded: RunMapping, refused: { key: string;
   });
 }
 
-async function sendable(db: Db, loaded: RunMapping, rows: ItemRow[]): Promise<WriteRecord[]> {
-  const { records, refused } = toWriteRecords(loaded, rows);
-  await refuseRecords(db, loaded, refused);
+async function sendable(db: Db, loaded: RunMapping, items: ItemRow[]): Promise<WriteRecord[]> {
+  const { read, gone } = await readRows(db, loaded, items);
+  const { records, refused } = toWriteRecords(loaded, read);
+  await refuseRecords(db, loaded, [...gone, ...refused]);
   return records;
 }
 
 export async function batchRecords(db: Db, loaded: RunMapping, batch: number): Promise<WriteRecord[]> {
   const rows = await db.execute<ItemRow>(sql`
-    SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
+    SELECT i.record_key, i.operation, i.hash, i.row, r.destination_id, r.identifiers
       FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key
      WHERE i.run_id = ${loaded.runId} AND i.batch = ${batch} AND i.status = 'pending'
      ORDER BY i.record_key`);
@@ -61,7 +115,7 @@ export async function batchRecords(db: Db, loaded: RunMapping, batch: number): P
 export async function* runRecords(db: Db, loaded: RunMapping, pageSize = 5_000): AsyncIterable<WriteRecord[]> {
   for (let after: string | null = null; ; ) {
     const rows: { rows: ItemRow[] } = await db.execute<ItemRow>(sql`
-      SELECT i.record_key, i.operation, i.row, r.destination_id, r.identifiers
+      SELECT i.record_key, i.operation, i.hash, i.row, r.destination_id, r.identifiers
         FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key
        WHERE i.run_id = ${loaded.runId} AND i.status <> 'failed' ${after === null ? sql`` : sql`AND i.record_key > ${after}`}
        ORDER BY i.record_key LIMIT ${pageSize}`);
