@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { WriteRecord } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import type { Dataset } from "@/lib/db/schema";
@@ -102,23 +102,26 @@ async function sendable(db: Db, loaded: RunMapping, items: ItemRow[]): Promise<W
   return records;
 }
 
+/**
+ * The run's items (`where` narrows and orders them) with what the diff state holds of each record, looked up
+ * key by key: a join would read the sync's whole state for every batch, and it grows as batches are carried.
+ */
+const items = (loaded: RunMapping, where: SQL) => sql`
+  SELECT i.record_key, i.operation, i.hash, i.row, r.destination_id, r.identifiers
+    FROM sync_run_items i LEFT JOIN LATERAL (SELECT destination_id, identifiers FROM sync_records r WHERE r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key LIMIT 1) r ON TRUE
+   WHERE i.run_id = ${loaded.runId} AND ${where}`;
+
 export async function batchRecords(db: Db, loaded: RunMapping, batch: number): Promise<WriteRecord[]> {
-  const rows = await db.execute<ItemRow>(sql`
-    SELECT i.record_key, i.operation, i.hash, i.row, r.destination_id, r.identifiers
-      FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key
-     WHERE i.run_id = ${loaded.runId} AND i.batch = ${batch} AND i.status = 'pending'
-     ORDER BY i.record_key`);
+  const rows = await db.execute<ItemRow>(items(loaded, sql`i.batch = ${batch} AND i.status = 'pending' ORDER BY i.record_key`));
   return sendable(db, loaded, rows.rows);
 }
 
 /** Every record of the run that is not refused, in key order, `pageSize` at a time (see DeliveryContext.records). */
 export async function* runRecords(db: Db, loaded: RunMapping, pageSize = 5_000): AsyncIterable<WriteRecord[]> {
   for (let after: string | null = null; ; ) {
-    const rows: { rows: ItemRow[] } = await db.execute<ItemRow>(sql`
-      SELECT i.record_key, i.operation, i.hash, i.row, r.destination_id, r.identifiers
-        FROM sync_run_items i LEFT JOIN sync_records r ON r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key
-       WHERE i.run_id = ${loaded.runId} AND i.status <> 'failed' ${after === null ? sql`` : sql`AND i.record_key > ${after}`}
-       ORDER BY i.record_key LIMIT ${pageSize}`);
+    const rows: { rows: ItemRow[] } = await db.execute<ItemRow>(
+      items(loaded, sql`i.status <> 'failed' ${after === null ? sql`` : sql`AND i.record_key > ${after}`} ORDER BY i.record_key LIMIT ${pageSize}`),
+    );
     if (rows.rows.length === 0) return;
     const records = await sendable(db, loaded, rows.rows);
     if (records.length) yield records;
