@@ -45,8 +45,8 @@ async function currentRows(db: Db, loaded: RunMapping, keys: string[]) {
 
 /**
  * Gives the items the plan wrote without a snapshot their row as it is now: a row changed since the plan is
- * sent as it is and its item carries the new hash (what the diff state then holds); a row gone is not sent.
- * A replayed batch reads its rows again, so it sends what is current then.
+ * sent as it is (`changed`: the hash its item must then carry, what the diff state holds after); a row gone
+ * is not sent. A replayed batch reads its rows again, so it sends what is current then. Writes nothing.
  */
 export async function readRows(db: Db, loaded: RunMapping, items: ItemRow[]) {
   const unread = items.filter((i) => !i.row && i.operation !== "delete");
@@ -56,11 +56,14 @@ export async function readRows(db: Db, loaded: RunMapping, items: ItemRow[]) {
     const hash = rows.get(i.record_key)?.relay_h;
     return hash && hash !== i.hash ? [{ key: i.record_key, hash }] : [];
   });
-  if (changed.length)
-    await db.execute(sql`UPDATE sync_run_items i SET hash = v.hash FROM jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) AS v(key text, hash text)
-      WHERE i.run_id = ${loaded.runId} AND i.record_key = v.key`);
   const read = items.flatMap((i) => (i.row || i.operation === "delete" ? [i] : rows.has(i.record_key) ? [{ ...i, row: rows.get(i.record_key)! }] : []));
-  return { read, gone };
+  return { read, gone, changed };
+}
+
+async function storeHashes(db: Db, loaded: RunMapping, changed: { key: string; hash: string }[]) {
+  if (!changed.length) return;
+  await db.execute(sql`UPDATE sync_run_items i SET hash = v.hash FROM jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) AS v(key text, hash text)
+    WHERE i.run_id = ${loaded.runId} AND i.record_key = v.key`);
 }
 
 /** Each row as the record it is sent as; a row a cast cannot convert is refused instead, with the cast's message. */
@@ -95,10 +98,18 @@ async function refuseRecords(db: Db, loaded: RunMapping, refused: { key: string;
   });
 }
 
-async function sendable(db: Db, loaded: RunMapping, items: ItemRow[]): Promise<WriteRecord[]> {
-  const { read, gone } = await readRows(db, loaded, items);
+/** Records read ahead of their delivery; `settle` stores what reading them found (refused records, changed rows' hashes) before they are sent. */
+export type ReadRecords = { records: WriteRecord[]; settle(): Promise<void> };
+
+async function prepare(db: Db, loaded: RunMapping, items: ItemRow[]): Promise<ReadRecords> {
+  const { read, gone, changed } = await readRows(db, loaded, items);
   const { records, refused } = toWriteRecords(loaded, read);
-  await refuseRecords(db, loaded, [...gone, ...refused]);
+  return { records, settle: async () => (await refuseRecords(db, loaded, [...gone, ...refused]), await storeHashes(db, loaded, changed)) };
+}
+
+async function sendable(db: Db, loaded: RunMapping, items: ItemRow[]): Promise<WriteRecord[]> {
+  const { records, settle } = await prepare(db, loaded, items);
+  await settle();
   return records;
 }
 
@@ -111,9 +122,10 @@ const items = (loaded: RunMapping, where: SQL) => sql`
     FROM sync_run_items i LEFT JOIN LATERAL (SELECT destination_id, identifiers FROM sync_records r WHERE r.sync_id = ${loaded.syncId} AND r.record_key = i.record_key LIMIT 1) r ON TRUE
    WHERE i.run_id = ${loaded.runId} AND ${where}`;
 
-export async function batchRecords(db: Db, loaded: RunMapping, batch: number): Promise<WriteRecord[]> {
+/** A batch's pending records, read without writing anything: delivery reads the next batch while the current one is written. */
+export async function readBatch(db: Db, loaded: RunMapping, batch: number): Promise<ReadRecords> {
   const rows = await db.execute<ItemRow>(items(loaded, sql`i.batch = ${batch} AND i.status = 'pending' ORDER BY i.record_key`));
-  return sendable(db, loaded, rows.rows);
+  return prepare(db, loaded, rows.rows);
 }
 
 /** Every record of the run that is not refused, in key order, `pageSize` at a time (see DeliveryContext.records). */
