@@ -4,12 +4,13 @@ import { startHttpApiSandbox } from "@/connectors/http-api/sandbox";
 import { syncRecords, syncRuns } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
 import { connectTestDb } from "@/test/db";
-import { syncContactsToSandbox } from "@/test/http-api-sync";
+import { contactMapping, syncContactsToSandbox } from "@/test/http-api-sync";
 import { syncTestRuntime } from "@/test/sync-runtime";
 import { loadRunContext } from "./context";
 import { beginDelivery, commitDelivery, deliverBatches } from "./deliver";
 import { finalizeRun } from "./finalize";
 import { planRun } from "./plan";
+import { dryRun } from "./try-out";
 
 const { db } = connectTestDb();
 const runtime = syncTestRuntime(db);
@@ -37,5 +38,19 @@ describe("rows that change between a run's plan and its delivery", () => {
     // The state holds the hash of what was sent: the next run finds nothing to send again, and nothing to remove.
     expect(await db.$count(syncRecords, and(eq(syncRecords.syncId, sync.id), eq(syncRecords.status, "synced")))).toBe(2);
     expect(await runtime.run({ workspaceId, syncId: sync.id })).toMatchObject({ status: "succeeded", planned: 0, unchanged: 2 });
+  });
+
+  it("the dry run shows the records it would send with their payloads", async () => {
+    const sandbox = runtime.closeAfter(await startHttpApiSandbox());
+    const { workspaceId, sync } = await syncContactsToSandbox(db, { sandbox, contacts: 2 });
+    await upsertRecords(db, { workspaceId, entity: "contacts", records: [{ id: "c_00002", email: " Two@Example.com", first_name: "Two" }] });
+    const input = { name: "Contacts to the CRM", datasetId: sync.datasetId, connectionId: sync.connectionId, object: "contacts", mapping: contactMapping, matchKey: { from: "id", to: "contact_id" } };
+
+    const outcome = await dryRun(db, { workspaceId, syncId: sync.id, input });
+
+    expect(outcome.samples).toEqual([
+      { key: "c_00001", operation: "create", payload: expect.objectContaining({ contact_id: "c_00001", email: expect.any(String) }) },
+      { key: "c_00002", operation: "create", payload: { contact_id: "c_00002", email: "two@example.com", first_name: "Two" } },
+    ]);
   });
 });
