@@ -36,10 +36,11 @@ async function planNow(syncId: string, full: boolean) {
       // Without a trusted watermark, a plan reads everything.
       if (full) await tx.execute(sql`UPDATE sync_runs SET watermark = NULL WHERE sync_id = ${syncId}`);
       const [run] = await tx.insert(syncRuns).values({ workspaceId, syncId, trigger: "manual", mode: "incremental" }).returning();
-      const { batches: _, ...counts } = await planRun(tx, await loadRunContext(tx, run!.id), 100);
+      // Batches are numbered over the items planned: not compared.
+      const { planned, unchanged, heldBack } = await planRun(tx, await loadRunContext(tx, run!.id), 100);
       const items = await tx.execute<Item>(sql`SELECT record_key, operation, hash, status, message FROM sync_run_items WHERE run_id = ${run!.id} ORDER BY record_key`);
       const [after] = await tx.select().from(syncRuns).where(eq(syncRuns.id, run!.id));
-      outcome = { items: items.rows, counts, fullPlan: after!.fullPlan };
+      outcome = { items: items.rows, counts: { planned, unchanged, heldBack }, fullPlan: after!.fullPlan };
       throw new RolledBack();
     })
     .catch((error: unknown) => {

@@ -99,8 +99,11 @@ export async function collectCandidates(db: Db, loaded: LoadedRun, since: Date) 
   await db.execute(sql`ANALYZE relay_candidates`);
 }
 
-/** Restricts the dataset's rows (`d`) or the diff state's keys to the candidates. */
-export const amongCandidates = (key: SQL) => sql`${key} IN (SELECT id FROM relay_candidates)`;
+/**
+ * Restricts the dataset's rows (`d`) or the diff state's keys to the candidates: the keys first, then each
+ * looked up by its index (a join would scan the million rows the candidates leave out).
+ */
+export const amongCandidates = (key: SQL) => sql`${key} = ANY(ARRAY(SELECT id FROM relay_candidates))`;
 
 /**
  * The rows an incremental plan did not look at are unchanged by definition: counted (without hashing or
@@ -112,7 +115,7 @@ export async function countOthers(db: Db, loaded: LoadedRun, consent: SQL) {
     await db.execute<{ unchanged: number; held: number }>(sql`
       SELECT count(*) FILTER (WHERE relay_consent)::int AS unchanged, count(*) FILTER (WHERE NOT relay_consent)::int AS held
         FROM (SELECT ${consent} AS relay_consent FROM (${compileDataset(dataset.definition, sync.workspaceId)}) d
-               WHERE ${compileFilter(config.filter, dataset.columns)} AND NOT ${amongCandidates(sql`d.${id(datasetPrimaryKey)}`)}) o`)
+               WHERE ${compileFilter(config.filter, dataset.columns)} AND d.${id(datasetPrimaryKey)} NOT IN (SELECT id FROM relay_candidates)) o`)
   ).rows;
   return { unchanged: row!.unchanged, heldBack: row!.held };
 }
