@@ -220,7 +220,7 @@ describe("an incremental plan", () => {
       await run(ordersSync);
     }
   });
-  it("plans in full when the mapping changed, or when the segment is relative to today", async () => {
+  it("plans in full when the mapping changed, after a full resend, or when the segment is relative to today", async () => {
     const current = (await db.query.syncs.findFirst({ where: (s, { eq: is }) => is(s.id, ordersSync) }))!;
     const input = syncInputOf(current) as { mapping: unknown[] };
     await updateSync(db, { workspaceId, syncId: ordersSync, input: { ...input, mapping: input.mapping.slice(0, 1) } });
@@ -228,6 +228,10 @@ describe("an incremental plan", () => {
     const resent = await run(ordersSync);
     expect(resent.updated).toBe(resent.planned);
     expect((await planNow(ordersSync, false)).fullPlan).toBe(false);
+    // A full resend keeps records that left the segment: the incremental run after it plans in full.
+    await runtime.run({ workspaceId, syncId: ordersSync, mode: "full" });
+    expect((await planNow(ordersSync, false)).fullPlan).toBe(true);
+    await run(ordersSync);
 
     const recent = { type: "group", combinator: "and", children: [{ type: "condition", column: "created_at", operator: "in_last_days", value: 36_500 }] };
     await updateSync(db, { workspaceId, syncId: ordersSync, input: { ...input, mapping: input.mapping.slice(0, 1), filter: recent } });

@@ -16,10 +16,14 @@ const id = (name: string) => sql.identifier(name);
 /** Bumped when the plan's logic changes what it computes from the same rows: older watermarks are then not trusted. */
 const PLAN_LOGIC = 1;
 
-/** Everything besides the rows that decides what a plan computes: when any of it changed, the next plan is a full one. */
+/**
+ * Everything besides the rows that decides what a plan computes: when any of it changed, the next plan is a full
+ * one. The run's mode too: a full resend or a replace leaves a state an incremental plan would not (records that
+ * left kept, or removed by the destination's replace strategy).
+ */
 export function planFingerprint(loaded: LoadedRun, comparison: KeyComparison) {
-  const { sync, dataset, config } = loaded;
-  const parts = [PLAN_LOGIC, dataset.definition, config.mapping, config.matchKey, config.filter ?? null, config.consent ?? null, sync.onLeave, sync.connectionId, sync.object, comparison];
+  const { run, sync, dataset, config } = loaded;
+  const parts = [PLAN_LOGIC, run.mode, dataset.definition, config.mapping, config.matchKey, config.filter ?? null, config.consent ?? null, sync.onLeave, sync.connectionId, sync.object, comparison];
   return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
@@ -48,9 +52,9 @@ export async function takeWatermark(db: Db): Promise<Date> {
  * fingerprint, or undefined when the run must plan in full.
  */
 export async function incrementalSince(db: Db, loaded: LoadedRun, p: { fingerprint: string; unique: boolean }): Promise<Date | undefined> {
-  const { run, sync, config } = loaded;
+  const { run, sync, dataset, config } = loaded;
   // Keys other than the dataset's primary key name no row of the state by itself, and copies need every row.
-  if (run.mode !== "incremental" || run.onlyKeys?.length || !p.unique || env.SYNC_FULL_PLAN_HOURS === 0) return undefined;
+  if (run.mode !== "incremental" || run.onlyKeys?.length || !p.unique || dataset.primaryKey !== datasetPrimaryKey || env.SYNC_FULL_PLAN_HOURS === 0) return undefined;
   if (config.filter && movesWithTime(config.filter)) return undefined;
   const [last] = (
     await db.execute<{ watermark: Date | string; fingerprint: string; full_at: Date | string | null }>(sql`
