@@ -94,12 +94,12 @@ export async function collectCandidates(db: Db, loaded: LoadedRun, since: Date) 
     const lookup = base.lookups.find((x) => x.name === name)!;
     sources.push(sql`SELECT b.id FROM ${id(base.name)} b WHERE b.workspace_id = ${ws} AND b.${id(lookup.foreignKey)} IN (${touched(ws, lookup.entity, since)})`);
   }
-  const collections = new Set(def.aggregates.map((a) => a.collection));
-  if (config.consent) collections.add("consents");
-  for (const name of collections) {
+  for (const name of new Set(def.aggregates.map((a) => a.collection))) {
     const collection = base.collections.find((x) => x.name === name)!;
     sources.push(touched(ws, collection.entity, since, collection.foreignKey));
   }
+  // The consent gate reads the consents whose contact_id is the row's id (see consentGranted).
+  if (config.consent) sources.push(touched(ws, "consents", since, "contact_id"));
   await db.execute(sql`CREATE TEMP TABLE relay_candidates (id text PRIMARY KEY) ON COMMIT DROP`);
   await db.execute(sql`INSERT INTO relay_candidates SELECT DISTINCT c.id FROM (${sql.join(sources, sql` UNION ALL `)}) AS c(id)`);
   await db.execute(sql`ANALYZE relay_candidates`);
