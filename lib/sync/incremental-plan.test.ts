@@ -8,7 +8,8 @@ import { and, eq, sql } from "drizzle-orm";
 import pg from "pg";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createConnection } from "@/lib/connections/save";
-import { getDatasetByName } from "@/lib/db/queries/datasets";
+import { getDatasetByName, insertDataset } from "@/lib/db/queries/datasets";
+import { datasetDefinitionSchema } from "@/lib/datasets/definition";
 import { deleteEntityRecords } from "@/lib/db/queries/entities";
 import { contacts, orders, syncRuns } from "@/lib/db/schema";
 import { upsertRecords } from "@/lib/entities/upsert";
@@ -177,6 +178,19 @@ describe("an incremental plan", () => {
     expect(await expectFullPlanEquivalent(ordersSync)).toEqual(expected);
     const ended = await run(ordersSync);
     expect(ended.updated).toBe(expected.length);
+  });
+
+  it("sees a consent change when the dataset itself reads no consent (the sync's consent rule does)", async () => {
+    await dest.query("CREATE TABLE emails (contact_id text PRIMARY KEY, email text)");
+    const plain = await insertDataset(db, { workspaceId, name: "Plain contacts", definition: datasetDefinitionSchema.parse({ baseEntity: "contacts", fields: ["id", "email"] }) });
+    const connectionId = (await db.query.syncs.findFirst({ where: (s, { eq: is }) => is(s.id, contactsSync) }))!.connectionId;
+    const input = { name: "Emails", datasetId: plain.id, connectionId, object: "emails", mapping: [{ from: { field: "email" }, to: "email" }], matchKey: { from: "id", to: "contact_id" }, consent: { channel: "sms" }, onLeave: "nothing", deletionLimit: null };
+    const emails = (await createSync(db, { workspaceId, input })).id;
+    await run(emails);
+    const person = (await db.query.contacts.findFirst({ where: eq(contacts.workspaceId, workspaceId) }))!.id;
+    await upsertRecords(db, { workspaceId, entity: "consents", records: [{ id: "sms-now", contact_id: person, channel: "sms", status: "granted" }] });
+    const planned = await expectFullPlanEquivalent(emails);
+    expect(planned.some((p) => p.endsWith(` ${person}`))).toBe(true);
   });
 
   it("picks up, on the next run, a write whose transaction began before a plan and committed after it", async () => {
