@@ -36,14 +36,16 @@ const movesWithTime = (node: FilterNode): boolean =>
  * of an older transaction still open (it may commit rows stamped with its start after the plan's snapshot).
  * Entity rows carry `changed_at`, their writing transaction's start (see migration 0017). Taken before the plan's
  * statement, which sees everything committed by then; the first read of pg_stat_activity in the transaction.
- * Rounded down to what a JS Date holds, so that it is stored and compared as taken. Sessions of other roles whose
- * activity this role may not read are not seen: entity writers must run as the app's role (or it needs pg_read_all_stats).
+ * Less a second: a transaction's start time is taken an instant before it shows in pg_stat_activity (a
+ * descheduled backend can make that instant long). Rounded down to what a JS Date holds, so that it is stored
+ * and compared as taken. Sessions of other roles whose activity this role may not read are not seen: entity
+ * writers must run as the app's role (or it needs pg_read_all_stats).
  */
 export async function takeWatermark(db: Db): Promise<Date> {
   const [row] = (
     await db.execute<{ watermark: Date | string }>(sql`
       SELECT date_trunc('milliseconds', least(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                            WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()))) AS watermark`)
+                            WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid())) - interval '1 second') AS watermark`)
   ).rows;
   return new Date(row!.watermark);
 }
