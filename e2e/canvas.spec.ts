@@ -47,6 +47,17 @@ test("the mapping canvas places a new static value clear of nodes and links, kee
     expect((await boxes(canvas.locator(".react-flow__node"))).filter((n) => overlap(n.box, controls)).map((n) => n.id)).toEqual([]);
     await shot(page, "canvas-after-value");
 
+    // Every change re-renders the canvas: its nodes keep their measured size and handles, never hidden to be
+    // measured again (a link drawn right after typing in a value found no handle, and the canvas went blank).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { hiddenNodes: string[] }).hiddenNodes = seen;
+      new MutationObserver((changes) => {
+        for (const { target } of changes)
+          if (target instanceof HTMLElement && target.classList.contains("react-flow__node") && target.style.visibility === "hidden") seen.push(target.dataset.id!);
+      }).observe(document.querySelector(".react-flow__nodes")!, { subtree: true, attributes: true, attributeFilter: ["style"] });
+    });
+
     // The value is moved by its label and stays where it was dropped while the canvas changes.
     await page.mouse.move(valueBox.x + 20, valueBox.y + valueBox.height / 2);
     await page.mouse.down();
@@ -58,6 +69,7 @@ test("the mapping canvas places a new static value clear of nodes and links, kee
     await value.locator("input").fill("relay");
     await expect(value.locator("input")).toHaveValue("relay");
     expect(await value.boundingBox()).toEqual(dropped);
+    expect(await page.evaluate(() => (window as unknown as { hiddenNodes: string[] }).hiddenNodes)).toEqual([]);
 
     // Selecting a link opens its transforms in view, with the warnings, however tall the canvas.
     await canvas.locator('.react-flow__edge[data-id="col:first_name->dest:first_name"]').click({ force: true });

@@ -34,11 +34,11 @@ test("an invitation the server refuses keeps the address and the role", async ({
   await page.goto("/settings/members");
   // The browser takes an address without a domain suffix; the server does not.
   await page.getByLabel("Invite by email").fill("kim@intranet");
-  await page.getByLabel("Role").selectOption("editor");
+  await page.getByLabel("Role", { exact: true }).selectOption("editor");
   await page.getByRole("button", { name: "Invite" }).click();
   await expect(page.getByText("Please fix the highlighted fields.")).toBeVisible();
   await expect(page.getByLabel("Invite by email")).toHaveValue("kim@intranet");
-  await expect(page.getByLabel("Role")).toHaveValue("editor");
+  await expect(page.getByLabel("Role", { exact: true })).toHaveValue("editor");
 });
 
 test("the sync wizard keeps its step and draft across Back, Reload and a new tab, and asks before leaving", async ({ page, context }) => {

@@ -1,6 +1,6 @@
 "use client";
 import "@xyflow/react/dist/style.css";
-import { Background, type Connection, Controls, type Edge, Handle, type Node, type NodeChange, type NodeProps, PanOnScrollMode, Position, ReactFlow } from "@xyflow/react";
+import { Background, type Connection, Controls, type Dimensions, type Edge, Handle, type Node, type NodeChange, type NodeProps, PanOnScrollMode, Position, ReactFlow } from "@xyflow/react";
 import { KeyRound, Plus, Trash2, Wand2 } from "lucide-react";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -83,6 +83,9 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
   const { columns, state, onChange, sampleRow, freeFields } = props;
   const [selected, setSelected] = useState<string>();
   const [added, setAdded] = useState<string[]>([]);
+  // The sizes React Flow measured, given back on every node: the nodes are rebuilt on each change, and a node
+  // without its size is hidden and measured again, its handles lost until then (a link drawn meanwhile is missed).
+  const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
   const [newField, setNewField] = useState("");
   const fields = freeFields ? namedFields([...props.fields.map((f) => f.name), ...state.links.map((l) => l.target.slice(5)), ...added]) : props.fields;
   const addField = () => {
@@ -112,11 +115,13 @@ export function MappingCanvas(props: { columns: DatasetColumn[]; fields: Destina
       position: at[fieldNode(f.name)]!,
       data: { label: f.name, type: f.type, required: f.required, keyKind: f.key, isMatch: state.matchTo === f.name, problem: problemOf(f.name) },
     })),
-  ];
-  /** A moved node keeps its place in the canvas state (and so in the wizard's draft). */
+  ].map((node) => ({ ...node, measured: measured[node.id] }));
+  /** A moved node keeps its place in the canvas state (and so in the wizard's draft); a measured one, its size. */
   const onNodesChange = (changes: NodeChange[]) => {
     const moved = changes.flatMap((c) => (c.type === "position" && c.position ? [[c.id, c.position] as const] : []));
     if (moved.length) onChange({ ...state, positions: { ...state.positions, ...Object.fromEntries(moved) } });
+    const sized = changes.flatMap((c) => (c.type === "dimensions" && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+    if (sized.length) setMeasured((sizes) => ({ ...sizes, ...Object.fromEntries(sized) }));
   };
   const edges: Edge[] = state.links.map((l) => ({ id: `${l.source}->${l.target}`, source: l.source, target: l.target, selected: selected === l.target, animated: state.matchTo !== null && l.target === fieldNode(state.matchTo), style: { strokeWidth: selected === l.target ? 3 : 1.5 } }));
 
