@@ -57,10 +57,7 @@ export async function benchContacts(db: Db, rows: number) {
 
 /** Where a run's time went, by kind of step (plan, deliver, commit, finalize), in seconds; only the kinds the run had. */
 export async function stepBreakdown(db: Db, runId: string) {
-  // The run ends inside its finalize step, whose record is closed just after: a fast run is read before that.
-  let steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, runId) });
-  for (const deadline = Date.now() + 5_000; steps.some((s) => !s.finishedAt) && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50)))
-    steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, runId) });
+  const steps = await db.query.syncRunSteps.findMany({ where: eq(syncRunSteps.runId, runId) });
   const unfinished = steps.find((s) => !s.finishedAt);
   if (unfinished) throw new BenchFailure(`run ${runId}: step ${unfinished.name} never finished`);
   const parts = ["Plan", "Deliver", "Commit", "Finalize"].map((prefix) => {
