@@ -34,6 +34,8 @@ const envSchema = z.object({
   SYNC_RETRY_DELAYS_MS: optionalText.transform((v) => (v ?? "3000,5000,10000").split(",").map(Number)).pipe(z.array(z.number().int().min(0)).min(1)),
   /** Multiplies retry waits (tests run with a small factor). */
   SYNC_TIME_SCALE: z.coerce.number().positive().default(1),
+  /** An incremental sync plans in full (re-reading every row) at least this often; 0: every run plans in full. */
+  SYNC_FULL_PLAN_HOURS: z.coerce.number().min(0).default(24),
   RECORD_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** A real-time sync's run starts once its rows stop changing for this long (a micro-batch window)… */
   REALTIME_WINDOW_MS: z.coerce.number().int().min(100, "REALTIME_WINDOW_MS must be at least 100").max(60_000, "REALTIME_WINDOW_MS must be at most 60000").default(500),

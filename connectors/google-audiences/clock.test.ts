@@ -38,13 +38,14 @@ describe("Google audiences on the connector's clock", () => {
     }
   });
 
-  it("starts a replace a minute before the clock's time when Google's answer carries no Date", async () => {
+  /** A replace's delivery context whose requests Google answers with `date` (its Date header for each call, if any). */
+  const replaceContext = (clock: ReturnType<typeof manualClock>, date: () => string | undefined): DeliveryContext<GoogleAudiencesSettings, GoogleAudiencesSecrets> => {
     const http = async (request: HttpRequest) => {
       const json = request.url.endsWith("/token") ? { access_token: "ya29.token", expires_in: 3600 } : { id: "5550001", displayName: "Buyers" };
-      return { status: 200, headers: new Headers(), text: JSON.stringify(json), json };
+      const at = request.url.endsWith("/token") ? undefined : date();
+      return { status: 200, headers: new Headers(at ? { date: at } : {}), text: JSON.stringify(json), json };
     };
-    const clock = manualClock(Date.parse("2026-03-01T12:00:00Z"));
-    const ctx: DeliveryContext<GoogleAudiencesSettings, GoogleAudiencesSecrets> = {
+    return {
       connection: connection({ url: "https://datamanager.example", tokenUrl: "https://datamanager.example/token" }),
       http,
       clock,
@@ -57,6 +58,27 @@ describe("Google audiences on the connector's clock", () => {
       startedAt: new Date(clock.now()),
       records: async function* () {},
     };
-    expect(await googleAudiences.delivery.begin(ctx)).toMatchObject({ asOf: "2026-03-01T11:59:00.000Z" });
+  };
+
+  it("starts a replace a minute before the clock's time when Google's answer carries no Date", async () => {
+    const clock = manualClock(Date.parse("2026-03-01T12:00:00Z"));
+    expect(await googleAudiences.delivery.begin(replaceContext(clock, () => undefined))).toMatchObject({ asOf: "2026-03-01T11:59:00.000Z" });
+  });
+
+  it("starts a replace at Google's next second: a member added earlier in the second its first answer names is from before", async () => {
+    // Google's clock, read from each answer's Date (whole seconds): 12:00:00.400 at the first answer, 0.3 s more at each.
+    let google = Date.parse("2026-03-01T12:00:00.400Z");
+    const clock = manualClock(Date.parse("2026-03-01T12:00:00Z"));
+    const dates: string[] = [];
+    const begun = await googleAudiences.delivery.begin(
+      replaceContext(clock, () => {
+        dates.push(new Date(google).toUTCString());
+        google += 300;
+        return dates.at(-1);
+      }),
+    );
+    // Not 12:00:00 (the first answer's second): a member added at 12:00:00.200, before the run, would be kept.
+    expect(begun).toMatchObject({ asOf: "2026-03-01T12:00:01.000Z" });
+    expect(dates).toEqual(["Sun, 01 Mar 2026 12:00:00 GMT", "Sun, 01 Mar 2026 12:00:00 GMT", "Sun, 01 Mar 2026 12:00:01 GMT"]);
   });
 });

@@ -166,19 +166,36 @@ export async function writeMembers(ctx: Ctx, s: GoogleState, records: WriteRecor
   return { results, state: next };
 }
 
+/** Google's time when it answered about the list (which also proves the list is there), from the answer's Date. */
+async function googleTime(ctx: Ctx): Promise<number> {
+  const answer = await dataManager(ctx).call("GET", `${accountPath(ctx.connection.settings)}/userLists/${ctx.object}`);
+  if (answer.status === 404) throw new DestinationConfigError(`Google has no user list ${ctx.object} in account ${ctx.connection.settings.operatingAccountId}`);
+  if (answer.status !== 200) throw new Error(`Reading user list ${ctx.object} failed: ${describeError(googleError(answer))}`);
+  return Date.parse(answer.headers.get("date") ?? "");
+}
+
+/** How many times a replace reads Google's time, a second apart, waiting for its next second. */
+const MAX_TIME_READS = 120;
+
 /**
- * A replace's starting point on Google's clock, read from the Date of its answer about the list (which also
- * proves the list is there): every member the run adds arrives after it, whatever our clock says.
+ * A replace's starting point on Google's clock: every member the run adds arrives after it, whatever our clock
+ * says, and every member added before the run, before it. A Date counts whole seconds, so a member added earlier
+ * in the second of the first answer is later than that second's start: the starting point is the next second
+ * Google names, once it has begun. Without a Date, a minute before our clock's time.
  */
 export async function beginDelivery(ctx: Ctx): Promise<GoogleState> {
   if (ctx.mode !== "replace") return { ingestRequestIds: [], checks: 0 };
-  const api = dataManager(ctx);
-  const answer = await api.call("GET", `${accountPath(ctx.connection.settings)}/userLists/${ctx.object}`);
-  if (answer.status === 404) throw new DestinationConfigError(`Google has no user list ${ctx.object} in account ${ctx.connection.settings.operatingAccountId}`);
-  if (answer.status !== 200) throw new Error(`Reading user list ${ctx.object} failed: ${describeError(googleError(answer))}`);
-  const googleNow = Date.parse(answer.headers.get("date") ?? "");
-  const asOf = Number.isFinite(googleNow) ? googleNow : ctx.clock.now() - 60_000;
-  return { asOf: new Date(asOf).toISOString(), ingestRequestIds: [], checks: 0, uploads: 0 };
+  const state = (asOf: number): GoogleState => ({ asOf: new Date(asOf).toISOString(), ingestRequestIds: [], checks: 0, uploads: 0 });
+  const fallback = () => state(ctx.clock.now() - 60_000);
+  const first = await googleTime(ctx);
+  if (!Number.isFinite(first)) return fallback();
+  for (let read = 0; read < MAX_TIME_READS; read++) {
+    await ctx.clock.sleep(1_000);
+    const next = await googleTime(ctx);
+    if (!Number.isFinite(next)) return fallback();
+    if (next > first) return state(next);
+  }
+  throw new Error(`Google's clock did not move past ${new Date(first).toISOString()} in ${MAX_TIME_READS} reads: the replace cannot tell the members from before`);
 }
 
 type Status = { processing: boolean; failed: boolean; errorCounts: Record<string, number> };

@@ -1,6 +1,6 @@
 /**
  * What every SQL destination (PostgreSQL, MySQL) does the same way: upserts in one statement per batch, split
- * record by record when the database refuses one; deletes by key; replaces through a staging table swapped in
+ * in halves down to the records the database refuses; deletes by key; replaces through a staging table swapped in
  * one transaction. A dialect says only how its engine words each statement.
  */
 import "server-only";
@@ -47,7 +47,10 @@ export type SqlDialect = {
   };
 };
 
-/** Writes a batch in one statement; when the destination refuses it, writes record by record to tell which records it refuses. */
+/**
+ * Writes a batch in one statement; when the destination refuses it, writes each half the same way, down to the
+ * records it refuses: a few bad records in a large batch cost a few dozen statements, not one per record.
+ */
 async function writeUpserts(dialect: SqlDialect, ctx: SqlContext, state: SqlState, target: string, records: WriteRecord[]): Promise<RecordResult[]> {
   try {
     const inserted = await dialect.upsert(ctx, state, target, records);
@@ -61,9 +64,8 @@ async function writeUpserts(dialect: SqlDialect, ctx: SqlContext, state: SqlStat
     if (!dialect.isRecordError(error)) throw error;
     if (records.length === 1) return [{ key: records[0]!.key, status: "failed", kind: "rejected", message: (error as Error).message }];
   }
-  const results: RecordResult[] = [];
-  for (const record of records) results.push(...(await writeUpserts(dialect, ctx, state, target, [record])));
-  return results;
+  const half = Math.ceil(records.length / 2);
+  return [...(await writeUpserts(dialect, ctx, state, target, records.slice(0, half))), ...(await writeUpserts(dialect, ctx, state, target, records.slice(half)))];
 }
 
 /** Swaps the staging table in: rows that left are deleted (sole admin) or emptied (shared table), the stage's rows upserted. */

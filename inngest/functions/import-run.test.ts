@@ -51,11 +51,11 @@ it("runs an import as a job with its step history, and a real-time sync downstre
   const first = await importEnded((await startImportRun(db, { workspaceId, actor: tester, importId: imp.id, trigger: "manual" })).id);
   expect(first).toMatchObject({ status: "succeeded", read: 50, created: 50 });
   const steps = await db.query.importRunSteps.findMany({ where: and(eq(importRunSteps.runId, first.id)) });
-  expect(steps.map((s) => [s.name, s.status])).toEqual([
-    ["Plan", "succeeded"],
-    ["Read rows (step 1)", "succeeded"],
-    ["Read keys to find removed rows (step 1)", "succeeded"],
-    ["Finalize", "succeeded"],
+  expect(steps.map((s) => [s.name, s.status, s.error])).toEqual([
+    ["Plan", "succeeded", null],
+    ["Read rows (step 1)", "succeeded", null],
+    ["Read keys to find removed rows (step 1)", "succeeded", null],
+    ["Finalize", "succeeded", null],
   ]);
   await expect.poll(async () => (await dest.query("SELECT count(*)::int AS n FROM leads"))[0]!.n, { timeout: 60_000, interval: 100 }).toBe(50);
   await expect.poll(syncIdle, { timeout: 60_000, interval: 100 }).toBe(true);

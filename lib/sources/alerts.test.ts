@@ -23,6 +23,8 @@ it("queues one failure notice per channel the import names, once however often t
     expect(await queueImportFailureNotices(db, runId)).toEqual([]);
     const deliveries = await db.query.notificationDeliveries.findMany({ where: eq(notificationDeliveries.runId, runId) });
     expect(deliveries.map((d) => [d.id, d.channelId, d.status])).toEqual([[queued[0], ops.id, "pending"]]);
+    // The notice links to the run's page, where the record log and the steps say what went wrong.
+    expect((deliveries[0]!.notice as { url: string }).url).toMatch(new RegExp(`/sources/${imp.id}/runs/${runId}$`));
     expect(deliveries[0]!.subject).toBe("[Relay] “Import CRM people” failed: The source refused the read: permission denied for table people");
   } finally {
     await source.close();

@@ -29,7 +29,7 @@ export async function queueImportFailureNotices(db: Db, runId: string): Promise<
     sync: { id: found.id, name: `Import ${found.name}` },
     run: { id: run.id, status: run.status, mode: "import", planned: run.read, created: run.created, updated: run.updated, deleted: run.deleted, failed: run.rejected, error: run.error, finishedAt: run.finishedAt?.toISOString() ?? null },
     topErrors: example ? [{ kind: example.kind, count: run.rejected, example: { key: example.recordKey ?? "", message: example.message, responseStatus: null, responseBody: null } }] : [],
-    url: `${appUrl()}/imports/${found.id}`,
+    url: `${appUrl()}/sources/${found.id}/runs/${run.id}`,
     at: new Date().toISOString(),
   };
   const rows = await db

@@ -1,10 +1,9 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { entityTables, importRuns } from "@/lib/db/schema";
-import { CANCELLED_BY_USER, markInterrupted } from "@/lib/sync/runs";
+import { entityTables, importRuns, importRunSteps } from "@/lib/db/schema";
+import { CANCELLED_BY_USER } from "@/lib/sync/runs";
 import { activeRunStatuses } from "@/lib/vocabulary";
-import { importRunSteps } from "@/lib/db/schema";
 import { loadImportRun } from "./context";
 
 /**
@@ -44,9 +43,10 @@ export async function finalizeImportRun(db: Db, runId: string, p: { cancelled: b
       .set({ status, deleted, finishedAt: new Date(), error: p.cancelled ? CANCELLED_BY_USER : null })
       .where(eq(importRuns.id, runId))
       .returning();
+    // The step that ends the run (Finalize) ends with it: nobody sees an ended run with a step still running.
+    await tx.update(importRunSteps).set({ status: "succeeded", finishedAt: new Date() }).where(and(eq(importRunSteps.runId, runId), eq(importRunSteps.status, "running")));
     return done!;
   });
-  await markInterrupted(db, { runId, then: "the run ended before the step ran again" }, importRunSteps);
   const run = ended ?? ctx.run;
   return { status: run.status, changed: run.created + run.updated + run.deleted, entity: config.entity };
 }

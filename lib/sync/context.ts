@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { PublicError } from "@/lib/errors";
-import type { DeliveryContext, WriteRecord } from "@/connectors/types";
+import type { DeliveryContext } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
 import { loadConnection } from "@/lib/connections/load";
 import { datasets, syncRuns, syncs } from "@/lib/db/schema";
@@ -54,6 +54,7 @@ export async function loadRunContext(db: Db, runId: string) {
     syncId: sync.id,
     startedAt: run.startedAt ?? run.queuedAt,
     consent: config.consent ?? undefined,
+    records: () => runRecords(db, { config, dataset, runId: run.id, syncId: sync.id }),
   });
   return { run, sync, dataset, config, connector, delivery };
 }
@@ -75,8 +76,8 @@ export async function openDelivery(
     syncId: string;
     startedAt: Date;
     consent?: { channel: string };
-    /** The records `records()` gives, when they are not the run's plan (a one-record test). */
-    records?: WriteRecord[];
+    /** The records `records()` gives: the run's plan, or one record for a one-record test. */
+    records: DeliveryContext["records"];
   },
 ) {
   const { connector, config: connection, permit } = await loadConnection(db, { workspaceId: p.workspaceId, connectionId: p.connectionId });
@@ -91,7 +92,7 @@ export async function openDelivery(
     syncId: p.syncId,
     startedAt: p.startedAt,
     consent: p.consent,
-    records: p.records ? async function* () { yield p.records!; } : () => runRecords(db, { config: { mapping: p.mapping, matchKey: p.matchKey }, runId: p.runId, syncId: p.syncId }),
+    records: p.records,
   };
   return { connector, delivery };
 }

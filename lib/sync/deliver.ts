@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { syncRecordLogs, syncRuns } from "@/lib/db/schema";
 import type { LoadedRun } from "./context";
 import { carryResults } from "./carry";
-import { batchRecords } from "./records";
+import { readBatch } from "./records";
 import { cancelRequested } from "./runs";
 
 const EXCERPT = 2_000;
@@ -78,16 +78,25 @@ export class DestinationUnreachable extends Error {}
 /**
  * Delivers batches from `from` on: at least up to `min`, then on while the time budget lasts, never past
  * `until`; returns the next batch to deliver, and whether a user cancelled the run (no batch starts after
- * that). Each batch's results (and, see carriesPerBatch, the diff state) are stored before the next starts, so a replayed step
- * resumes at the first batch with pending records.
+ * that). Each batch's results (and, see carriesPerBatch, the diff state) are stored before the next starts, so
+ * a replayed step resumes at the first batch with pending records; the next batch is read while one is written.
  */
 export async function deliverBatches(db: Db, loaded: LoadedRun, p: { from: number; min: number; until: number; budgetMs: number }): Promise<{ next: number; cancelled: boolean }> {
   const started = Date.now();
   let state = (await db.query.syncRuns.findFirst({ where: eq(syncRuns.id, loaded.run.id), columns: { deliveryState: true } }))?.deliveryState as DeliveryState;
+  const read = (batch: number) => {
+    const reading = readBatch(db, { config: loaded.config, dataset: loaded.dataset, runId: loaded.run.id, syncId: loaded.sync.id }, batch);
+    // Read ahead: a loop that stops first (cancel, time budget, a failure) never awaits it.
+    reading.catch(() => undefined);
+    return reading;
+  };
   let batch = p.from;
+  let ahead = read(batch);
   while (batch < p.until && (batch < p.min || Date.now() - started < p.budgetMs)) {
     if (await cancelRequested(db, loaded.run.id)) break;
-    const records = await batchRecords(db, { config: loaded.config, runId: loaded.run.id, syncId: loaded.sync.id }, batch);
+    const { records, settle } = await ahead;
+    if (batch + 1 < p.until) ahead = read(batch + 1);
+    await settle();
     if (records.length) {
       const written = await loaded.connector.delivery.write(loaded.delivery, state, records, { last: batch === p.until - 1 });
       state = written.state;

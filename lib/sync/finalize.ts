@@ -1,8 +1,8 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { CommitResult } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
-import { syncRuns } from "@/lib/db/schema";
+import { syncRuns, syncRunSteps } from "@/lib/db/schema";
 import { formatNumber } from "@/lib/utils";
 import { activeRunStatuses, isOneOf } from "@/lib/vocabulary";
 import type { ConsentRule } from "./config";
@@ -77,6 +77,8 @@ export async function finalizeRun(db: Db, loaded: LoadedRun, commit: CommitResul
       })
       .where(eq(syncRuns.id, run.id))
       .returning();
+    // The step that ends the run (Finalize) ends with it: nobody sees an ended run with a step still running.
+    await tx.update(syncRunSteps).set({ status: "succeeded", finishedAt: new Date() }).where(and(eq(syncRunSteps.runId, run.id), eq(syncRunSteps.status, "running")));
     return { status, counts: { planned: updated!.planned, unchanged: updated!.unchanged, ...counts } };
   });
 }

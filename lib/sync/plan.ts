@@ -1,5 +1,4 @@
 import "server-only";
-import crypto from "node:crypto";
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { ConnectorManifest, KeyComparison } from "@/connectors/types";
 import type { Db } from "@/lib/db/client";
@@ -10,7 +9,9 @@ import { compileFilter } from "@/lib/segment/compile";
 import { filterProblem } from "@/lib/segment/schema";
 import type { ConsentRule } from "./config";
 import { type LoadedRun, unusableSettings } from "./context";
+import { amongCandidates, collectCandidates, countOthers, incrementalSince, planFingerprint, takeWatermark } from "./incremental";
 import { comparedKey, comparisonNote, keyComparisonOf, normaliseStateKeys } from "./keys";
+import { mappedColumns, rowHash } from "./row-hash";
 
 const id = (name: string) => sql.identifier(name);
 
@@ -21,6 +22,14 @@ function rowJson(columns: string[]): SQL {
     pieces.push(sql`jsonb_build_object(${sql.join(columns.slice(i, i + 50).map((c) => sql`${c}::text, ${id(c)}`), sql`, `)})`);
   return sql.join(pieces, sql` || `);
 }
+
+/**
+ * The row an item carries to delivery. Rows keyed on the dataset's own key are read again by key when their
+ * batch is delivered (see records.ts), so the plan writes no copy of them; a key compared otherwise cannot be
+ * looked up through the dataset's index, so those rows keep a snapshot, as do rejected rows (the dry run shows them).
+ */
+const snapshot = (unique: boolean, columns: string[]) =>
+  sql`CASE WHEN relay_h IS NOT NULL AND relay_op <> 'delete' AND (${!unique} OR relay_op = 'reject') THEN ${rowJson(columns)} END`;
 
 /**
  * Makes the diff state match what an API destination holds: its records' ids under their keys, compared
@@ -59,9 +68,6 @@ export const consentGranted = (workspaceId: string, consent: ConsentRule, contac
   sql`coalesce((SELECT cs.status = 'granted' FROM consents cs WHERE cs.workspace_id = ${workspaceId} AND cs.contact_id = ${contactId} AND cs.channel = ${consent.channel}
                 ORDER BY cs.updated_at DESC, cs.id DESC LIMIT 1), false)`;
 
-/** The hash covers the mapping itself: a changed mapping re-sends every record. */
-const mappingVersion = (loaded: LoadedRun) => crypto.createHash("sha256").update(JSON.stringify([loaded.config.mapping, loaded.config.matchKey])).digest("hex").slice(0, 16);
-
 /**
  * A stored segment must still fit its dataset: a condition saved without a value (before such conditions
  * were refused) would plan as matching no row, and remove everything the sync wrote.
@@ -79,18 +85,28 @@ function assertSegmentFits(loaded: LoadedRun) {
 /** A replace of the kind its connector declares (see ConnectorManifest.replace). */
 const replacing = (loaded: LoadedRun, kind: NonNullable<ConnectorManifest["replace"]>) => loaded.run.mode === "replace" && loaded.connector.manifest.replace === kind;
 
+/** Keyed on the dataset's primary key compared as written, rows cannot share a key, and a record's key is its row's id. */
+const uniqueKeys = (loaded: LoadedRun, comparison: KeyComparison) => loaded.config.matchKey.from === loaded.dataset.primaryKey && comparison === "exact";
+
 export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
   assertSegmentFits(loaded);
   const counts = await db.transaction(async (tx) => {
     // Sorting and joining a large dataset in memory instead of spilling to disk.
     await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+    const watermark = await takeWatermark(tx);
     await tx.execute(sql`DELETE FROM sync_run_items WHERE run_id = ${loaded.run.id}`);
     const comparison = keyComparisonOf(loaded.connector.manifest, loaded.sync.object, loaded.config.matchKey.to);
     await normaliseStateKeys(tx, loaded.sync, comparison);
     if (replacing(loaded, "read_back")) await readBackDestination(tx, loaded, comparison);
-    const counts = await planItems(tx, loaded, batchSize, comparison);
+    // Only what changed since the last delivered plan is read again, when that plan can be trusted (see incrementalSince).
+    const fingerprint = planFingerprint(loaded, comparison);
+    const since = await incrementalSince(tx, loaded, { fingerprint, unique: uniqueKeys(loaded, comparison) });
+    if (since) await collectCandidates(tx, loaded, since);
+    const counts = await planItems(tx, loaded, batchSize, comparison, Boolean(since));
     if (replacing(loaded, "read_back")) await forgetForeign(tx, loaded);
-    await tx.update(syncRuns).set(counts).where(eq(syncRuns.id, loaded.run.id));
+    // A plan of some records only tells nothing about the others: it leaves no watermark.
+    const seen = loaded.run.onlyKeys?.length ? { watermark: null } : { watermark, planFingerprint: fingerprint, fullPlan: !since };
+    await tx.update(syncRuns).set({ ...counts, ...seen }).where(eq(syncRuns.id, loaded.run.id));
     return counts;
   });
   // Fresh statistics, so delivery and finalize read a large run's items with scans that fit its size.
@@ -98,7 +114,8 @@ export async function planRun(db: Db, loaded: LoadedRun, batchSize: number) {
   return counts;
 }
 
-async function planItems(db: Db, loaded: LoadedRun, batchSize: number, comparison: KeyComparison) {
+/** `candidates`: only the keys in relay_candidates are planned (see collectCandidates); every other row is unchanged. */
+async function planItems(db: Db, loaded: LoadedRun, batchSize: number, comparison: KeyComparison, candidates: boolean) {
   const { run, sync, dataset, config } = loaded;
   const columns = mappingColumns(config.mapping, config.matchKey);
   // Keys as the destination compares them: two rows it would take for one record share a key.
@@ -109,12 +126,11 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
   const audienceReplace = replacing(loaded, "audience");
   const deletes = (run.mode === "incremental" && sync.onLeave === "delete") || apiReplace || audienceReplace;
   const only = run.onlyKeys?.length ? sql`relay_k IN (${sql.join(run.onlyKeys.map((k) => comparedKey(sql`${k}::text`, comparison)), sql`, `)})` : sql`TRUE`;
-  // Keyed on the dataset's primary key compared as written, rows cannot share a key: no need to look for copies.
-  const unique = config.matchKey.from === dataset.primaryKey && comparison === "exact";
+  // Rows cannot share a key: no need to look for copies.
+  const unique = uniqueKeys(loaded, comparison);
   const fresh = run.mode !== "incremental";
   const resend = Boolean(run.onlyKeys?.length);
-  // Hash the mapped inputs as a row value (cheap); build the JSON snapshot only for rows that are sent.
-  const cols = sql.join(columns.map((c) => sql`d.${id(c)}`), sql`, `);
+  const cols = mappedColumns(config);
   const carried = sql.join(columns.map((c) => sql`c.${id(c)}`), sql`, `);
   // Consent gating: who lacks the consent is held back. A contact sent before who left the segment is
   // removed, whatever the on-leave choice, once they no longer have it (when the key is not the contact's
@@ -131,16 +147,16 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
   const result = await db.execute<{ planned: number; unchanged: number; heldBack: number; batches: number }>(sql`
     WITH cur AS (
       SELECT coalesce(${key}, '(no match key) ' || d.id) AS relay_k, ${key} IS NULL AS relay_no_key, ${cols},
-             md5(${mappingVersion(loaded)} || ROW(${cols})::text) AS relay_h, ${consent} AS relay_consent
+             ${rowHash(config)} AS relay_h, ${consent} AS relay_consent
       FROM (${compileDataset(dataset.definition, sync.workspaceId)}) d
-      WHERE ${compileFilter(config.filter, dataset.columns)}
+      WHERE ${compileFilter(config.filter, dataset.columns)} AND ${candidates ? amongCandidates(sql`d.id`) : sql`TRUE`}
     ),
     curh AS (${
       unique
         ? sql`SELECT *, 1 AS relay_copies FROM cur`
         : sql`SELECT DISTINCT ON (relay_k) *, count(*) OVER (PARTITION BY relay_k) AS relay_copies FROM cur ORDER BY relay_k`
     }),
-    prev AS (SELECT record_key, hash, status, destination_id, identifiers IS NOT NULL AS sent_identifiers FROM sync_records WHERE sync_id = ${sync.id}),
+    prev AS (SELECT record_key, hash, status, destination_id, identifiers IS NOT NULL AS sent_identifiers FROM sync_records WHERE sync_id = ${sync.id} AND ${candidates ? amongCandidates(sql`record_key`) : sql`TRUE`}),
     diff AS (
       SELECT coalesce(c.relay_k, p.record_key) AS relay_k, c.relay_h, c.relay_copies, c.relay_no_key, c.relay_consent, ${carried},
         CASE
@@ -155,7 +171,7 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
     planned AS (
       INSERT INTO sync_run_items (workspace_id, run_id, record_key, operation, batch, hash, row, status, message)
       SELECT ${sync.workspaceId}::uuid, ${run.id}::uuid, relay_k, relay_op, (row_number() OVER (ORDER BY relay_k) - 1) / ${batchSize}, relay_h,
-        CASE WHEN relay_h IS NOT NULL AND relay_op <> 'delete' THEN ${rowJson(columns)} END,
+        ${snapshot(unique, columns)},
         CASE WHEN relay_op = 'reject' THEN 'failed' ELSE 'pending' END,
         CASE WHEN relay_no_key THEN 'The row has no value for the match key ${sql.raw(config.matchKey.from.replace(/[^a-z0-9_]/g, ""))}'
              WHEN relay_copies > 1 THEN relay_copies || ${` rows of the dataset have this match key${comparisonNote(comparison)}: none of them is sent`}
@@ -167,5 +183,8 @@ async function planItems(db: Db, loaded: LoadedRun, batchSize: number, compariso
            (SELECT count(*)::int FROM diff WHERE relay_op IS NULL AND relay_h IS NOT NULL AND relay_consent) AS unchanged,
            (SELECT count(*)::int FROM diff WHERE NOT relay_consent) AS "heldBack",
            (SELECT coalesce(max(batch) + 1, 0)::int FROM planned) AS batches`);
-  return result.rows[0]!;
+  const counts = result.rows[0]!;
+  if (!candidates) return counts;
+  const unseen = await countOthers(db, loaded, consent);
+  return { ...counts, unchanged: counts.unchanged + unseen.unchanged, heldBack: counts.heldBack + unseen.heldBack };
 }

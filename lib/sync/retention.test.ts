@@ -4,8 +4,9 @@ import { syncRecordLogs, syncRunItems } from "@/lib/db/schema";
 import { connectTestDb, newWorkspace } from "@/test/db";
 import { createConnection } from "@/lib/connections/save";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
-import { syncRuns, syncs } from "@/lib/db/schema";
-import { pruneRecordLogs } from "./retention";
+import { entityTombstones, syncRuns, syncs } from "@/lib/db/schema";
+import { deleteEntityRecords } from "@/lib/db/queries/entities";
+import { pruneRecordLogs, pruneTombstones } from "./retention";
 
 const { db } = connectTestDb();
 
@@ -30,5 +31,16 @@ describe("record log retention", () => {
     expect(await db.$count(syncRunItems, eq(syncRunItems.runId, recent))).toBe(1);
     expect(await db.$count(syncRecordLogs, eq(syncRecordLogs.runId, recent))).toBe(1);
     expect(await db.$count(syncRuns, eq(syncRuns.id, old))).toBe(1);
+  });
+
+  it("drops the tombstones of deleted rows once every sync plans in full again, and keeps the recent ones", async () => {
+    const workspaceId = await newWorkspace(db, { seed: { contacts: 3, products: 1, orders: 1, orderItems: 1 } });
+    await deleteEntityRecords(db, { workspaceId, entity: "products", ids: ["p_0001"] });
+    const tombstones = () => db.$count(entityTombstones, eq(entityTombstones.workspaceId, workspaceId));
+    expect(await tombstones()).toBeGreaterThan(0);
+    await pruneTombstones(db, { fullPlanHours: 24, now: new Date(Date.now() + 24 * 3_600_000) });
+    expect(await tombstones()).toBeGreaterThan(0);
+    await pruneTombstones(db, { fullPlanHours: 24, now: new Date(Date.now() + 26 * 3_600_000) });
+    expect(await tombstones()).toBe(0);
   });
 });

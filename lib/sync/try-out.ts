@@ -18,6 +18,7 @@ import { compileFilter } from "@/lib/segment/compile";
 import type { RunMode } from "@/lib/vocabulary";
 import { syncInputSchema } from "./config";
 import { loadRunContext, openDelivery } from "./context";
+import { type ItemRow, readRows } from "./records";
 import { compareKey, keyComparisonOf } from "./keys";
 import { consentGranted, planRun } from "./plan";
 
@@ -44,16 +45,17 @@ export async function dryRun(db: Db, p: { workspaceId: string; syncId?: string; 
       const loaded = await loadRunContext(tx, run!.id);
       const planned = await planRun(tx, loaded, loaded.connector.manifest.batchSize);
       const byOp = await tx.execute<{ operation: string; n: number }>(sql`SELECT operation, count(*)::int AS n FROM sync_run_items WHERE run_id = ${run!.id} GROUP BY operation`);
-      const samples = await tx.execute<{ record_key: string; operation: string; row: Record<string, unknown> | null }>(sql`
-        SELECT record_key, operation, row FROM (
-          SELECT record_key, operation, row, row_number() OVER (PARTITION BY operation ORDER BY record_key) AS n FROM sync_run_items WHERE run_id = ${run!.id}
+      const sampled = await tx.execute<ItemRow>(sql`
+        SELECT record_key, operation, hash, row, NULL AS destination_id, NULL AS identifiers FROM (
+          SELECT record_key, operation, hash, row, row_number() OVER (PARTITION BY operation ORDER BY record_key) AS n FROM sync_run_items WHERE run_id = ${run!.id}
         ) s WHERE n <= 3 ORDER BY operation, record_key`);
+      const samples = (await readRows(tx, { config: loaded.config, dataset: loaded.dataset, runId: run!.id, syncId }, sampled.rows)).read;
       const counts = Object.fromEntries(byOp.rows.map((r) => [r.operation, r.n]));
       outcome = {
         counts,
         unchanged: planned.unchanged,
         leaving: (counts.delete ?? 0) + (mode === "replace" ? await leftOutByReplace(tx, syncId, run!.id) : 0),
-        samples: samples.rows.map((s) => ({ key: s.record_key, operation: s.operation, payload: s.row ? buildPayload(s.row, loaded.config.mapping, loaded.config.matchKey) : null })),
+        samples: samples.map((s) => ({ key: s.record_key, operation: s.operation, payload: s.row ? buildPayload(s.row, loaded.config.mapping, loaded.config.matchKey) : null })),
       };
       throw new RolledBack();
     })
@@ -128,7 +130,7 @@ export async function testOneRecord(db: Db, p: { workspaceId: string; syncId?: s
   const known = p.syncId ? await db.query.syncRecords.findFirst({ where: and(eq(syncRecords.syncId, p.syncId), eq(syncRecords.recordKey, key)) }) : undefined;
   const runId = crypto.randomUUID();
   const record: WriteRecord = { key, op: known?.hash ? "update" : "create", payload, destinationId: known?.destinationId, identifiers: known?.identifiers };
-  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId, startedAt: new Date(), consent: config.consent ?? undefined, records: [record] });
+  const { connector, delivery } = await openDelivery(db, { ...config, workspaceId: p.workspaceId, mode: "incremental", replaceStrategy: null, runId, syncId: p.syncId ?? runId, startedAt: new Date(), consent: config.consent ?? undefined, records: async function* () { yield [record]; } });
   const state = await connector.delivery.begin(delivery);
   const { results, state: after } = await connector.delivery.write(delivery, state, [record], { last: true });
   const { files } = await connector.delivery.commit(delivery, after);

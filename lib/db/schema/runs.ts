@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { FileReport } from "@/connectors/types";
 import { errorKinds, itemStatuses, runModes, runStatuses, runTriggers, stepStatuses } from "@/lib/vocabulary";
 import { syncs } from "./syncs";
@@ -60,6 +60,14 @@ export const syncRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     /** When a user asked to cancel the run: no batch starts after it, and the run ends cancelled with what it delivered. */
     cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
+    /**
+     * What the run's plan saw: every entity change before this time (see takeWatermark), under the sync's
+     * settings of this fingerprint, whole (`fullPlan`) or from the watermark of the run before. Null for a plan
+     * of some records only. Trusted by the next plan once the run succeeded or ended partial.
+     */
+    watermark: timestamp("watermark", { withTimezone: true }),
+    planFingerprint: text("plan_fingerprint"),
+    fullPlan: boolean("full_plan").notNull().default(false),
   },
   (t) => [
     index("sync_runs_sync_idx").on(t.syncId, t.queuedAt),
@@ -105,7 +113,7 @@ export const syncRecords = pgTable(
     attempts: integer("attempts").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.syncId, t.recordKey] })],
+  (t) => [primaryKey({ columns: [t.syncId, t.recordKey] }), index("sync_records_unsettled_idx").on(t.syncId).where(sql`status = 'failed' OR hash IS NULL`)],
 );
 
 export const syncRunItems = pgTable(
