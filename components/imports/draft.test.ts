@@ -30,6 +30,14 @@ describe("the import form's state", () => {
     expect(changesOf({ ...fresh, changes: { type: "full" } }, "updated_at")).toEqual({ type: "full" });
   });
 
+  it("saves a file import with no cursor and nothing done to disappeared rows, whatever the form held before", () => {
+    const files = { type: "files" as const, folder: "/exports", pattern: "contacts-*.csv", badLines: "refuse_file" as const, afterImport: "move" as const };
+    const draft = { ...savedImportDraft(saved), read: files };
+    const input = draftInput(draft, "modified_at");
+    expect(input).toMatchObject({ read: files, changes: { type: "full" }, onMissing: "nothing" });
+    expect(importInputSchema.safeParse(input).success).toBe(true);
+  });
+
   it("replaces stored values that no longer read with the form's defaults", () => {
     const draft = savedImportDraft({ ...saved, read: { type: "view" }, changes: null, onMissing: "explode", schedule: { type: "hourly" }, alerts: null });
     expect(draft).toMatchObject({ read: { type: "table", table: "" }, changes: undefined, onMissing: "nothing", schedule: { type: "manual" }, channelIds: [] });

@@ -71,8 +71,9 @@ async function hashedStream(remote: RemoteFiles, filePath: string) {
       done();
     },
   });
-  const streams: NodeJS.ReadWriteStream[] = filePath.endsWith(".gz") ? [hashing, zlib.createGunzip()] : [hashing];
-  const out = pipeline(source, ...(streams as [Transform]), () => {}) as Readable;
+  // A failed download (or a broken .gz) destroys the stream with its error: the reader's loop throws it.
+  const failed = () => {};
+  const out: Readable = filePath.endsWith(".gz") ? pipeline(source, hashing, zlib.createGunzip(), failed) : pipeline(source, hashing, failed);
   return { out, source, sha256: () => digest ?? "" };
 }
 
