@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { startFtpServer } from "@/test/ftp-server";
 import { queryAppDatabase } from "./database";
 import { addPostgresConnection, machinePostgres } from "./machine-postgres";
 import { drawLink } from "./mapping-canvas";
@@ -129,5 +132,68 @@ test("a table of the machine's PostgreSQL becomes a source, is imported into con
   } finally {
     await machine.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await machine.close();
+  }
+});
+
+test("CSV files on an FTP folder become a source: each matching file is imported once, a malformed line is logged with its number, the file moves to processed/", async ({ page }) => {
+  test.setTimeout(180_000);
+  const account = { user: "drops", password: "e2e-ftp-source" };
+  const server = await startFtpServer(account);
+  const stamp = Date.now();
+  const key = (n: number) => `${KEY_PREFIX}ftp-${stamp}-${n}`;
+  const connection = `Nightly drops ${stamp}`;
+  const name = `Dropped customers ${stamp}`;
+  fs.writeFileSync(path.join(server.root, "customers-1.csv"), ["customer_id,email,first_name", `${key(1)},ada@${stamp}.example,Ada`, `${key(2)},bob@${stamp}.example`, `${key(3)},cy@${stamp}.example,Cy`].join("\n") + "\n");
+  fs.writeFileSync(path.join(server.root, "other.csv"), "customer_id,email,first_name\nnot-this,no@example.com,No\n");
+  try {
+    // An admin adds the FTP folder and marks it usable as a source.
+    await page.goto("/connections/new?connector=ftp");
+    await page.getByLabel("Name", { exact: true }).fill(connection);
+    await page.getByLabel("Host").fill("127.0.0.1");
+    await page.getByLabel("Port").fill(String(server.port));
+    await page.getByLabel("User").fill(account.user);
+    await page.getByLabel("Tls").selectOption("none");
+    await page.getByLabel("File Name").fill("unused.csv");
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Add connection" }).click();
+    await expect(page).toHaveURL(/\/connections$/);
+    await page.goto("/sources");
+    await page.getByRole("button", { name: `Use ${connection} as a source` }).click();
+    await expect(page.getByRole("table", { name: "Source databases and folders" }).getByRole("row").filter({ hasText: connection })).toContainText("usable as a source");
+
+    // The import names a folder and a pattern; the header of the first matching file gives the columns.
+    await page.getByRole("link", { name: "Add import" }).click();
+    await page.getByLabel("Source", { exact: true }).selectOption({ label: `${connection} (FTP)` });
+    await page.getByLabel("Folder").fill("/");
+    await page.getByLabel("File name pattern").fill("customers-*.csv");
+    await page.getByLabel("Once a file is imported").selectOption("move");
+    await page.getByRole("button", { name: "Read columns" }).click();
+    await expect(page.getByTestId("source-columns")).toContainText("customer_id (text)");
+    await page.getByTestId("mapping-canvas").scrollIntoViewIfNeeded();
+    await page.getByRole("button", { name: "Auto-map by name" }).click();
+    await drawLink(page, "col:customer_id", "dest:id");
+    await expect(page.getByLabel("Key column")).toHaveValue("customer_id");
+    await expect(page.getByText("Rows that disappeared do not apply to files")).toBeVisible();
+    await expect(page.getByLabel("How changes are found")).toHaveCount(0);
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(page.getByRole("table", { name: "Import preview" }).getByTestId("preview-row")).toHaveCount(2);
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByRole("button", { name: "Add import" }).click();
+    await expect(page).toHaveURL(/\/sources\/[0-9a-f-]{36}$/);
+
+    // Run now: two rows land, the short line is in the record log with its line number, the file is moved.
+    await page.getByRole("button", { name: `Run ${name} now` }).click();
+    await expect(page.getByTestId("run-status")).toHaveText("partial", { timeout: 60_000 });
+    await expect(page.getByTestId("run-totals")).toContainText("Created2");
+    await expect(page.getByTestId("rejected-row")).toHaveCount(1);
+    await expect(page.getByTestId("rejected-row")).toContainText("Line 3:");
+    expect(await queryAppDatabase("SELECT id, email FROM contacts WHERE id LIKE $1 ORDER BY id", [`${KEY_PREFIX}ftp-${stamp}%`])).toEqual([
+      { id: key(1), email: `ada@${stamp}.example` },
+      { id: key(3), email: `cy@${stamp}.example` },
+    ]);
+    expect(fs.readdirSync(path.join(server.root, "processed"))).toEqual(["customers-1.csv"]);
+    await shot(page, "file-import-run");
+  } finally {
+    await server.close();
   }
 });
