@@ -107,7 +107,7 @@ export async function openCsvFile(remote: RemoteFiles, filePath: string) {
   })();
   pipeline(Readable.from(feed), parser, () => {});
   const pending: CsvLine[] = [];
-  parser.on("skip", (error: Error & { lines?: number }) => pending.push({ line: error.lines ?? 0, error: error.message.replace(/^Invalid Record Length: /, "") }));
+  parser.on("skip", (error: Error & { lines?: number }) => pending.push({ line: error.lines ?? 0, error: lineProblem(error.message) }));
   // The parser reports bad lines as it meets them, ahead of the records it has queued: each comes out in line order.
   const badBefore = (line: number) => pending.splice(0, pending.filter((p) => p.line < line).length);
   const records = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
@@ -124,6 +124,9 @@ export async function openCsvFile(remote: RemoteFiles, filePath: string) {
   }
   return { header, headerProblem: headerProblem(header), lines: lines(), sha256, close: () => void source.destroy() };
 }
+
+/** The parser's message, in the words of the record log (which gives the line number itself). */
+const lineProblem = (message: string) => message.replace(/^Invalid Record Length: expect (\d+), got (\d+) on line \d+$/, "expected $1 fields, got $2");
 
 /** Why a header cannot name the columns: empty, a nameless column, a name twice. */
 function headerProblem(header: string[]) {
