@@ -71,9 +71,9 @@ export async function openSftp(config: Config): Promise<RemoteFiles & { identity
     list: async (folder) => (await entries(folder)).map((f) => f.name),
     entries,
     download: async (path) => client.createReadStream(path),
-    makeFolder: async (path) => void (await client.mkdir(path, true).catch(async (error: Error) => {
-      if (!(await client.exists(path))) throw error;
-    })),
+    makeFolder: async (path) => {
+      if (!(await client.exists(path))) await client.mkdir(path, true);
+    },
     close: async () => void (await client.end()),
   };
 }

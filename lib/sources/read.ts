@@ -57,10 +57,10 @@ const positionOf = (row: SourceRow, order: string[]): Position => (order.length 
 const samePlace = (a: SourceRow, b: SourceRow, order: string[]) => order.every((c) => String(a[c]) === String(b[c]));
 
 /**
- * Reads pages of one phase (the rows, or the key scan; files are read by readFilePages) after the committed position, committing each page (in order,
+ * Reads pages of one phase (the rows, or the key scan) after the committed position, committing each page (in order,
  * while the next is read) until the read ends, the time budget is spent or a cancel is asked (no page commits after
  * it). A page never ends between two rows with the same (cursor, key): both land in one page, so paging can neither
- * skip nor split them.
+ * skip nor split them. A file import's rows are read by readFilePages.
  */
 export async function readImportPages(db: Db, runId: string, phase: "rows" | "keys", opts: ReadOptions = defaultReadOptions): Promise<{ done: boolean; cancelled: boolean }> {
   const ctx = await loadImportRun(db, runId);
