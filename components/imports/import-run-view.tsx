@@ -1,10 +1,8 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
 import { describeTrigger, duration, RunStatus } from "@/components/runs/run-status";
 import { StepTimeline } from "@/components/runs/step-timeline";
-import { unwrap } from "@/components/ui/action-result";
+import { useLiveRun } from "@/components/runs/use-live-run";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DateTime } from "@/components/ui/date-time";
@@ -13,26 +11,18 @@ import { cancelImport } from "@/lib/actions/imports/runs";
 import { loadImportRun } from "@/lib/actions/imports/load";
 import type { ImportRunView as RunViewData } from "@/lib/sources/overview";
 import { formatNumber } from "@/lib/utils";
-import { canCancelRunStatus, isActiveRunStatus } from "@/lib/vocabulary";
+import { canCancelRunStatus } from "@/lib/vocabulary";
 import { RejectedRows } from "./rejected-rows";
 
 /** An import run as it goes, polled every 1.5 seconds until it ends: status, counts, steps and rejected rows. */
 export function ImportRunView({ initial, canRun }: { initial: RunViewData; canRun: boolean }) {
-  const client = useQueryClient();
-  const [cancelError, setCancelError] = useState<string>();
-  const { data: detail } = useQuery({
-    queryKey: ["import-run", initial.run.id],
-    initialData: initial,
-    refetchInterval: (query) => (isActiveRunStatus(query.state.data?.run.status ?? "") ? 1_500 : false),
-    queryFn: async () => unwrap(await loadImportRun({ runId: initial.run.id })),
+  const { detail, running, cancel, cancelError } = useLiveRun({
+    kind: "import-run",
+    initial,
+    load: (runId) => loadImportRun({ runId }),
+    cancel: (runId) => cancelImport({ runId }),
   });
   const { run } = detail;
-  const running = isActiveRunStatus(run.status);
-  const cancel = async () => {
-    const result = await cancelImport({ runId: run.id });
-    setCancelError(result.ok ? undefined : result.error);
-    void client.invalidateQueries({ queryKey: ["import-run", run.id] });
-  };
   const counts = [
     ["Read", run.read],
     ["Created", run.created],

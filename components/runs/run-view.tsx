@@ -1,8 +1,5 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
-import { unwrap } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { FormError } from "@/components/ui/form";
@@ -13,11 +10,12 @@ import type { FileReport } from "@/connectors/types";
 import { formatBytes, formatNumber } from "@/lib/utils";
 import { HeldRunActions } from "./held-run-actions";
 import { RecordLog } from "./record-log";
-import { canCancelRunStatus, isActiveRunStatus, runModeLabels } from "@/lib/vocabulary";
+import { canCancelRunStatus, runModeLabels } from "@/lib/vocabulary";
 import { DateTime } from "@/components/ui/date-time";
 import { ProgressBar } from "./progress-bar";
 import { describeTrigger, duration, RunStatus } from "./run-status";
 import { StepTimeline } from "./step-timeline";
+import { useLiveRun } from "./use-live-run";
 
 /** The files a file destination wrote: a file sync succeeds or fails as a whole, so these stand in for the record log. */
 function FilesCard({ files }: { files: FileReport[] }) {
@@ -57,21 +55,8 @@ function FilesCard({ files }: { files: FileReport[] }) {
 
 /** A run as it goes: polled every 1.5 seconds until it ends. */
 export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boolean }) {
-  const client = useQueryClient();
-  const [cancelError, setCancelError] = useState<string>();
-  const { data: detail } = useQuery({
-    queryKey: ["run", initial.run.id],
-    initialData: initial,
-    refetchInterval: (query) => (isActiveRunStatus(query.state.data?.run.status ?? "") ? 1_500 : false),
-    queryFn: async () => unwrap(await loadRun({ runId: initial.run.id })),
-  });
+  const { detail, running, refresh, cancel, cancelError } = useLiveRun({ kind: "run", initial, load: (runId) => loadRun({ runId }), cancel: (runId) => cancelRun({ runId }) });
   const { run } = detail;
-  const running = isActiveRunStatus(run.status);
-  const cancel = async () => {
-    const result = await cancelRun({ runId: run.id });
-    setCancelError(result.ok ? undefined : result.error);
-    void client.invalidateQueries({ queryKey: ["run", run.id] });
-  };
   const counts = [
     ["Planned", run.planned],
     ["Created", run.created],
@@ -110,7 +95,7 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
           <div role="alert" className="mt-3 flex flex-col gap-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="held-run">
             <p>{run.notice}</p>
             {canRun ? (
-              <HeldRunActions runId={run.id} deletes={run.plannedDeletes} onDone={() => void client.invalidateQueries({ queryKey: ["run", run.id] })} />
+              <HeldRunActions runId={run.id} deletes={run.plannedDeletes} onDone={refresh} />
             ) : (
               <p className="text-xs">An editor or an admin can confirm or discard it.</p>
             )}
