@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
-import { describeTrigger, duration, RunStatus } from "@/components/runs/run-status";
+import { RunTimes, RunTotals } from "@/components/runs/run-facts";
+import { describeTrigger, RunStatus } from "@/components/runs/run-status";
 import { StepTimeline } from "@/components/runs/step-timeline";
 import { useLiveRun } from "@/components/runs/use-live-run";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { DateTime } from "@/components/ui/date-time";
 import { FormError } from "@/components/ui/form";
 import { cancelImport } from "@/lib/actions/imports/runs";
 import { loadImportRun } from "@/lib/actions/imports/load";
@@ -55,27 +55,8 @@ export function ImportRunView({ initial, canRun }: { initial: RunViewData; canRu
             {run.error}
           </p>
         )}
-        <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
-          {([
-            ["Queued", <DateTime key="queued" value={run.queuedAt} />],
-            ["Started", <DateTime key="started" value={run.startedAt} />],
-            ["Finished", <DateTime key="finished" value={run.finishedAt} />],
-            ["Duration", run.startedAt ? duration(run.startedAt, run.finishedAt) : "—"],
-          ] satisfies [string, React.ReactNode][]).map(([label, value]) => (
-            <div key={label}>
-              <dt className="text-xs text-zinc-500">{label}</dt>
-              <dd className="tabular-nums">{value}</dd>
-            </div>
-          ))}
-        </dl>
-        <dl className="mt-4 grid grid-cols-3 gap-3 sm:grid-cols-6" data-testid="run-totals">
-          {counts.map(([label, value]) => (
-            <div key={label} className="rounded-md bg-zinc-50 px-3 py-2">
-              <dt className="text-xs text-zinc-500">{label}</dt>
-              <dd className={label === "Rejected" && value > 0 ? "text-lg font-semibold tabular-nums text-red-700" : "text-lg font-semibold tabular-nums"}>{formatNumber(value)}</dd>
-            </div>
-          ))}
-        </dl>
+        <RunTimes run={run} />
+        <RunTotals counts={counts} problem="Rejected" className="mt-4" />
       </Card>
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Card className="2xl:self-start">

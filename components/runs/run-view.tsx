@@ -11,9 +11,9 @@ import { formatBytes, formatNumber } from "@/lib/utils";
 import { HeldRunActions } from "./held-run-actions";
 import { RecordLog } from "./record-log";
 import { canCancelRunStatus, runModeLabels } from "@/lib/vocabulary";
-import { DateTime } from "@/components/ui/date-time";
 import { ProgressBar } from "./progress-bar";
-import { describeTrigger, duration, RunStatus } from "./run-status";
+import { RunTimes, RunTotals } from "./run-facts";
+import { describeTrigger, RunStatus } from "./run-status";
 import { StepTimeline } from "./step-timeline";
 import { useLiveRun } from "./use-live-run";
 
@@ -108,30 +108,11 @@ export function RunView({ initial, canRun }: { initial: RunDetail; canRun: boole
           )
         )}
         {run.confirmedBy && <p className="mt-3 text-sm text-zinc-600">Deletions over the sync&apos;s limit confirmed by {run.confirmedBy}.</p>}
-        <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
-          {([
-            ["Queued", <DateTime key="queued" value={run.queuedAt} />],
-            ["Started", <DateTime key="started" value={run.startedAt} />],
-            ["Finished", <DateTime key="finished" value={run.finishedAt} />],
-            ["Duration", run.startedAt ? duration(run.startedAt, run.finishedAt) : "—"],
-          ] satisfies [string, React.ReactNode][]).map(([label, value]) => (
-            <div key={label}>
-              <dt className="text-xs text-zinc-500">{label}</dt>
-              <dd className="tabular-nums">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <RunTimes run={run} />
         <div className="mt-4 h-8" aria-label="Progress">
           {running && <ProgressBar run={run} />}
         </div>
-        <dl className="grid grid-cols-3 gap-3 sm:grid-cols-6" data-testid="run-totals">
-          {counts.map(([label, value]) => (
-            <div key={label} className="rounded-md bg-zinc-50 px-3 py-2">
-              <dt className="text-xs text-zinc-500">{label}</dt>
-              <dd className={label === "Failed" && value > 0 ? "text-lg font-semibold tabular-nums text-red-700" : "text-lg font-semibold tabular-nums"}>{formatNumber(value)}</dd>
-            </div>
-          ))}
-        </dl>
+        <RunTotals counts={counts} problem="Failed" />
       </Card>
       {detail.results === "run" && <FilesCard files={run.files ?? []} />}
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
