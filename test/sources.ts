@@ -1,5 +1,6 @@
 /** Source databases for the import tests: a `people` table on the test PostgreSQL or MariaDB, a source and an import over it. */
 import { eq } from "drizzle-orm";
+import { expect } from "vitest";
 import type { Actor } from "@/lib/audit";
 import { createConnection } from "@/lib/connections/save";
 import type { Db } from "@/lib/db/client";
@@ -10,6 +11,7 @@ import { planImportRun, type ReadOptions, readImportPages } from "@/lib/sources/
 import { queueImportRun } from "@/lib/sources/run-state";
 import type { ImportInput } from "@/lib/sources/schema";
 import { type Destination, mysqlDestination, postgresDestination } from "./destinations";
+import { killGroup, startProcess } from "./processes";
 
 export const tester: Actor = { type: "system", label: "test" };
 
@@ -78,4 +80,19 @@ export async function finishRun(db: Db, runId: string, opts: ReadOptions = { pag
   for (const phase of plan.keyScan ? (["rows", "keys"] as const) : (["rows"] as const)) while (!(await readImportPages(db, runId, phase, opts)).done);
   await finalizeImportRun(db, runId, { cancelled: false });
   return (await db.query.importRuns.findFirst({ where: eq(importRuns.id, runId) }))!;
+}
+
+/**
+ * Plans an import run and reads it in a child process, 100 rows a page, killed (SIGKILL to its group) once it has
+ * committed 3 pages: returns how many pages it had committed when it died.
+ */
+export async function killedMidRead(db: Db, runId: string, databaseUrl: string) {
+  await planImportRun(db, runId);
+  const reader = await startProcess("test/import-process.ts", { DATABASE_URL: databaseUrl, RUN_ID: runId, PAGE_SIZE: "100" });
+  await reader.waitFor("reading");
+  const pages = async () => (await db.query.importRuns.findFirst({ where: eq(importRuns.id, runId) }))!.pages;
+  await expect.poll(pages, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+  killGroup(reader);
+  await new Promise((r) => reader.child.once("exit", r));
+  return pages();
 }

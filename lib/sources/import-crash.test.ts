@@ -1,11 +1,10 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
 import { inject } from "vitest";
-import { contacts, importRuns } from "@/lib/db/schema";
+import { contacts } from "@/lib/db/schema";
 import { connectTestDb, newWorkspace } from "@/test/db";
-import { killAll, killGroup, startProcess } from "@/test/processes";
-import { createImport, finishRun, peopleImport, peopleSource, startedRun } from "@/test/sources";
-import { planImportRun } from "./read";
+import { killAll } from "@/test/processes";
+import { createImport, finishRun, killedMidRead, peopleImport, peopleSource, startedRun } from "@/test/sources";
 
 const { db } = connectTestDb();
 afterAll(() => killAll());
@@ -16,14 +15,7 @@ it("resumes an import whose process was killed mid-read: every row lands once, n
   try {
     const imp = await createImport(db, workspaceId, peopleImport(source.sourceId));
     const runId = await startedRun(db, workspaceId, imp.id);
-    await planImportRun(db, runId);
-    const reader = await startProcess("test/import-process.ts", { DATABASE_URL: inject("databaseUrl"), RUN_ID: runId, PAGE_SIZE: "100" });
-    await reader.waitFor("reading");
-    const pages = async () => (await db.query.importRuns.findFirst({ where: eq(importRuns.id, runId) }))!.pages;
-    await expect.poll(pages, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
-    killGroup(reader);
-    await new Promise((r) => reader.child.once("exit", r));
-    const killedAt = await pages();
+    const killedAt = await killedMidRead(db, runId, inject("databaseUrl"));
     expect(killedAt).toBeLessThan(200);
 
     const run = await finishRun(db, runId, { pageSize: 100, budgetMs: 60_000 });
