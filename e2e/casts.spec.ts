@@ -52,7 +52,7 @@ test("a user maps a decimal column to an integer column, is told which cast to a
     await shot(page, "casts-link");
     await page.getByRole("button", { name: "Continue" }).click();
 
-    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByRole("button", { name: "Continue" }).click();
     // One record's payload shows the converted value.
     await page.getByLabel("Record to send now").fill(decimal.id);

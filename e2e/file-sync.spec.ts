@@ -45,7 +45,7 @@ test("a user sends a segment as a CSV file over FTP: names the columns on the ca
     await expect(page.getByTestId("sample-payload")).toContainText('"mail"');
     await page.getByRole("button", { name: "Continue" }).click();
 
-    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Mode").selectOption("replace");
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByRole("button", { name: "Add sync" }).click();

@@ -37,7 +37,7 @@ test("a user connects HubSpot, maps contacts in the visual builder, runs the syn
     await page.getByLabel("Source of firstname").selectOption({ label: "first_name" });
     await page.getByLabel("Match key", { exact: true }).selectOption("relay_id");
     await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByRole("button", { name: "Continue" }).click();
     // What one record would be sent as, without sending it.
     const requestsBefore = sandbox.log.length;

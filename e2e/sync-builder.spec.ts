@@ -69,7 +69,7 @@ test("a user builds a Postgres sync with a nested segment and a drawn mapping, r
     await page.getByRole("button", { name: "Continue" }).click();
 
     // Settings: a cron schedule typed wrong is named at once on its field and holds the wizard until fixed.
-    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Name", { exact: true }).fill(name);
     await expect(page.getByRole("group", { name: "Alerts" }).getByLabel("when a run fails")).toBeChecked();
     await page.getByRole("group", { name: "Alerts" }).getByLabel("when no run has completed for").check();
     await page.getByLabel("Hours without a completed run").fill("48");
