@@ -3,15 +3,17 @@ import { afterAll, expect, it } from "vitest";
 import { inject } from "vitest";
 import { contacts } from "@/lib/db/schema";
 import { connectTestDb, newWorkspace } from "@/test/db";
+import { mysqlAvailable } from "@/test/destinations";
 import { killAll } from "@/test/processes";
 import { createImport, finishRun, killedMidRead, peopleImport, peopleSource, startedRun } from "@/test/sources";
 
 const { db } = connectTestDb();
 afterAll(() => killAll());
+const kinds: ("postgres" | "mysql")[] = ["postgres", ...((await mysqlAvailable()) ? (["mysql"] as const) : [])];
 
-it("resumes an import whose process was killed mid-read: every row lands once, none lost", async () => {
+it.each(kinds)("resumes an import from %s whose process was killed mid-read: every row lands once, none lost", async (kind) => {
   const workspaceId = await newWorkspace(db);
-  const source = await peopleSource(db, workspaceId, "postgres", 20_000);
+  const source = await peopleSource(db, workspaceId, kind, 20_000);
   try {
     const imp = await createImport(db, workspaceId, peopleImport(source.sourceId));
     const runId = await startedRun(db, workspaceId, imp.id);
