@@ -15,6 +15,7 @@ import { buildPayload } from "@/lib/mapping/payload";
 import { namedFields, validateMapping } from "@/lib/mapping/validate";
 import { cn } from "@/lib/utils";
 import { layout, NODE_HEIGHT } from "./layout";
+import { MappingTable } from "./mapping-table";
 import { TransformEditor, withCast } from "./transform-editor";
 import { autoMap, type CanvasState, canvasToSync, columnNode, connect, defaultMatchKey, disconnect, fieldNode, setTransforms } from "./model";
 
@@ -255,43 +256,7 @@ export function MappingCanvas(props: {
       )}
       </div>
       <div className={cn("grid gap-4", !columnsOnly && "lg:grid-cols-2")}>
-        <Card>
-          <CardHeader title="Mapping (keyboard)" />
-          <table className="w-full text-sm" aria-label="Mapping">
-            <tbody>
-              {fields.map((f) => {
-                const current = state.links.find((l) => l.target === fieldNode(f.name));
-                return (
-                  <tr key={f.name} className="border-b border-zinc-100">
-                    <td className="px-3 py-1.5">
-                      <code>{f.name}</code> {f.required && <span className="text-red-600">*</span>}
-                    </td>
-                    <td className="px-3 py-1.5">
-                      <select
-                        aria-label={`Source of ${f.name}`}
-                        className={inputClass}
-                        value={current?.source ?? ""}
-                        onChange={(e) => onChange(e.target.value ? connect(state, e.target.value, fieldNode(f.name)) : disconnect(state, fieldNode(f.name)))}
-                      >
-                        <option value="">— not mapped —</option>
-                        {columns.map((c) => (
-                          <option key={c.name} value={columnNode(c.name)}>
-                            {c.name}
-                          </option>
-                        ))}
-                        {state.constants.map((c) => (
-                          <option key={c.id} value={c.id}>
-                            {c.kind}: {c.text || "(empty)"}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </Card>
+        <MappingTable fields={fields} columns={columns} state={state} onChange={onChange} />
         {!columnsOnly && (
           <Card>
             <CardHeader title="What the destination receives (first row)" />
