@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import mysql from "mysql2/promise";
 import type { ConnectionConfig } from "../types";
-import type { DatabaseSecrets, DatabaseSettings } from "../shared/database-config";
+import { type DatabaseSecrets, type DatabaseSettings, databaseEndpoint } from "../shared/database-config";
 
 export type MysqlConnection = ConnectionConfig<DatabaseSettings, DatabaseSecrets>;
 
@@ -14,12 +14,7 @@ export function destinationPool({ settings, secrets }: MysqlConnection): mysql.P
   let pool = pools.get(id);
   if (!pool) {
     pool = mysql.createPool({
-      host: settings.host,
-      port: settings.port,
-      database: settings.database,
-      user: settings.user,
-      password: secrets.password,
-      ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
+      ...databaseEndpoint({ settings, secrets }),
       connectionLimit: 4,
       connectTimeout: 10_000,
       timezone: "Z",

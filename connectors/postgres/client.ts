@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import pg from "pg";
 import type { ConnectionConfig } from "../types";
-import type { DatabaseSecrets, DatabaseSettings } from "../shared/database-config";
+import { type DatabaseSecrets, type DatabaseSettings, databaseEndpoint } from "../shared/database-config";
 import { defaultPostgresSchema } from "./config";
 
 export type PgConnection = ConnectionConfig<DatabaseSettings, DatabaseSecrets>;
@@ -15,12 +15,7 @@ export function destinationPool({ settings, secrets }: PgConnection): pg.Pool {
   let pool = pools.get(id);
   if (!pool) {
     pool = new pg.Pool({
-      host: settings.host,
-      port: settings.port,
-      database: settings.database,
-      user: settings.user,
-      password: secrets.password,
-      ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
+      ...databaseEndpoint({ settings, secrets }),
       max: 4,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 10_000,

@@ -18,6 +18,16 @@ export const databaseSecretsSchema = z.strictObject({ password: z.string().max(1
 export type DatabaseSettings = z.output<ReturnType<typeof databaseSettingsSchema>>;
 export type DatabaseSecrets = z.output<typeof databaseSecretsSchema>;
 
+/** Where and as whom a database connection connects, as both drivers (pg, mysql2) take it; TLS verifies the server. */
+export const databaseEndpoint = ({ settings, secrets }: { settings: DatabaseSettings; secrets: DatabaseSecrets }) => ({
+  host: settings.host,
+  port: settings.port,
+  database: settings.database,
+  user: settings.user,
+  password: secrets.password,
+  ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
+});
+
 export const databaseManifestBase = {
   category: "database" as const,
   objectNoun: "table",

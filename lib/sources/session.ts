@@ -2,7 +2,9 @@ import "server-only";
 import mysql from "mysql2";
 import type { Connection as MysqlCallbackConnection } from "mysql2";
 import pg from "pg";
-import type { DatabaseSecrets, DatabaseSettings } from "@/connectors/shared/database-config";
+import { ident as mysqlIdent } from "@/connectors/mysql/client";
+import { ident as postgresIdent } from "@/connectors/postgres/client";
+import { type DatabaseSecrets, type DatabaseSettings, databaseEndpoint } from "@/connectors/shared/database-config";
 import type { Dialect } from "./sql-guard";
 import type { SourceColumn } from "./schema";
 
@@ -35,12 +37,7 @@ const pgTypes = { getTypeParser: (oid: number, format?: string) => (TEXT_TYPES.h
 
 async function openPostgres({ settings, secrets }: SourceEndpoint, timeoutMs: number): Promise<SourceSession> {
   const client = new pg.Client({
-    host: settings.host,
-    port: settings.port,
-    database: settings.database,
-    user: settings.user,
-    password: secrets.password,
-    ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
+    ...databaseEndpoint({ settings, secrets }),
     connectionTimeoutMillis: 10_000,
     application_name: "relay-import",
     types: pgTypes,
@@ -49,7 +46,7 @@ async function openPostgres({ settings, secrets }: SourceEndpoint, timeoutMs: nu
   await client.connect();
   await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
   await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeoutMs)}`);
-  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const quote = postgresIdent;
   // Tables and queries name tables as in the connection's schema, like the destination does.
   if (settings.schema) await client.query(`SET LOCAL search_path TO ${quote(settings.schema)}`);
   let cursors = 0;
@@ -87,12 +84,7 @@ const mysqlTypeNames: Record<number, string> = { 1: "tinyint", 2: "smallint", 3:
 
 async function openMysql({ settings, secrets }: SourceEndpoint, timeoutMs: number): Promise<SourceSession> {
   const connection: MysqlCallbackConnection = mysql.createConnection({
-    host: settings.host,
-    port: settings.port,
-    database: settings.database,
-    user: settings.user,
-    password: secrets.password,
-    ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
+    ...databaseEndpoint({ settings, secrets }),
     connectTimeout: 10_000,
     timezone: "Z",
     dateStrings: true,
@@ -106,7 +98,7 @@ async function openMysql({ settings, secrets }: SourceEndpoint, timeoutMs: numbe
   await db.query(/mariadb/i.test(version!.v) ? `SET SESSION max_statement_time = ${timeoutMs / 1000}` : `SET SESSION max_execution_time = ${Math.trunc(timeoutMs)}`);
   await db.query("SET SESSION time_zone = '+00:00'");
   await db.query("START TRANSACTION READ ONLY");
-  const quote = (name: string) => `\`${name.replace(/`/g, "``")}\``;
+  const quote = mysqlIdent;
   return {
     dialect: "mysql",
     quote,
