@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db/client";
-import { entityTombstones } from "@/lib/db/schema";
+import { contacts, entityTombstones } from "@/lib/db/schema";
 import { newWorkspace } from "@/test/db";
-import { upsertRecords } from "./upsert";
+import { upsertChangedRecords, upsertRecords } from "./upsert";
 
 // One connection: PL/pgSQL keeps a trigger's plans per session, so what one write leaves behind meets the next.
 const { db, close } = createDb(inject("databaseUrl"), { max: 1 });
@@ -35,5 +35,20 @@ describe("entity writes", () => {
     expect(await tombstones()).toEqual([]);
     await upsertRecords(db, { workspaceId, entity: "orders", records: [{ id: "o1", contact_id: "c2" }] });
     expect(await tombstones()).toEqual([{ id: "o1", contactId: "c1" }]);
+  });
+
+  it("writes only the rows whose values differ, merging traits, and tells created from updated", async () => {
+    const workspaceId = await newWorkspace(db);
+    const write = (records: { id: string; email: string | null; traits: Record<string, unknown> }[]) =>
+      db.transaction((tx) => upsertChangedRecords(tx, { workspaceId, entity: "contacts", fields: ["email", "traits"], records }));
+    await upsertRecords(db, { workspaceId, entity: "contacts", records: [{ id: "kept", email: "kept@example.com", city: "Lyon", traits: { plan: "pro", score: 1 } }] });
+    const stored = async () => (await db.select().from(contacts).where(eq(contacts.workspaceId, workspaceId))).sort((a, b) => a.id.localeCompare(b.id));
+    const before = await stored();
+    expect(await write([{ id: "kept", email: "kept@example.com", traits: { score: 1 } }, { id: "new", email: null, traits: { score: 2 } }])).toEqual({ created: 1, updated: 0 });
+    expect((await stored()).find((c) => c.id === "kept")).toEqual(before[0]);
+    expect(await write([{ id: "kept", email: "kept@example.com", traits: { score: 3 } }, { id: "new", email: null, traits: { score: 2 } }])).toEqual({ created: 0, updated: 1 });
+    const kept = (await stored()).find((c) => c.id === "kept")!;
+    expect(kept).toMatchObject({ email: "kept@example.com", city: "Lyon", traits: { plan: "pro", score: 3 } });
+    expect(kept.updatedAt.getTime()).toBeGreaterThan(before[0]!.updatedAt.getTime());
   });
 });

@@ -4,12 +4,11 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { importRejects, importRuns, imports } from "@/lib/db/schema";
 import { transactionWithRetry } from "@/lib/db/transaction";
-import type { EntityRecord } from "@/lib/entities/records";
-import { upsertRecords } from "@/lib/entities/upsert";
+import { upsertChangedRecords } from "@/lib/entities/upsert";
 import type { ImportRejectKind } from "@/lib/vocabulary";
 import type { LoadedImportRun } from "./context";
-import type { LandedRow } from "./rows";
-import type { ImportProgress } from "./schema";
+import { type LandedRow, landedFields, landingRuleOf } from "./rows";
+import { type ImportProgress, keepsLedger } from "./schema";
 
 /** Another attempt of the same step committed this page first (a step replayed while the first still ran). */
 export class PageAlreadyCommitted extends Error {}
@@ -36,10 +35,10 @@ function sortOut(landed: LandedRow[]) {
 }
 
 /**
- * Commits one page of rows in one app-database transaction: the entity rows that are new or changed (by the hash
- * of what lands), the import's state (hash, seen by this run), the rejected rows, the run's counts and where reading
- * stands — and, for a cursor import, the import's cursor; `also` writes more in the same transaction. A kill before the commit leaves none of it; after, all.
- * `from` is the progress as stored: none before the first page of a run that was not planned.
+ * Commits one page of rows in one app-database transaction: the entity rows that are new or differ from what they
+ * hold, the keys seen (when the import keeps a ledger), the rejected rows, the run's counts and where reading stands —
+ * and, for a cursor import, the import's cursor; `also` writes more in the same transaction. A kill before the commit
+ * leaves none of it; after, all. `from` is the progress as stored: none before the first page of a run that was not planned.
  */
 export async function commitRowsPage(db: Db, ctx: LoadedImportRun, p: { from: ImportProgress | undefined; to: ImportProgress; landed: LandedRow[]; also?: (tx: Db) => Promise<unknown> }) {
   const { accepted, rejected } = sortOut(p.landed);
@@ -47,25 +46,16 @@ export async function commitRowsPage(db: Db, ctx: LoadedImportRun, p: { from: Im
   const runId = ctx.run.id;
   await transactionWithRetry(db, async (tx) => {
     await lockProgress(tx, ctx, p.from);
-    const keys = accepted.map((a) => a.key);
-    const known = await tx.execute<{ record_key: string; hash: string }>(
-      sql`SELECT record_key, hash FROM import_records WHERE import_id = ${importId} AND record_key = ANY(${sql.param(keys)}::text[])`,
-    );
-    const stored = new Map(known.rows.map((r) => [r.record_key, r.hash]));
-    const changed: EntityRecord[] = [];
-    let created = 0;
-    for (const a of accepted) {
-      const before = stored.get(a.key);
-      if (before === undefined) created++;
-      if (before !== a.hash) changed.push(a.record);
+    const records = accepted.map((a) => a.record);
+    const { created, updated } = await upsertChangedRecords(tx, { workspaceId, entity, fields: landedFields(landingRuleOf(ctx.config)), records });
+    if (keepsLedger(ctx.config)) {
+      // A rejected row is still in the source: its entity row is not taken for gone.
+      const rejectedKeys = rejected.flatMap((r) => (r.key === null ? [] : [r.key]));
+      await tx.execute(sql`INSERT INTO import_records (workspace_id, import_id, record_key, seen_run_id)
+        SELECT ${workspaceId}, ${importId}, k, ${runId} FROM unnest(${sql.param(accepted.map((a) => a.key))}::text[]) AS t(k)
+        ON CONFLICT (import_id, record_key) DO UPDATE SET seen_run_id = excluded.seen_run_id`);
+      if (rejectedKeys.length) await tx.execute(sql`UPDATE import_records SET seen_run_id = ${runId} WHERE import_id = ${importId} AND record_key = ANY(${sql.param(rejectedKeys)}::text[])`);
     }
-    if (changed.length) await upsertRecords(tx, { workspaceId, entity, records: changed });
-    await tx.execute(sql`INSERT INTO import_records (workspace_id, import_id, record_key, hash, seen_run_id)
-      SELECT ${workspaceId}, ${importId}, k, h, ${runId} FROM unnest(${sql.param(keys)}::text[], ${sql.param(accepted.map((a) => a.hash))}::text[]) AS t(k, h)
-      ON CONFLICT (import_id, record_key) DO UPDATE SET hash = excluded.hash, seen_run_id = excluded.seen_run_id`);
-    const rejectedKeys = rejected.flatMap((r) => (r.key === null ? [] : [r.key]));
-    // A rejected row is still in the source: its entity row is not taken for gone.
-    if (rejectedKeys.length) await tx.execute(sql`UPDATE import_records SET seen_run_id = ${runId} WHERE import_id = ${importId} AND record_key = ANY(${sql.param(rejectedKeys)}::text[])`);
     if (rejected.length) await tx.insert(importRejects).values(rejected.map((r) => ({ workspaceId, importId, runId, recordKey: r.key, kind: r.kind, message: r.message })));
     await tx
       .update(importRuns)
@@ -74,8 +64,8 @@ export async function commitRowsPage(db: Db, ctx: LoadedImportRun, p: { from: Im
         pages: sql`${importRuns.pages} + ${p.landed.length ? 1 : 0}`,
         read: sql`${importRuns.read} + ${p.landed.length}`,
         created: sql`${importRuns.created} + ${created}`,
-        updated: sql`${importRuns.updated} + ${changed.length - created}`,
-        unchanged: sql`${importRuns.unchanged} + ${accepted.length - changed.length}`,
+        updated: sql`${importRuns.updated} + ${updated}`,
+        unchanged: sql`${importRuns.unchanged} + ${accepted.length - created - updated}`,
         rejected: sql`${importRuns.rejected} + ${rejected.length}`,
       })
       .where(eq(importRuns.id, runId));

@@ -7,19 +7,20 @@ import { activeRunStatuses } from "@/lib/vocabulary";
 import { loadImportRun } from "./context";
 
 /**
- * Acts on the entity rows this import wrote whose key no page of this run's complete read saw: deletes them, or
- * marks them with the trait `deleted_at` (and forgets their hash, so a row that comes back lands again). Returns how many.
+ * Acts on the entity rows this import wrote whose key no page of this run's complete read saw: deletes them (and
+ * forgets their keys), or marks them with the trait `deleted_at` (a row already marked keeps its mark; a row that
+ * comes back lands unmarked). Returns how many rows it deleted or marked.
  */
 async function removeMissing(tx: Db, p: { workspaceId: string; importId: string; runId: string; entity: keyof typeof entityTables; how: "delete" | "mark_deleted" }) {
   const table = sql.identifier(p.entity);
-  const gone = sql`SELECT record_key FROM import_records WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId}${p.how === "mark_deleted" ? sql` AND hash <> ''` : sql``}`;
+  const gone = sql`SELECT record_key FROM import_records WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId}`;
   if (p.how === "delete") {
     await tx.execute(sql`DELETE FROM ${table} WHERE workspace_id = ${p.workspaceId} AND id IN (${gone})`);
     const removed = await tx.execute(sql`DELETE FROM import_records WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId}`);
     return removed.rowCount ?? 0;
   }
-  await tx.execute(sql`UPDATE ${table} SET traits = traits || jsonb_build_object('deleted_at', to_jsonb(now())), updated_at = now() WHERE workspace_id = ${p.workspaceId} AND id IN (${gone})`);
-  const marked = await tx.execute(sql`UPDATE import_records SET hash = '' WHERE import_id = ${p.importId} AND seen_run_id <> ${p.runId} AND hash <> ''`);
+  const marked = await tx.execute(sql`UPDATE ${table} SET traits = traits || jsonb_build_object('deleted_at', to_jsonb(now())), updated_at = now()
+    WHERE workspace_id = ${p.workspaceId} AND id IN (${gone}) AND coalesce(traits -> 'deleted_at', 'null'::jsonb) = 'null'::jsonb`);
   return marked.rowCount ?? 0;
 }
 

@@ -1,9 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contacts, importRejects } from "@/lib/db/schema";
+import { deleteEntityRecords } from "@/lib/db/queries/entities";
+import { contacts, importRecords, importRejects } from "@/lib/db/schema";
+import { changeImport } from "./manage";
 import { connectTestDb, newWorkspace } from "@/test/db";
 import { mysqlAvailable } from "@/test/destinations";
-import { createImport, finishRun, insertPeople, peopleImport, peopleSource, runImport, type SourceDb, startedRun } from "@/test/sources";
+import { createImport, finishRun, insertPeople, peopleImport, peopleSource, runImport, type SourceDb, startedRun, tester } from "@/test/sources";
 import { readImportPages } from "./read";
 
 const { db } = connectTestDb();
@@ -98,6 +100,44 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
       expect(back[0]?.traits.deleted_at).toBeNull();
     } finally {
       await full.close();
+    }
+  });
+
+  it("holds the entity to the source: a full comparison lands again a row deleted or edited outside the import, and leaves equal rows unwritten", async () => {
+    const ws = await newWorkspace(db);
+    const src = await peopleSource(db, ws, kind, 30);
+    try {
+      const imp = await createImport(db, ws, peopleImport(src.sourceId, { changes: { type: "full" }, onMissing: "nothing" }));
+      expect(await runImport(db, ws, imp.id)).toMatchObject({ created: 30, updated: 0, unchanged: 0 });
+      const stamped = (await db.select({ updatedAt: contacts.updatedAt }).from(contacts).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, "1"))))[0]!.updatedAt;
+      await deleteEntityRecords(db, { workspaceId: ws, entity: "contacts", ids: ["4"] });
+      await db.update(contacts).set({ email: "edited@example.com" }).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, "5")));
+      expect(await runImport(db, ws, imp.id)).toMatchObject({ created: 1, updated: 1, unchanged: 28 });
+      expect(await contactsOf(ws)).toEqual(await peopleOf(src));
+      const [untouched] = await db.select({ updatedAt: contacts.updatedAt }).from(contacts).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, "1")));
+      expect(untouched!.updatedAt).toEqual(stamped);
+      expect(await db.$count(importRecords, eq(importRecords.importId, imp.id))).toBe(0);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it("reads everything again when it starts deleting what disappeared, then deletes what disappears", async () => {
+    const ws = await newWorkspace(db);
+    const src = await peopleSource(db, ws, kind, 40);
+    try {
+      const imp = await createImport(db, ws, peopleImport(src.sourceId, { onMissing: "nothing" }));
+      expect(await runImport(db, ws, imp.id)).toMatchObject({ read: 40, created: 40 });
+      await changeImport(db, { workspaceId: ws, actor: tester, importId: imp.id, input: peopleImport(src.sourceId, { name: imp.name, onMissing: "delete" }) });
+      await src.query("DELETE FROM people WHERE id IN (3, 4)");
+      expect(await runImport(db, ws, imp.id)).toMatchObject({ read: 38, unchanged: 38, deleted: 0 });
+      await src.query("DELETE FROM people WHERE id = 9");
+      expect(await runImport(db, ws, imp.id)).toMatchObject({ read: 0, deleted: 1 });
+      expect((await contactsOf(ws)).map((c) => c.id)).not.toContain("9");
+      await changeImport(db, { workspaceId: ws, actor: tester, importId: imp.id, input: peopleImport(src.sourceId, { name: imp.name, onMissing: "nothing" }) });
+      expect(await db.$count(importRecords, eq(importRecords.importId, imp.id))).toBe(0);
+    } finally {
+      await src.close();
     }
   });
 

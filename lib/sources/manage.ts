@@ -10,7 +10,7 @@ import { isOneOf } from "@/lib/vocabulary";
 import { firstFileRows } from "./files";
 import { openSource } from "./open";
 import { baseSelect } from "./read-sql";
-import { type FileRead, type ImportConfig, importInputSchema, sourceConnectors, sourceInputSchema } from "./schema";
+import { type FileRead, type ImportConfig, importInputSchema, keepsLedger, sourceConnectors, sourceInputSchema } from "./schema";
 
 type Who = { workspaceId: string; actor: Actor };
 
@@ -89,9 +89,17 @@ export const importInputOf = (i: Import) => ({
   alerts: i.alerts ?? { channelIds: [] },
 });
 
-/** Whether a change alters what the import reads, its key or how it finds changes: then reading starts over. */
-export const readsAnew = (config: ImportConfig, current: Import) =>
-  (["sourceId", "read", "keyColumn", "changes", "entity"] as const).some((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(config[k])), current[k]));
+/**
+ * Whether a change alters what the import reads, its key or how it finds changes, or makes it start keeping a ledger
+ * of the keys it writes (which must then list every row): then reading starts over.
+ */
+const readsAnew = (config: ImportConfig, current: Import) =>
+  (["sourceId", "read", "keyColumn", "changes", "entity"] as const).some((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(config[k])), current[k])) ||
+  (keepsLedger(config) && !keepsLedger(current));
+
+/** Writes a checked change of an import: reading starts over when the change says so; a ledger no longer kept is forgotten. */
+export const writeImportChange = (db: Db, p: { workspaceId: string; current: Import; config: ImportConfig }) =>
+  writeImport(db, { workspaceId: p.workspaceId, importId: p.current.id, values: p.config, resetCursor: readsAnew(p.config, p.current), dropLedger: !keepsLedger(p.config) });
 
 /** Creates an import (editors: the caller checks `editSyncs`) from an ImportInput, checked against its source. */
 export async function addImport(db: Db, p: Who & { input: unknown }) {
@@ -103,12 +111,13 @@ export async function addImport(db: Db, p: Who & { input: unknown }) {
 
 /**
  * Replaces an import's configuration with `input` (a whole ImportInput), checked again. A change of what it reads,
- * its key or how it finds changes forgets where reading stopped: the next run reads everything again.
+ * its key or how it finds changes forgets where reading stopped: the next run reads everything again. An import that
+ * no longer acts on disappeared rows forgets its ledger.
  */
 export async function changeImport(db: Db, p: Who & { importId: string; input: unknown }) {
   const current = await requireImport(db, p);
   const config = await checkImport(db, p);
-  const updated = await writeImport(db, { workspaceId: p.workspaceId, importId: current.id, values: config, resetCursor: readsAnew(config, current) });
+  const updated = await writeImportChange(db, { workspaceId: p.workspaceId, current, config });
   await audit(db, { workspaceId: p.workspaceId, actor: p.actor, action: "import.updated", target: { type: "import", id: updated.id, name: updated.name } });
   return updated;
 }

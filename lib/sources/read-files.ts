@@ -6,7 +6,7 @@ import { importFiles, importRejects, importRuns } from "@/lib/db/schema";
 import { commitRowsPage } from "./commit";
 import type { LoadedImportRun } from "./context";
 import { fileSha256, filePath, matchingFiles, openCsvFile, openFileSource, type RemoteFile } from "./files";
-import { type LandedRow, rowLander } from "./rows";
+import { type LandedRow, landingRuleOf, rowLander } from "./rows";
 import { cancelAsked } from "./run-state";
 import type { FileRead, ImportProgress } from "./schema";
 
@@ -135,7 +135,7 @@ async function moveProcessed(r: Reader, file: RemoteFile) {
 export async function readFilePages(db: Db, ctx: LoadedImportRun, progress: ImportProgress, opts: Options): Promise<Outcome> {
   const read = ctx.config.read as FileRead;
   const remote = await openFileSource(db, { workspaceId: ctx.run.workspaceId, sourceId: ctx.config.sourceId });
-  const land = rowLander({ entity: ctx.config.entity, mapping: ctx.config.mapping, keyColumn: ctx.config.keyColumn });
+  const land = rowLander(landingRuleOf(ctx.config));
   const r: Reader = { db, ctx, read, remote, opts, started: Date.now(), land, progress, stored: ctx.progress };
   try {
     const taken = await db.select().from(importFiles).where(eq(importFiles.importId, ctx.imp.id));

@@ -8,7 +8,7 @@ import { openSource } from "./open";
 import { readFilePages } from "./read-files";
 import { cancelAsked } from "./run-state";
 import { baseSelect, emptyOrderCount, orderColumns, pagedSelect } from "./read-sql";
-import { keyOf, type LandedRow, rowLander } from "./rows";
+import { keyOf, type LandedRow, landingRuleOf, rowLander } from "./rows";
 import type { ImportProgress, Position } from "./schema";
 import type { SourceRow } from "./session";
 
@@ -72,7 +72,7 @@ export async function readImportPages(db: Db, runId: string, phase: "rows" | "ke
   if (config.read.type === "files") return readFilePages(db, ctx, progress, opts);
   const read = config.read;
   const order = phase === "rows" ? orderColumns(config.changes, config.keyColumn) : [config.keyColumn];
-  const land = rowLander({ entity: config.entity, mapping: config.mapping, keyColumn: config.keyColumn, clearDeleted: config.onMissing === "mark_deleted" });
+  const land = rowLander(landingRuleOf(config));
   const session = await openSource(db, { workspaceId: ctx.run.workspaceId, sourceId: config.sourceId });
   const started = Date.now();
   // Rows land (typed, checked) as they are read, so the CPU work overlaps the commit of the page before.

@@ -1,11 +1,10 @@
 /** Source rows as entity records: each value converted to its field's type, or the row rejected saying why. Pure. */
-import { createHash } from "node:crypto";
 import { entityField, type EntityName } from "@/lib/entities/catalog";
 import { describeIssues, type EntityRecord, recordSchema } from "@/lib/entities/records";
 import type { ImportRejectKind } from "@/lib/vocabulary";
-import type { ImportColumn } from "./schema";
+import type { ImportColumn, ImportConfig } from "./schema";
 
-export type LandedRow = { ok: true; key: string; record: EntityRecord; hash: string } | { ok: false; key: string | null; kind: ImportRejectKind; message: string };
+export type LandedRow = { ok: true; key: string; record: EntityRecord } | { ok: false; key: string | null; kind: ImportRejectKind; message: string };
 
 /** A date-time without an offset is read as UTC (source sessions run in UTC); "+00" becomes "+00:00". */
 function isoDateTime(value: string) {
@@ -41,9 +40,15 @@ export const keyOf = (value: unknown) => (value === null || value === undefined 
 
 export type LandingRule = { entity: EntityName; mapping: ImportColumn[]; keyColumn: string; clearDeleted?: boolean };
 
+/** The fields every record landed by the rule sets (besides id). */
+export const landedFields = (p: LandingRule) => [...new Set([...p.mapping.map((m) => m.field), ...(p.clearDeleted ? ["traits"] : [])])];
+
+/** How an import's rows land: a row that comes back to an import that marks disappeared rows is no longer marked. */
+export const landingRuleOf = (config: ImportConfig): LandingRule => ({ entity: config.entity, mapping: config.mapping, keyColumn: config.keyColumn, clearDeleted: config.onMissing === "mark_deleted" });
+
 /**
- * What turns a source row into the entity record it lands as, with the hash of what lands (an unchanged hash is not
- * written again). `clearDeleted` adds `deleted_at: null` to the traits: a row that came back is no longer marked deleted.
+ * What turns a source row into the entity record it lands as. `clearDeleted` adds `deleted_at: null` to the traits:
+ * a row that came back is no longer marked deleted.
  */
 export function rowLander(p: LandingRule): (row: Record<string, unknown>) => LandedRow {
   const schema = recordSchema(p.entity, "json");
@@ -69,6 +74,5 @@ function landRow(p: LandingRule, schema: ReturnType<typeof recordSchema>, types:
       .join("; ");
     return { ok: false, key, kind: "type_mismatch", message };
   }
-  const record = parsed.data as EntityRecord;
-  return { ok: true, key, record, hash: createHash("md5").update(JSON.stringify(record)).digest("base64") };
+  return { ok: true, key, record: parsed.data as EntityRecord };
 }

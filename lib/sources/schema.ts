@@ -83,6 +83,12 @@ export const importInputSchema = importFieldsSchema.superRefine((input, ctx) => 
 export type ImportInput = z.input<typeof importInputSchema>;
 export type ImportConfig = z.output<typeof importInputSchema>;
 
+/**
+ * Whether the import keeps a ledger of the keys it wrote (import_records): only to act on the rows that disappeared
+ * from its source, which must be rows it wrote.
+ */
+export const keepsLedger = (config: Pick<ImportConfig, "onMissing">) => config.onMissing !== "nothing";
+
 /** The fields a column may land in: the entity's writable fields other than id (the key fills it), or traits. */
 export const mappableFields = (entity: EntityName) => [...writableFields(entity).filter((f) => f.name !== "id").map((f) => f.name), "traits"];
 

@@ -2,10 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { type Actor, audit } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
-import { insertImport, listImports, listSources, writeImport } from "@/lib/db/queries/sources";
+import { insertImport, listImports, listSources } from "@/lib/db/queries/sources";
 import { ValidationError } from "@/lib/errors";
 import { text } from "@/lib/validation/text";
-import { checkImport, importInputOf, readsAnew } from "./manage";
+import { checkImport, importInputOf, writeImportChange } from "./manage";
 import { importFieldsSchema, type ImportConfig } from "./schema";
 
 const exportedImport = importFieldsSchema.omit({ sourceId: true, alerts: true }).extend({ source: z.strictObject({ name: text().min(1), connector: text().min(1) }) });
@@ -53,7 +53,7 @@ export async function importImports(db: Db, { workspaceId, actor, document }: { 
   if (Object.keys(problems).length) throw new ValidationError(problems, "The document does not fit this workspace");
   await db.transaction(async (tx) => {
     for (const { id, config, current } of planned) {
-      const saved = current ? await writeImport(tx, { workspaceId, importId: current.id, values: config, resetCursor: readsAnew(config, current) }) : await insertImport(tx, { workspaceId, values: config });
+      const saved = current ? await writeImportChange(tx, { workspaceId, current, config }) : await insertImport(tx, { workspaceId, values: config });
       await audit(tx, { workspaceId, actor, action: id ? "import.updated" : "import.created", target: { type: "import", id: saved.id, name: saved.name }, details: { imported: true } });
     }
   });

@@ -44,14 +44,17 @@ export async function insertImport(db: Db, p: { workspaceId: string; values: Imp
 }
 
 /** Writes an import's configuration; `resetCursor` forgets where reading stopped (what it reads changed). */
-export async function writeImport(db: Db, p: { workspaceId: string; importId: string; values: ImportValues; resetCursor: boolean }) {
-  const [updated] = await db
-    .update(imports)
-    .set({ ...p.values, ...(p.resetCursor ? { cursor: null } : {}), updatedAt: new Date() })
-    .where(and(eq(imports.id, p.importId), eq(imports.workspaceId, p.workspaceId)))
-    .returning();
-  if (!updated) throw new NotFoundError("Import");
-  return updated;
+export async function writeImport(db: Db, p: { workspaceId: string; importId: string; values: ImportValues; resetCursor: boolean; dropLedger: boolean }) {
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(imports)
+      .set({ ...p.values, ...(p.resetCursor ? { cursor: null } : {}), updatedAt: new Date() })
+      .where(and(eq(imports.id, p.importId), eq(imports.workspaceId, p.workspaceId)))
+      .returning();
+    if (!updated) throw new NotFoundError("Import");
+    if (p.dropLedger) await tx.delete(importRecords).where(eq(importRecords.importId, updated.id));
+    return updated;
+  });
 }
 
 export const getImport = (db: Db, p: { workspaceId: string; importId: string }) =>

@@ -101,8 +101,8 @@ export const importRunSteps = pgTable(
 );
 
 /**
- * What each import wrote: the hash of the row as it landed (unchanged rows are not written again) and the last
- * run that saw the key (keys no run of a complete read saw have disappeared from the source). No foreign keys (cost).
+ * The ledger of an import that acts on disappeared rows: each key it wrote, with the last run that saw it (keys no run
+ * of a complete read saw have disappeared from the source). Other imports keep none. No foreign keys (cost).
  */
 export const importRecords = pgTable(
   "import_records",
@@ -110,7 +110,6 @@ export const importRecords = pgTable(
     workspaceId: uuid("workspace_id").notNull(),
     importId: uuid("import_id").notNull(),
     recordKey: text("record_key").notNull(),
-    hash: text("hash").notNull(),
     seenRunId: uuid("seen_run_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.importId, t.recordKey] })],
