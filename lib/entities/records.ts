@@ -1,7 +1,7 @@
 /** Incoming entity records (CSV lines, ingest API): validation into typed values. Client-safe. */
 import { z } from "zod";
 import { isIsoDate, isIsoDateTime } from "@/lib/validation/dates";
-import { jsonObject, text } from "@/lib/validation/text";
+import { jsonObject, jsonProblem, text, textProblem } from "@/lib/validation/text";
 import { type EntityField, entities, type EntityName, type NumberRange } from "./catalog";
 
 export type RecordSource = "csv" | "json";
@@ -10,6 +10,9 @@ export type EntityRecord = { id: string; traits?: Record<string, unknown> } & Re
 /** Fields a sender may set; timestamps are ours. */
 export const writableFields = (entity: EntityName) =>
   entities[entity].fields.filter((f) => f.name !== "created_at" && f.name !== "updated_at");
+
+const MAX_TEXT = 10_000;
+const MAX_ID = 200;
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
@@ -29,7 +32,7 @@ function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
     case "string":
       schema = field.values
         ? z.enum(field.values as [string, ...string[]], { error: `must be one of ${field.values.join(", ")}` })
-        : text({ error: "must be text" }).max(10_000, "is longer than 10,000 characters");
+        : text({ error: "must be text" }).max(MAX_TEXT, "is longer than 10,000 characters");
       break;
     case "number":
       schema = csv
@@ -60,7 +63,7 @@ function fieldSchema(field: EntityField, source: RecordSource): z.ZodType {
 
 const idSchema = z.preprocess(
   (v) => (typeof v === "number" ? String(v) : v),
-  text({ error: "is required" }).trim().min(1, "is required").max(200, "is longer than 200 characters"),
+  text({ error: "is required" }).trim().min(1, "is required").max(MAX_ID, "is longer than 200 characters"),
 );
 
 /** The zod schema of one incoming record of `entity`; JSON senders put extra fields under `traits`. */
@@ -72,6 +75,45 @@ export function recordSchema(entity: EntityName, source: RecordSource) {
     error: (issue) =>
       issue.code === "unrecognized_keys" ? `Unknown field ${issue.keys.map((k) => `"${k}"`).join(", ")}: put extra fields under "traits"` : undefined,
   });
+}
+
+/** Whether a JSON sender's value is one the field's schema takes as it is: the parse would return it unchanged. */
+function fieldTakesAsIs(field: EntityField): (value: unknown) => boolean {
+  const nullOr = (check: (value: unknown) => boolean) => (value: unknown) => value === null || value === undefined || check(value);
+  switch (field.type) {
+    case "string": {
+      const values = field.values;
+      if (values) return nullOr((v) => values.includes(v as string));
+      return nullOr((v) => typeof v === "string" && v.length <= MAX_TEXT && v.trim() !== "" && textProblem(v) === undefined);
+    }
+    case "number": {
+      const range = field.range;
+      return nullOr((v) => typeof v === "number" && Number.isFinite(v) && (!range || (Math.abs(v) <= range.maxAbs && (!range.integer || Number.isSafeInteger(v)))));
+    }
+    case "boolean":
+      return nullOr((v) => typeof v === "boolean");
+    case "date":
+      return nullOr((v) => typeof v === "string" && v.trim() === v && isIsoDate(v));
+    case "datetime":
+      return nullOr((v) => typeof v === "string" && isIsoDateTime(v, { offset: "required" }));
+  }
+}
+
+const idTakenAsIs = (v: unknown) => typeof v === "string" && v.length > 0 && v.length <= MAX_ID && v.trim() === v && textProblem(v) === undefined;
+const traitsTakenAsIs = (v: unknown) => v === undefined || (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype && jsonProblem(v) === undefined);
+
+/**
+ * A quick check of JSON records for the common case (imports land millions of rows through it): true only when
+ * every key is a field of `entity` and every value one its schema takes as it is, so the parsed record would equal
+ * the record. Anything else (a blank, text to trim, a bad value) is for `recordSchema` to convert or explain.
+ */
+export function takesAsIs(entity: EntityName): (record: Record<string, unknown>) => boolean {
+  const checks = new Map<string, (value: unknown) => boolean>([["id", idTakenAsIs], ["traits", traitsTakenAsIs]]);
+  for (const f of writableFields(entity)) if (f.name !== "id") checks.set(f.name, fieldTakesAsIs(f));
+  return (record) => {
+    for (const key in record) if (!checks.get(key)?.(record[key])) return false;
+    return idTakenAsIs(record.id);
+  };
 }
 
 /** Describes the problem of a failed parse as "field: message" lines. */

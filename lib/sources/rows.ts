@@ -1,6 +1,6 @@
 /** Source rows as entity records: each value converted to its field's type, or the row rejected saying why. Pure. */
 import { entityField, type EntityName } from "@/lib/entities/catalog";
-import { describeIssues, type EntityRecord, recordSchema } from "@/lib/entities/records";
+import { describeIssues, type EntityRecord, recordSchema, takesAsIs } from "@/lib/entities/records";
 import type { ImportRejectKind } from "@/lib/vocabulary";
 import type { ImportColumn, ImportConfig } from "./schema";
 
@@ -52,12 +52,15 @@ export const landingRuleOf = (config: ImportConfig): LandingRule => ({ entity: c
  */
 export function rowLander(p: LandingRule): (row: Record<string, unknown>) => LandedRow {
   const schema = recordSchema(p.entity, "json");
+  const asIs = takesAsIs(p.entity);
   const types = new Map(p.mapping.map((m) => [m.field, entityField(p.entity, m.field)?.type ?? "string"]));
   const column = (field: string) => p.mapping.find((m) => m.field === field)?.column ?? (field === "id" ? p.keyColumn : field);
-  return (row) => landRow(p, schema, types, column, row);
+  return (row) => landRow(p, { schema, asIs }, types, column, row);
 }
 
-function landRow(p: LandingRule, schema: ReturnType<typeof recordSchema>, types: Map<string, string>, column: (field: string) => string, row: Record<string, unknown>): LandedRow {
+type Checks = { schema: ReturnType<typeof recordSchema>; asIs: ReturnType<typeof takesAsIs> };
+
+function landRow(p: LandingRule, checks: Checks, types: Map<string, string>, column: (field: string) => string, row: Record<string, unknown>): LandedRow {
   const key = keyOf(row[p.keyColumn]);
   if (key === null) return { ok: false, key: null, kind: "missing_key", message: `The key column "${p.keyColumn}" is empty` };
   const raw: Record<string, unknown> = { id: key };
@@ -67,7 +70,9 @@ function landRow(p: LandingRule, schema: ReturnType<typeof recordSchema>, types:
     else raw[m.field] = convert(types.get(m.field)!, row[m.column]);
   }
   if (Object.keys(traits).length) raw.traits = traits;
-  const parsed = schema.safeParse(raw);
+  // Most rows hold values the schema takes as they are: it parses (converts, explains) only the others.
+  if (checks.asIs(raw)) return { ok: true, key, record: raw as EntityRecord };
+  const parsed = checks.schema.safeParse(raw);
   if (!parsed.success) {
     const message = describeIssues(parsed.error)
       .map((i) => (i.field ? `${column(i.field)} → ${i.message}` : i.message))

@@ -5,7 +5,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const MAX_JSON_DEPTH = 32;
 
 /** Why PostgreSQL would refuse this text, or undefined when it can store it. */
-function textProblem(s: string): string | undefined {
+export function textProblem(s: string): string | undefined {
   if (s.includes("\u0000")) return "must not contain the NUL character (\\u0000)";
   if (LONE_SURROGATE.test(s)) return "must not contain a lone UTF-16 surrogate (\\uD800-\\uDFFF)";
   return undefined;
@@ -19,7 +19,7 @@ export const text = (params?: Parameters<typeof z.string>[0]) =>
   });
 
 /** Where a JSON value breaks what json/jsonb columns take: a key or string they refuse, or nesting too deep to store. */
-function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): { path: PropertyKey[]; message: string } | undefined {
+export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): { path: PropertyKey[]; message: string } | undefined {
   // Iterative, so a hostile depth cannot overflow the stack here.
   const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
   while (stack.length) {
