@@ -153,7 +153,6 @@ test("CSV files on an FTP folder become a source: each matching file is imported
     await page.getByLabel("Port").fill(String(server.port));
     await page.getByLabel("User").fill(account.user);
     await page.getByLabel("Tls").selectOption("none");
-    await page.getByLabel("File Name").fill("unused.csv");
     await page.getByLabel("Password").fill(account.password);
     await page.getByRole("button", { name: "Add connection" }).click();
     await expect(page).toHaveURL(/\/connections$/);
