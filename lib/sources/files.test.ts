@@ -111,6 +111,32 @@ describe.each<[Server["connector"]]>([["sftp"], ["ftp"]])("CSV files from %s", (
     ]);
   });
 
+  it("refuses a broken .gz file, saying why, keeps what its committed pages imported, and goes on with the other files", async () => {
+    const folder = path.join(server.root, "broken");
+    fs.mkdirSync(folder, { recursive: true });
+    const cut = zlib.gzipSync(["id,email,first_name", ...people(301, 900)].join("\n") + "\n");
+    fs.writeFileSync(path.join(folder, "broken-1.csv.gz"), cut.subarray(0, Math.floor(cut.length * 0.7)));
+    fs.writeFileSync(path.join(folder, "broken-2.csv.gz"), "id,email,first_name\n1,not@gzip.example,No\n");
+    fs.writeFileSync(path.join(folder, "broken-3.csv.gz"), zlib.gzipSync(["id,email,first_name", ...people(901, 903)].join("\n") + "\n"));
+    const ws = await newWorkspace(db);
+    const connection = await createConnection(db, { workspaceId: ws, connector, name: `Broken ${connector} ${Date.now()}`, settings: server.settings, secrets: { password: account.password } });
+    const source = await addSource(db, { workspaceId: ws, actor: tester, input: { connectionId: connection.id } });
+    const imp = await createImport(db, ws, fileImport(server, source.id, { folder: "/broken", pattern: "broken-*.csv.gz" }));
+    const run = await runImport(db, ws, imp.id, { pageSize: 50, budgetMs: 60_000 });
+    expect(run.status).toBe("partial");
+    const rejects = await rejectsOf(run.id);
+    expect(rejects).toEqual([
+      { kind: "file_refused", message: expect.stringMatching(/^broken-1\.csv\.gz was refused after line \d+ \(the lines up to it were imported\): it could not be read \(unexpected end of file\)$/) },
+      { kind: "file_refused", message: "broken-2.csv.gz was refused, nothing from it was imported: it could not be read (incorrect header check)" },
+    ]);
+    const importedTo = Number(/after line (\d+)/.exec(rejects[0]!.message)![1]);
+    expect(importedTo).toBeGreaterThan(1);
+    const ids = (await contactsOf(ws)).map((c) => Number(c.id));
+    expect(ids).toEqual([...people(301, 299 + importedTo), ...people(901, 903)].map((l) => Number(l.split(",")[0])));
+    // Both are remembered as refused: the next run does not fail on them again.
+    expect(await runImport(db, ws, imp.id)).toMatchObject({ status: "succeeded", read: 0 });
+  });
+
   it("refuses a whole file on any bad line when asked, and moves imported files to processed/", async () => {
     writeCsv(server, "refuse-1.csv", [...people(201, 205), "206,x@example.com"]);
     writeCsv(server, "refuse-2.csv", people(211, 215));

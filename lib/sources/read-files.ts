@@ -106,10 +106,25 @@ async function scanFile(r: Reader, file: RemoteFile) {
   }
 }
 
-/** Refuses a whole file: its problems and why go to the record log, nothing of it lands, and it is remembered as refused. */
-async function refuseFile(r: Reader, file: RemoteFile, p: { sha256: string; reason: string; problems: LandedRow[] }) {
-  const summary: LandedRow = { ok: false, key: null, kind: "file_refused", message: `${file.name} was refused, nothing from it was imported: ${p.reason}` };
+/**
+ * Refuses a file: its problems and why go to the record log, and it is remembered as refused. Nothing of it lands,
+ * or (a file found broken midway) only the lines up to `importedTo`, committed before.
+ */
+async function refuseFile(r: Reader, file: RemoteFile, p: { sha256: string; reason: string; problems: LandedRow[]; importedTo?: number }) {
+  const what = p.importedTo ? `${file.name} was refused after line ${p.importedTo} (the lines up to it were imported)` : `${file.name} was refused, nothing from it was imported`;
+  const summary: LandedRow = { ok: false, key: null, kind: "file_refused", message: `${what}: ${p.reason}` };
   await commit(r, [...p.problems, summary], { after: { key: file.name }, done: false }, rememberFile(r, file, { sha256: p.sha256, status: "refused", lines: 0 }));
+}
+
+/** A file whose bytes cannot be read as what its name says (a .gz that is not gzip, or cut short): refused, not retried. */
+const brokenFile = (error: unknown) => /^Z_/.test(String((error as { code?: unknown }).code ?? ""));
+
+/** Refuses a file found broken while it was read, keeping what its committed pages imported. */
+async function refuseBrokenFile(r: Reader, file: RemoteFile, error: Error) {
+  const reading = r.progress.rows.file;
+  const importedTo = reading?.name === file.name && reading.size === file.size ? reading.line : 0;
+  const sha256 = await fileSha256(r.remote, filePath(r.read, file.name));
+  await refuseFile(r, file, { sha256, reason: `it could not be read (${error.message})`, problems: [], importedTo });
 }
 
 /** Moves an imported file to `processed/` beside it; a move that fails is logged on the run, the import stands. */
@@ -130,7 +145,8 @@ async function moveProcessed(r: Reader, file: RemoteFile) {
 /**
  * Reads the files of a file import: each matching file, in name order, that was not taken before (same name, size and
  * sha256) is imported whole, page by page — or, with `refuse_file`, refused whole when any line is bad — then moved
- * to processed/ when the import says so. Stops between pages when the time budget is spent or a cancel is asked.
+ * to processed/ when the import says so; a file that cannot be read (a broken .gz) is refused, saying why, and the
+ * others go on. Stops between pages when the time budget is spent or a cancel is asked.
  */
 export async function readFilePages(db: Db, ctx: LoadedImportRun, progress: ImportProgress, opts: Options): Promise<Outcome> {
   const read = ctx.config.read as FileRead;
@@ -155,15 +171,22 @@ export async function readFilePages(db: Db, ctx: LoadedImportRun, progress: Impo
         }
         const stop = await stopHere(r);
         if (stop) return stop;
-        if (read.badLines === "refuse_file") {
+      }
+      let outcome: Awaited<ReturnType<typeof importFile>>;
+      try {
+        if (fromLine === 0 && read.badLines === "refuse_file") {
           const scan = await scanFile(r, file);
           if (scan.bad) {
             await refuseFile(r, file, { sha256: scan.sha256, reason: `${scan.bad} lines have problems (refuse the whole file on any bad line)`, problems: scan.problems });
             continue;
           }
         }
+        outcome = await importFile(r, file, fromLine);
+      } catch (error) {
+        if (!brokenFile(error)) throw error;
+        await refuseBrokenFile(r, file, error as Error);
+        continue;
       }
-      const outcome = await importFile(r, file, fromLine);
       if (typeof outcome === "object") return outcome;
       if (outcome === "imported" && read.afterImport === "move") await moveProcessed(r, file);
     }
