@@ -192,6 +192,12 @@ test("CSV files on an FTP folder become a source: each matching file is imported
     ]);
     expect(fs.readdirSync(path.join(server.root, "processed"))).toEqual(["customers-1.csv"]);
     await shot(page, "file-import-run");
+
+    // The dashboard says the import needs attention, and leads to its run.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
+    await expect(page.getByTestId("import-alerts")).toContainText(`${name} (import) rejected 1 row`);
+    await page.getByTestId("import-alerts").getByRole("link", { name: `${name} (import)` }).click();
+    await expect(page.getByTestId("rejected-row")).toContainText("Line 3: expected 3 fields, got 2");
   } finally {
     await server.close();
   }

@@ -1,8 +1,8 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
 import { unwrap } from "@/components/ui/action-result";
+import { Attention } from "@/components/ui/attention";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -35,11 +35,8 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
   const held = data.filter((s) => s.lastRun?.status === "held");
   return (
     <div className="flex flex-col gap-4">
-      <SyncAlerts syncs={held} testId="held-runs" describe={(run) => `holds a run for confirmation: it would delete ${formatNumber(run.plannedDeletes)} records`} />
-      <SyncAlerts
-        syncs={failing}
-        describe={(run) => (run.status === "failed" ? `failed: ${run.error ?? "see the run"}` : `rejected ${formatNumber(run.failed)} records`)}
-      />
+      <Attention testId="held-runs" items={alertsOf(held, (run) => `holds a run for confirmation: it would delete ${formatNumber(run.plannedDeletes)} records`)} />
+      <Attention items={alertsOf(failing, (run) => (run.status === "failed" ? `failed: ${run.error ?? "see the run"}` : `rejected ${formatNumber(run.failed)} records`))} />
       <Card>
         <Table aria-label="Syncs">
           <thead>
@@ -122,23 +119,5 @@ export function Dashboard({ initial, canRun }: { initial: SyncOverview[]; canRun
 
 type LatestRun = NonNullable<SyncOverview["lastRun"]>;
 
-/** One alert line per sync, linking to its latest run; nothing when no sync needs it. */
-function SyncAlerts({ syncs, describe, testId }: { syncs: SyncOverview[]; describe: (run: LatestRun) => string; testId?: string }) {
-  if (syncs.length === 0) return null;
-  return (
-    <div role="alert" className="flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid={testId}>
-      <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-      <span>
-        {syncs.map((s, i) => (
-          <span key={s.id}>
-            {i > 0 && "; "}
-            <Link href={`/runs/${s.lastRun!.id}`} className="font-medium underline">
-              {s.name}
-            </Link>{" "}
-            {describe(s.lastRun!)}
-          </span>
-        ))}
-      </span>
-    </div>
-  );
-}
+/** One alert item per sync, linking to its latest run. */
+const alertsOf = (syncs: SyncOverview[], describe: (run: LatestRun) => string) => syncs.map((s) => ({ id: s.id, name: s.name, href: `/runs/${s.lastRun!.id}`, text: describe(s.lastRun!) }));

@@ -62,6 +62,8 @@ export async function importsOverview(db: Db, p: { workspaceId: string }) {
   });
 }
 
+export type ImportOverview = Awaited<ReturnType<typeof importsOverview>>[number];
+
 /** The workspace's PostgreSQL and MySQL connections, each with its source when an admin marked it usable as one. */
 export async function sourceCandidates(db: Db, p: { workspaceId: string }) {
   const [connections, sources] = await Promise.all([listConnections(db, p), sourcesOf(db, p)]);
