@@ -104,6 +104,7 @@ export const auditActionLabels = {
   "connection.deleted": "Deleted a connection",
   "dataset.created": "Created a dataset",
   "record.updated": "Edited a record",
+  "records.erased": "Erased records",
   "member.invited": "Invited a member",
   "member.invitation_revoked": "Revoked an invitation",
   "member.role_changed": "Changed a member's role",

@@ -14,7 +14,9 @@ import * as syncRoute from "@/app/api/v1/syncs/[id]/route";
 import * as exportRoute from "@/app/api/v1/syncs/export/route";
 import * as importRoute from "@/app/api/v1/syncs/import/route";
 import * as startRoute from "@/app/api/v1/syncs/[id]/runs/route";
+import { and, eq } from "drizzle-orm";
 import { getDatasetByName } from "@/lib/db/queries/datasets";
+import { auditEvents } from "@/lib/db/schema";
 import { apiAs } from "@/test/api";
 import { startAppRuntime } from "@/test/app-runtime";
 import { connectTestDb, newWorkspace } from "@/test/db";
@@ -91,6 +93,10 @@ describe("REST API v1: a sync from creation to deletion", () => {
     const [first] = await dest.query<{ customer_id: string }>("SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1");
     const erased = await api.call(recordsRoute.DELETE, { path: "/entities/contacts/records", params: { entity: "contacts" }, body: { ids: [first!.customer_id] }, method: "DELETE" });
     expect(data(erased)).toEqual({ entity: "contacts", erased: 1 });
+    // The audit log says who erased how many, not whose.
+    const [logged] = await db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.action, "records.erased")));
+    expect(logged).toMatchObject({ actorType: "api_key", targetType: "entity", targetName: "contacts", details: { requested: 1, erased: 1 } });
+    expect(JSON.stringify(logged)).not.toContain(first!.customer_id);
     const started = await api.call(startRoute.POST, { path: "", params: { id: syncId }, body: { mode: "incremental" } });
     expect(data<{ counts: { deleted: number } }>(await waitForRun(data<Created>(started).id)).counts.deleted).toBe(1);
     expect(await dest.query("SELECT 1 FROM customers WHERE customer_id = $1", [first!.customer_id])).toEqual([]);

@@ -51,5 +51,5 @@ export const eraseEntityRecords = defineRoute({
   params: entityParams,
   body: z.strictObject({ ids: z.array(nameParam.max(200)).min(1).max(MAX_RECORDS) }),
   response: z.object({ entity: z.string(), erased: z.number() }),
-  handle: async ({ params, body, db, workspaceId }) => ({ data: { entity: params.entity, erased: await eraseRecords(db, { workspaceId, entity: params.entity, ids: body.ids }) } }),
+  handle: async ({ params, body, db, workspaceId, actor }) => ({ data: { entity: params.entity, erased: await eraseRecords(db, { workspaceId, actor, entity: params.entity, ids: body.ids }) } }),
 });
