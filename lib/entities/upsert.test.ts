@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db/client";
-import { contacts, entityTombstones } from "@/lib/db/schema";
+import { contacts, entityTombstones, orderItems, orders, products } from "@/lib/db/schema";
+import type { EntityRecord } from "./records";
 import { newWorkspace } from "@/test/db";
 import { upsertChangedRecords, upsertRecords } from "./upsert";
 
@@ -50,5 +51,26 @@ describe("entity writes", () => {
     const kept = (await stored()).find((c) => c.id === "kept")!;
     expect(kept).toMatchObject({ email: "kept@example.com", city: "Lyon", traits: { plan: "pro", score: 3 } });
     expect(kept.updatedAt.getTime()).toBeGreaterThan(before[0]!.updatedAt.getTime());
+  });
+
+  it("writes every column type from its typed array, and takes an equal value in another spelling as unchanged", async () => {
+    const workspaceId = await newWorkspace(db);
+    const write = (entity: "orders" | "products" | "order_items", fields: string[], records: EntityRecord[]) => db.transaction((tx) => upsertChangedRecords(tx, { workspaceId, entity, fields, records }));
+    const order = { id: "o1", contact_id: "c1", status: "paid", total: 12.5, ordered_at: "2026-03-01T10:00:00Z" };
+    expect(await write("orders", ["contact_id", "status", "total", "ordered_at"], [order])).toEqual({ created: 1, updated: 0 });
+    expect(await write("orders", ["contact_id", "status", "total", "ordered_at"], [{ ...order, total: 12.5, ordered_at: "2026-03-01T12:00:00+02:00" }])).toEqual({ created: 0, updated: 0 });
+    expect(await write("products", ["price", "active"], [{ id: "p1", price: 3.2, active: false }])).toEqual({ created: 1, updated: 0 });
+    expect(await write("order_items", ["order_id", "product_id", "quantity", "unit_price"], [{ id: "i1", order_id: "o1", product_id: "p1", quantity: 2, unit_price: null }])).toEqual({ created: 1, updated: 0 });
+    const [o] = await db.select().from(orders).where(eq(orders.workspaceId, workspaceId));
+    const [p] = await db.select().from(products).where(eq(products.workspaceId, workspaceId));
+    const [i] = await db.select().from(orderItems).where(eq(orderItems.workspaceId, workspaceId));
+    expect({ total: o!.total, orderedAt: o!.orderedAt, price: p!.price, active: p!.active, quantity: i!.quantity, unitPrice: i!.unitPrice }).toEqual({
+      total: "12.50",
+      orderedAt: new Date("2026-03-01T10:00:00Z"),
+      price: "3.20",
+      active: false,
+      quantity: 2,
+      unitPrice: null,
+    });
   });
 });
