@@ -93,6 +93,35 @@ test("the sync wizard keeps its step and draft across Back, Reload and a new tab
   expect(seen).toEqual(["beforeunload", "confirm"]);
 });
 
+test("the import form keeps its draft across Reload, asks before leaving, and starts afresh once discarded", async ({ page }) => {
+  const { seen, answer } = dialogs(page);
+  await page.goto("/sources/new");
+  await page.getByLabel("A SQL query (read-only)").check();
+  await page.getByLabel("Query", { exact: true }).fill("SELECT id, mail FROM customers");
+  await page.getByLabel("Entity", { exact: true }).selectOption("products");
+  await page.getByLabel("Name", { exact: true }).fill("Catalogue feed");
+
+  await page.reload();
+  expect(seen).toEqual(["beforeunload"]);
+  await expect(page.getByRole("status").filter({ hasText: "Restored your unsaved draft" })).toBeVisible();
+  await expect(page.getByLabel("Query", { exact: true })).toHaveValue("SELECT id, mail FROM customers");
+  await expect(page.getByLabel("Entity", { exact: true })).toHaveValue("products");
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Catalogue feed");
+
+  answer.accept = false;
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Datasets" }).click();
+  expect(seen).toEqual(["beforeunload", "confirm"]);
+  await expect(page).toHaveURL(/\/sources\/new$/);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Catalogue feed");
+
+  await page.getByRole("button", { name: "Discard" }).click();
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("");
+  await expect(page.getByLabel("Entity", { exact: true })).toHaveValue("contacts");
+  await page.reload();
+  await expect(page.getByText("Restored your unsaved draft")).toHaveCount(0);
+  expect(seen).toEqual(["beforeunload", "confirm"]);
+});
+
 test("saving a sync says Saved, a save without changes says so and leaves no audit entry, and the draft is gone", async ({ page, request }) => {
   const headers = { authorization: `Bearer ${createApiKeyWithCli()}` };
   const schema = `e2e_keep_${Date.now()}`;

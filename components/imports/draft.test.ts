@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { importInputSchema } from "@/lib/sources/schema";
-import { changesOf, draftInput, newImportDraft, savedImportDraft } from "./draft";
+import { changesOf, draftInput, importDraftKey, newImportDraft, parseImportDraft, savedImportDraft } from "./draft";
 
 const saved = {
   name: "Shop customers",
@@ -41,5 +41,15 @@ describe("the import form's state", () => {
   it("replaces stored values that no longer read with the form's defaults", () => {
     const draft = savedImportDraft({ ...saved, read: { type: "view" }, changes: null, onMissing: "explode", schedule: { type: "hourly" }, alerts: null });
     expect(draft).toMatchObject({ read: { type: "table", table: "" }, changes: undefined, onMissing: "nothing", schedule: { type: "manual" }, channelIds: [] });
+  });
+
+  it("keeps a draft that reads back as it was written, per import, and ignores one that does not read", () => {
+    const draft = { ...savedImportDraft(saved), name: "", read: { type: "table" as const, table: "" } };
+    expect(parseImportDraft(JSON.stringify(draft))).toEqual(draft);
+    expect(parseImportDraft(JSON.stringify(newImportDraft()))).toEqual(newImportDraft());
+    expect(importDraftKey()).not.toBe(importDraftKey("i-1"));
+    expect(parseImportDraft("{not json")).toBeUndefined();
+    expect(parseImportDraft(JSON.stringify({ ...draft, entity: "planets" }))).toBeUndefined();
+    expect(parseImportDraft(JSON.stringify({ ...draft, canvas: { links: "col:id" } }))).toBeUndefined();
   });
 });

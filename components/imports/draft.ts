@@ -1,6 +1,8 @@
 /** The import form's state: empty for a new import or drawn from a saved one, and what it sends to save. Client-safe. */
+import { z } from "zod";
+import { canvasDraftSchema, readJson } from "@/components/drafts/local-draft";
 import type { CanvasState } from "@/components/mapping-canvas/model";
-import type { EntityName } from "@/lib/entities/catalog";
+import { entityNames, type EntityName } from "@/lib/entities/catalog";
 import { type ImportChanges, importChangesSchema, importColumnSchema, type ImportInput, type ImportRead, importReadSchema } from "@/lib/sources/schema";
 import { type Schedule, scheduleSchema } from "@/lib/sync/schedule";
 import { importMissingChoices, type ImportMissing, isOneOf } from "@/lib/vocabulary";
@@ -19,6 +21,29 @@ export type ImportDraft = {
   enabled: boolean;
   channelIds: string[];
 };
+
+/** Drafts are per import ("new" for one not saved yet) and per format, so an older app's draft is never misread. */
+export const importDraftKey = (importId?: string) => `relay:import-draft:v1:${importId ?? "new"}`;
+
+// A draft may hold a read or settings still being filled in: their shape is checked here, their values when saved.
+const importDraftSchema = z.object({
+  name: z.string(),
+  sourceId: z.string().optional(),
+  read: z.looseObject({ type: z.enum(["table", "query", "files"]) }),
+  entity: z.enum(entityNames),
+  canvas: canvasDraftSchema,
+  changes: z.looseObject({ type: z.enum(["cursor", "full"]) }).optional(),
+  onMissing: z.enum(importMissingChoices),
+  schedule: z.looseObject({ type: z.string() }),
+  enabled: z.boolean(),
+  channelIds: z.array(z.string()),
+});
+
+/** The kept draft, or nothing when the text does not read as one (a draft of another version, a broken write). */
+export function parseImportDraft(text: string): ImportDraft | undefined {
+  const parsed = importDraftSchema.safeParse(readJson(text));
+  return parsed.success ? (parsed.data as ImportDraft) : undefined;
+}
 
 /** What a saved import's page starts from (`entity` and the JSON columns as stored). */
 export type SavedImport = {

@@ -2,6 +2,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { DraftNotice } from "@/components/drafts/draft-notice";
+import { sameJson } from "@/components/drafts/local-draft";
+import { useLocalDraft } from "@/components/drafts/use-local-draft";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { columnNode, connect, disconnect, fieldNode } from "@/components/mapping-canvas/model";
 import { type ActionFailure, noProblems, problemsOf, problemText, unwrap } from "@/components/ui/action-result";
@@ -13,18 +16,19 @@ import { previewImportRows } from "@/lib/actions/imports/preview";
 import { saveImport } from "@/lib/actions/imports/save-import";
 import { entities, entityNames, type EntityName } from "@/lib/entities/catalog";
 import type { ImportRead, Preview } from "@/lib/sources/schema";
-import { changesOf, draftInput, type ImportDraft } from "./draft";
+import { changesOf, draftInput, type ImportDraft, importDraftKey, parseImportDraft } from "./draft";
 import { canvasColumns, canvasToImport, entityTargets, tidyCanvas } from "./mapping";
 import { PreviewTable } from "./preview-table";
 import { type ImportSource, ReadFields } from "./read-fields";
 import { SettingsFields } from "./settings-fields";
 
 const PREVIEW_ROWS = 20;
+const LEAVE = "This import has unsaved changes. Leave anyway? They stay as a draft in this browser.";
 
 /**
  * An import, new or saved: where it reads, the entity it fills, its mapping on the sync builder's canvas, its key,
  * how changes are found, its schedule; a preview of the first rows as they will land. A refused save keeps
- * everything typed and shows each problem under its field.
+ * everything typed and shows each problem under its field; unsaved work stays as a draft in this browser.
  */
 export function ImportForm({ importId, initial, createdAt, sources, channels, canSave }: {
   importId?: string;
@@ -35,7 +39,8 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
   canSave: boolean;
 }) {
   const router = useRouter();
-  const [draft, setDraft] = useState(initial);
+  const kept = useLocalDraft({ key: importDraftKey(importId), saved: initial, keep: canSave, parse: parseImportDraft, leave: LEAVE });
+  const { draft } = kept;
   // The columns come from the source itself: read when asked ("Read columns"), and on opening a saved import.
   const [reading, setReading] = useState<{ sourceId?: string; read: ImportRead } | undefined>(importId && canSave ? { sourceId: initial.sourceId, read: initial.read } : undefined);
   const source = useQuery({
@@ -44,14 +49,15 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
     retry: false,
     queryFn: async () => unwrap(await previewImportRows({ input: { ...reading, entity: initial.entity, limit: 1 } })),
   });
-  const columns = reading ? source.data : undefined;
+  // Columns read for another read than the form's (a draft restored over the saved import) are not shown.
+  const columns = reading && sameJson(reading, { sourceId: draft.sourceId, read: draft.read }) ? source.data : undefined;
   const [preview, setPreview] = useState<Preview>();
   const [previewError, setPreviewError] = useState<string>();
   const [refusal, setRefusal] = useState<ActionFailure>();
   const problems = refusal ? problemsOf(refusal) : noProblems;
   const [saved, setSaved] = useState(false);
   const [pending, startTransition] = useTransition();
-  const change = (patch: Partial<ImportDraft>) => (setDraft((d) => ({ ...d, ...patch })), setSaved(false));
+  const change = (patch: Partial<ImportDraft>) => (kept.change(patch), setSaved(false));
   const fieldError = (path: string) => problems.fields[path]?.join("; ");
 
   const { mapping, keyColumn } = canvasToImport(draft.canvas, draft.entity);
@@ -70,6 +76,7 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
       const result = await saveImport({ id: importId, input: draftInput(draft, columns?.suggestedCursor) });
       setRefusal(result.ok ? undefined : result);
       if (!result.ok) return;
+      kept.markSaved();
       if (!importId) return router.push(`/sources/${result.data.id}`);
       setSaved(true);
       router.refresh();
@@ -81,6 +88,7 @@ export function ImportForm({ importId, initial, createdAt, sources, channels, ca
 
   return (
     <div className="flex flex-col gap-6">
+      {kept.restored && <DraftNotice onDiscard={kept.discard} />}
       <Card>
         <CardHeader title="1. Read" />
         <div className="p-4">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { draftKey, parseDraft, sameDraft } from "./draft";
+import { sameJson as sameDraft } from "@/components/drafts/local-draft";
+import { draftKey, parseDraft } from "./draft";
 import { newSyncInitial } from "./initial";
 
 const draft = { ...newSyncInitial("ds-1"), connectionId: "c-1", object: "audience", canvas: { links: [{ source: "col:id", target: "dest:id", transforms: [{ type: "trim" as const }] }], constants: [], matchTo: "dest:id", positions: { "col:id": { x: 12, y: 300 } } } };

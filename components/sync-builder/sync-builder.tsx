@@ -2,6 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, useTransition } from "react";
+import { DraftNotice } from "@/components/drafts/draft-notice";
+import { useLocalDraft } from "@/components/drafts/use-local-draft";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { canvasToSync } from "@/components/mapping-canvas/model";
 import { SegmentBuilder, useSegmentPreview } from "@/components/segment-builder/segment-builder";
@@ -17,12 +19,11 @@ import { scheduleSchema } from "@/lib/sync/schedule";
 import { cn } from "@/lib/utils";
 import { DatasetStep } from "./dataset-step";
 import { DestinationStep } from "./destination-step";
-import { draftKey } from "./draft";
-import { DraftNotice, type SaveOutcome } from "./notices";
+import { draftKey, parseDraft } from "./draft";
+import type { SaveOutcome } from "./notices";
 import { type PendingDeletions, SaveStep } from "./save-step";
 import { SettingsStep } from "./settings-step";
 import type { BuilderChannel, BuilderConnection, BuilderDataset, BuilderInitial, Settings } from "./types";
-import { useDraft } from "./use-draft";
 
 const STEPS = ["Dataset", "Segment", "Destination", "Mapping", "Settings", "Test and save"] as const;
 /** Each step has its own address (`?step=mapping`), so browser Back and Reload return to it. */
@@ -38,11 +39,13 @@ function stepOf(path: string): number {
   return root === "" ? 5 : 4;
 }
 
+const LEAVE = "This sync has unsaved changes. Leave anyway? They stay as a draft in this browser.";
+
 export function SyncBuilder({ datasets, connections, channels, initial, canSave }: { datasets: BuilderDataset[]; connections: BuilderConnection[]; channels: BuilderChannel[]; initial: BuilderInitial; canSave: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
   const { id: syncId, ...saved } = initial;
-  const kept = useDraft(draftKey(syncId), saved, canSave);
+  const kept = useLocalDraft({ key: draftKey(syncId), saved, keep: canSave, parse: parseDraft, leave: LEAVE });
   const { datasetId, filter, connectionId, object, canvas, settings } = kept.draft;
   const change = (patch: Partial<typeof saved>) => (kept.change(patch), setOutcome(undefined));
   const [outcome, setOutcome] = useState<SaveOutcome | undefined>(params.get("saved") ? "saved" : undefined);
