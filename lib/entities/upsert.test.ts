@@ -73,4 +73,13 @@ describe("entity writes", () => {
       unitPrice: null,
     });
   });
+
+  it("writes text as it is, whatever characters an array literal would need escaped", async () => {
+    const workspaceId = await newWorkspace(db);
+    const odd = ['a"b\\c', "NULL", "{x,y}", "tab\there", "  spaced  ", "ünï😀"];
+    const records = odd.map((text, i) => ({ id: `k${i}`, first_name: text, traits: { note: text } }));
+    expect(await db.transaction((tx) => upsertChangedRecords(tx, { workspaceId, entity: "contacts", fields: ["first_name", "traits"], records }))).toEqual({ created: odd.length, updated: 0 });
+    const stored = await db.select().from(contacts).where(eq(contacts.workspaceId, workspaceId));
+    expect(stored.sort((a, b) => a.id.localeCompare(b.id)).map((c) => [c.firstName, c.traits.note])).toEqual(odd.map((t) => [t, t]));
+  });
 });
