@@ -66,6 +66,8 @@ export type ContractFixture = {
   /** Maps the dataset's `first_name` to the tool's name field (and, where the key is not the email itself, the email to its field). */
   mapping: SyncInput["mapping"];
   capabilities: ContractCapabilities;
+  /** The tool keeps a key as it was sent though it matches keys ignoring case (Salesforce's external IDs). */
+  keepsKeyCase?: true;
   /** How the destination holds a contact the sync wrote (an audience: hashed); as written unless said. */
   holds?: (contact: Contact) => HeldContact;
   /** Whether its test server can run here; false skips the fixture with a message (in CI it must be there: it throws). */

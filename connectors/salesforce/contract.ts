@@ -10,6 +10,7 @@ export const salesforceContract: ContractFixture = {
   connector: "salesforce",
   object: "Contact",
   keyField: "Relay_Id__c",
+  keepsKeyCase: true,
   mapping: [{ from: { field: "first_name" }, to: "LastName" }],
   // The daily API request quota (refused with 403 REQUEST_LIMIT_EXCEEDED): a budget can only keep a run within it, as no window shorter than a day counts.
   capabilities: contractCapabilities(salesforceManifest, { losesReplies: true, requestLimit: { windowSeconds: 86_400, maxRequests: 12, refusedWith: 403 } }),

@@ -20,4 +20,7 @@ export const salesforceManifest: ConnectorManifest = {
   onLeaveDelete: true,
   replaceStrategies: [],
   endpointSettings: ["myDomainUrl", "loginUrl"],
+  // Salesforce matches text external IDs and unique fields ignoring case unless the field was made case-sensitive
+  // (its describe's caseSensitive), the setup's default; record Ids are exact.
+  keyComparison: { default: "case_insensitive", fields: { "*.Id": "exact" } },
 };

@@ -160,6 +160,18 @@ describe("syncing to Salesforce", () => {
     expect(t.sandbox.org.bin.size).toBe(2);
   });
 
+  it("takes an external ID whose case changed for the same record, as Salesforce does: it is updated, never deleted", async () => {
+    const t = await setup();
+    await t.run();
+    const before = t.byKey("c_00004")[0]!;
+    await db.update(contacts).set({ id: "C_00004", firstName: "Recased" }).where(and(eq(contacts.workspaceId, t.workspaceId), eq(contacts.id, "c_00004")));
+    const run = await t.run();
+    expect(run).toMatchObject({ status: "succeeded", deleted: 0, created: 0, updated: 1 });
+    expect(t.held()).toHaveLength(6);
+    expect(t.held().find((r) => r.Id === before.Id)).toMatchObject({ FirstName: "Recased" });
+    expect(t.sandbox.org.bin.size).toBe(0);
+  });
+
   it("replaces: reads back the keyed records page by page, deletes its own records that left, recreates what is missing, leaves others' records alone", async () => {
     const t = await setup({ sandbox: { queryPageSize: 2 } });
     await t.run();
