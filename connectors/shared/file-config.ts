@@ -20,7 +20,7 @@ export const fileSettingsShape = {
     .min(1, "Enter a file name")
     .max(200)
     .regex(/^[^/\\]+$/, "A file name, without folders")
-    .default("relay-export.csv")
+    .default("relay.csv")
     .describe(`The file a sync writes: a fixed name (replaced each run) or a template: ${Object.keys(FILE_NAME_TOKENS).join(" ")}. A source does not use it: its imports name the files they read`),
   previousFiles: z.enum(["keep", "remove"]).default("keep").describe("With a template: remove this file's earlier versions once the new one is complete"),
   delimiter: z.enum(Object.keys(delimiters) as [keyof typeof delimiters, ...(keyof typeof delimiters)[]]).default("comma"),
