@@ -1,5 +1,5 @@
 "use client";
-import { useMemo, useState, useSyncExternalStore } from "react";
+import { useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { sameJson } from "./local-draft";
 import { useLeaveGuard } from "./use-leave-guard";
 
@@ -29,8 +29,14 @@ export function useLocalDraft<T>({ key, saved, keep, parse, leave }: { key: stri
   const stored = useMemo(() => (text === null ? undefined : parse(text)), [text, parse]);
   const draft = (keep ? stored : local) ?? baseline;
   const dirty = !sameJson(draft, baseline);
+  // Changes made in one event (a source that also resets what is read) build on each other, not on this render's draft.
+  const latest = useRef(draft);
+  useLayoutEffect(() => {
+    latest.current = draft;
+  });
 
   const store = (next: T | undefined) => {
+    latest.current = next ?? baseline;
     if (!keep) return setLocal(next);
     if (next && !sameJson(next, baseline)) window.localStorage.setItem(key, JSON.stringify(next));
     else window.localStorage.removeItem(key);
@@ -45,7 +51,7 @@ export function useLocalDraft<T>({ key, saved, keep, parse, leave }: { key: stri
     restored: keep && dirty && !editedHere,
     change: (patch: Partial<T>) => {
       setEditedHere(true);
-      store({ ...draft, ...patch });
+      store({ ...latest.current, ...patch });
     },
     discard: () => store(undefined),
     /** The draft is now what is saved: nothing is left to keep or to ask about. */
