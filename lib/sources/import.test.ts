@@ -35,6 +35,17 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
   });
   afterAll(() => source?.close());
 
+  /** A fresh workspace with its own people table of `rows` people, closed after `work`. */
+  const withPeople = async (rows: number, work: (ws: string, people: SourceDb) => Promise<void>) => {
+    const ws = await newWorkspace(db);
+    const people = await peopleSource(db, ws, kind, rows);
+    try {
+      await work(ws, people);
+    } finally {
+      await people.close();
+    }
+  };
+
   it("lands the whole table first, then only what changed, and deletes what disappeared", async () => {
     const imp = await createImport(db, workspaceId, peopleImport(source.sourceId));
     const first = await runImport(db, workspaceId, imp.id);
@@ -52,9 +63,7 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
   });
 
   it("never skips rows that share a cursor value across a page boundary", async () => {
-    const ws = await newWorkspace(db);
-    const tied = await peopleSource(db, ws, kind, 0);
-    try {
+    await withPeople(0, async (ws, tied) => {
       await insertPeople(tied, 1, 25, "2026-03-01 10:00:00");
       const imp = await createImport(db, ws, peopleImport(tied.sourceId, { onMissing: "nothing" }));
       const first = await runImport(db, ws, imp.id, { pageSize: 4, budgetMs: 60_000 });
@@ -63,15 +72,11 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
       await insertPeople(tied, 26, 30, "2026-03-01 10:00:00");
       expect(await runImport(db, ws, imp.id, { pageSize: 4, budgetMs: 60_000 })).toMatchObject({ read: 5, created: 5 });
       expect((await contactsOf(ws)).map((c) => c.id)).toEqual(Array.from({ length: 30 }, (_, i) => String(i + 1)));
-    } finally {
-      await tied.close();
-    }
+    });
   });
 
   it("compares every row in full mode, marks disappeared rows deleted, and logs rejected rows with their reason", async () => {
-    const ws = await newWorkspace(db);
-    const full = await peopleSource(db, ws, kind, 20);
-    try {
+    await withPeople(20, async (ws, full) => {
       await full.query("UPDATE people SET birth = 'soon' WHERE id = 3");
       const query = "SELECT id, email, first_name, score, birth FROM people UNION ALL SELECT 5, 'twin@example.com', 'Twin', 1, NULL UNION ALL SELECT NULL, 'nokey@example.com', 'No key', 1, NULL";
       const imp = await createImport(db, ws, peopleImport(full.sourceId, { read: { type: "query", sql: query }, changes: { type: "full" }, onMissing: "mark_deleted" }));
@@ -98,15 +103,11 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
       expect(await runImport(db, ws, imp.id)).toMatchObject({ updated: 1, deleted: 0 });
       const back = await db.select().from(contacts).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, "10")));
       expect(back[0]?.traits.deleted_at).toBeNull();
-    } finally {
-      await full.close();
-    }
+    });
   });
 
   it("holds the entity to the source: a full comparison lands again a row deleted or edited outside the import, and leaves equal rows unwritten", async () => {
-    const ws = await newWorkspace(db);
-    const src = await peopleSource(db, ws, kind, 30);
-    try {
+    await withPeople(30, async (ws, src) => {
       const imp = await createImport(db, ws, peopleImport(src.sourceId, { changes: { type: "full" }, onMissing: "nothing" }));
       expect(await runImport(db, ws, imp.id)).toMatchObject({ created: 30, updated: 0, unchanged: 0 });
       const stamped = (await db.select({ updatedAt: contacts.updatedAt }).from(contacts).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, "1"))))[0]!.updatedAt;
@@ -117,15 +118,11 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
       const [untouched] = await db.select({ updatedAt: contacts.updatedAt }).from(contacts).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, "1")));
       expect(untouched!.updatedAt).toEqual(stamped);
       expect(await db.$count(importRecords, eq(importRecords.importId, imp.id))).toBe(0);
-    } finally {
-      await src.close();
-    }
+    });
   });
 
   it("reads everything again when it starts deleting what disappeared, then deletes what disappears", async () => {
-    const ws = await newWorkspace(db);
-    const src = await peopleSource(db, ws, kind, 40);
-    try {
+    await withPeople(40, async (ws, src) => {
       const imp = await createImport(db, ws, peopleImport(src.sourceId, { onMissing: "nothing" }));
       expect(await runImport(db, ws, imp.id)).toMatchObject({ read: 40, created: 40 });
       await changeImport(db, { workspaceId: ws, actor: tester, importId: imp.id, input: peopleImport(src.sourceId, { name: imp.name, onMissing: "delete" }) });
@@ -136,15 +133,11 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
       expect((await contactsOf(ws)).map((c) => c.id)).not.toContain("9");
       await changeImport(db, { workspaceId: ws, actor: tester, importId: imp.id, input: peopleImport(src.sourceId, { name: imp.name, onMissing: "nothing" }) });
       expect(await db.$count(importRecords, eq(importRecords.importId, imp.id))).toBe(0);
-    } finally {
-      await src.close();
-    }
+    });
   });
 
   it("commits page by page: a step that stops mid-read resumes where its last page ended, with nothing twice", async () => {
-    const ws = await newWorkspace(db);
-    const src = await peopleSource(db, ws, kind, 1_000);
-    try {
+    await withPeople(1_000, async (ws, src) => {
       const imp = await createImport(db, ws, peopleImport(src.sourceId));
       const runId = await startedRun(db, ws, imp.id);
       // A budget spent at once: one page, then the step ends as a killed step would have after its commit.
@@ -152,8 +145,6 @@ describe.each<["postgres" | "mysql"]>([["postgres"], ...(hasMysql ? [["mysql" as
       const run = await finishRun(db, runId, { pageSize: 300, budgetMs: 60_000 });
       expect(run).toMatchObject({ status: "succeeded", read: 1_000, created: 1_000, unchanged: 0, pages: 4 });
       expect(await contactsOf(ws)).toEqual(await peopleOf(src));
-    } finally {
-      await src.close();
-    }
+    });
   });
 });
