@@ -16,7 +16,15 @@ type JsonSchema = {
   advanced?: boolean;
   /** Set with `.meta({ multiline: true })`: a text area (a PEM private key, a JSON key file). */
   multiline?: boolean;
+  /** Set with `.meta({ hidden: true })`: not shown (a setting kept only so older saved values still read). */
+  hidden?: boolean;
 };
+
+/** The fields a form shows: the usual ones, then those folded under "Advanced"; hidden ones not at all. */
+export function fieldSections(json: JsonSchema) {
+  const shown = Object.entries(json.properties ?? {}).filter(([, prop]) => !prop.hidden);
+  return { basic: shown.filter(([, prop]) => !prop.advanced), advanced: shown.filter(([, prop]) => prop.advanced) };
+}
 
 const kindOf = (s: JsonSchema): string => {
   if (s.enum) return "enum";
@@ -45,11 +53,10 @@ export function SchemaForm({ schema, values, onChange, errors, prefix = "", secr
 type FieldsProps = { json: JsonSchema; values: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void; errors: Record<string, string[]>; path: string; secret?: "new" | "stored" };
 
 function ObjectFields(props: FieldsProps) {
-  const entries = Object.entries(props.json.properties ?? {});
-  const advanced = entries.filter(([, prop]) => prop.advanced);
+  const { basic, advanced } = fieldSections(props.json);
   return (
     <>
-      <Fields {...props} entries={entries.filter(([, prop]) => !prop.advanced)} />
+      <Fields {...props} entries={basic} />
       {advanced.length > 0 && (
         <details className="mt-4" open={advanced.some(([name]) => props.errors[props.path ? `${props.path}.${name}` : name])}>
           <summary className="cursor-pointer text-sm font-medium text-zinc-600">Advanced</summary>

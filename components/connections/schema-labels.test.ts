@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { mysqlSettingsSchema } from "@/connectors/mysql/config";
 import { postgresSettingsSchema } from "@/connectors/postgres/config";
+import { fieldSections } from "./schema-form";
 import { defaultNote, labelFromKey } from "./schema-labels";
 
 describe("labels generated from schema keys", () => {
@@ -19,5 +21,12 @@ describe("labels generated from schema keys", () => {
     expect(defaultNote(settings.properties.port!.default)).toBe("default: 5432");
     expect(defaultNote(settings.properties.ssl!.default)).toBe("default: no");
     expect(defaultNote(settings.properties.host!.default)).toBeUndefined();
+  });
+
+  it("asks MySQL for no schema (a MySQL database is its own), and still reads a connection saved with one", () => {
+    const form = (schema: z.ZodType) => fieldSections(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Parameters<typeof fieldSections>[0]);
+    expect(form(mysqlSettingsSchema).basic.map(([name]) => name)).toEqual(["host", "port", "database", "user", "ssl"]);
+    expect(form(postgresSettingsSchema).basic.map(([name]) => name)).toEqual(["host", "port", "database", "user", "schema", "ssl"]);
+    expect(mysqlSettingsSchema.safeParse({ host: "db", database: "shop", user: "relay", schema: "shop" }).success).toBe(true);
   });
 });
